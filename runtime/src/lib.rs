@@ -1,0 +1,46 @@
+//! The interview engine shared by the host (natively) and the browser component
+//! (compiled to `wasm32-unknown-unknown`).
+//!
+//! It decides, identically on both sides, what a template means and whether an
+//! answer set is valid. It is pure Rust: no I/O, no async, no clock reads (the
+//! caller passes "today").
+//!
+//! Layout, following the domain:
+//! - [`template`]: the template model, read from JSON and checked in full
+//!   ([`template::Template::from_json`]).
+//! - [`expr`]: the expression language (a CEL subset): parser, printer, static
+//!   type checker and evaluator.
+//! - [`interview`]: evaluation of a checked template against answers: which
+//!   pages and questions are visible, computed values, note text; re-evaluated
+//!   incrementally after a single change.
+//! - [`validate`]: validation and normalisation of a whole answer set.
+//! - [`answer_file`]: HotDocs-style answer file XML import and export
+//!   (feature `answer-file`).
+//! - [`draft`]: the draft record the browser keeps and the host stores.
+//! - [`value`], [`date`], [`pattern`], [`phone`], [`email`]: the value model and
+//!   the small parsers the rules need.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod date;
+pub mod draft;
+pub mod email;
+pub mod error;
+pub mod expr;
+pub mod interview;
+pub mod pattern;
+pub mod phone;
+pub mod template;
+pub mod validate;
+pub mod value;
+
+#[cfg(feature = "answer-file")]
+pub mod answer_file;
+
+pub use error::{Error, Result};
+pub use template::Template;
+pub use value::Value;
+
+/// An answer set: question id to answer, with repeats as lists of objects.
+pub type AnswerSet = serde_json::Map<String, serde_json::Value>;

@@ -1,0 +1,124 @@
+//! The evaluation plan of a checked template: which name means which item in
+//! each scope, and the dependency graph between visibility and values, in an
+//! order where every node comes after what it depends on.
+//!
+//! Each item has two nodes: its visibility (`Vis`) and its value (`Val`);
+//! each page has one (`PageVis`). Edges:
+//! - `Vis(item)` depends on the visibility of its page or repeat and on the
+//!   values its `visible_if` names;
+//! - `Val(item)` depends on `Vis(item)` (a hidden question counts as
+//!   unanswered), a computed value on the values its expression names, and a
+//!   repeat on the values of its children;
+//! - `PageVis(page)` depends on the values its `visible_if` names.
+//!
+//! `required_if`, checks and notes depend on values too but nothing depends on
+//! them, so they are evaluated after the graph, on demand.
+
+use std::collections::HashMap;
+
+use super::ItemId;
+use crate::expr::Type;
+
+/// A node of the dependency graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// Whether a page is shown.
+    PageVis(usize),
+    /// Whether an item is shown.
+    Vis(ItemId),
+    /// An item's effective value (null when hidden or unanswered).
+    Val(ItemId),
+}
+
+/// Name resolution: which item a name means, seen from inside a repeat or from the top.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scopes {
+    /// (scope, name) to item; scope `None` is the top level (all pages).
+    pub(crate) names: HashMap<(Option<ItemId>, String), ItemId>,
+    /// Each repeat's enclosing repeat (`None` at the top level).
+    pub(crate) outer: HashMap<ItemId, Option<ItemId>>,
+}
+
+impl Scopes {
+    /// Resolves `name` from inside `scope`: the repeat's own children first, then outwards.
+    pub(crate) fn resolve(&self, scope: Option<ItemId>, name: &str) -> Option<ItemId> {
+        let mut current = scope;
+        // Bounded by the repeat depth limit, but guard against a malformed map anyway.
+        for _ in 0..64 {
+            if let Some(found) = self.names.get(&(current, name.to_owned())) {
+                return Some(*found);
+            }
+            match current {
+                None => return None,
+                Some(r) => current = self.outer.get(&r).copied().flatten(),
+            }
+        }
+        None
+    }
+}
+
+/// The checked template's evaluation plan.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub(crate) scopes: Scopes,
+    /// Every node, dependencies first.
+    pub(crate) order: Vec<Node>,
+    /// For each node (by [`Plan::index`]), the nodes that depend on it directly.
+    pub(crate) dependents: Vec<Vec<u32>>,
+    /// Position of each node (by [`Plan::index`]) in `order`.
+    pub(crate) position: Vec<u32>,
+    /// The expression type of each item's value.
+    pub(crate) types: Vec<Type>,
+    /// Number of pages, to number the nodes.
+    pub(crate) pages: usize,
+}
+
+impl Plan {
+    /// A dense number for a node: pages first, then two per item.
+    pub(crate) fn index(pages: usize, node: Node) -> usize {
+        match node {
+            Node::PageVis(p) => p,
+            Node::Vis(i) => pages + 2 * i.index(),
+            Node::Val(i) => pages + 2 * i.index() + 1,
+        }
+    }
+
+    /// The node with a dense number.
+    pub(crate) fn node(pages: usize, index: usize) -> Node {
+        if index < pages {
+            Node::PageVis(index)
+        } else {
+            let i = ItemId(((index - pages) / 2) as u32);
+            if (index - pages) % 2 == 0 {
+                Node::Vis(i)
+            } else {
+                Node::Val(i)
+            }
+        }
+    }
+
+    /// All nodes that (transitively) depend on `start`, including it, in evaluation order.
+    pub(crate) fn downstream(&self, start: Node) -> Vec<Node> {
+        let total = self.dependents.len();
+        let mut seen = vec![false; total];
+        let mut stack = vec![Plan::index(self.pages, start)];
+        let mut found = Vec::new();
+        while let Some(n) = stack.pop() {
+            if n >= total || seen[n] {
+                continue;
+            }
+            seen[n] = true;
+            found.push(n);
+            if let Some(next) = self.dependents.get(n) {
+                stack.extend(next.iter().map(|d| *d as usize));
+            }
+        }
+        found.sort_by_key(|n| self.position.get(*n).copied().unwrap_or(u32::MAX));
+        found.into_iter().map(|n| Plan::node(self.pages, n)).collect()
+    }
+
+    /// The static type of an item's value.
+    pub fn type_of(&self, item: ItemId) -> Type {
+        self.types.get(item.index()).cloned().unwrap_or(Type::Any)
+    }
+}

@@ -1,0 +1,556 @@
+//! Validation and normalisation of a whole answer set.
+//!
+//! Errors come in a stable order: pages in order, items in order, a repeat's
+//! entries in order with their items in order, and for one question: its type,
+//! then `required`, then its own options, then its checks. Unknown fields of an
+//! entry come after that entry's items; unknown top-level fields come last,
+//! sorted by name.
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::date::Date;
+use crate::interview::{coerce, Coerced, Interview};
+use crate::template::{ItemId, ItemKind, Template};
+use crate::value::{format_number, Value};
+use crate::AnswerSet;
+
+/// What is wrong with an answer; the codes of the template format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// A required answer is missing.
+    Required,
+    /// Text shorter than `min_length`.
+    TooShort,
+    /// Text longer than `max_length`.
+    TooLong,
+    /// Text not matching `pattern`.
+    Pattern,
+    /// A number or date below `min`.
+    TooSmall,
+    /// A number or date above `max`.
+    TooLarge,
+    /// A fraction where `integer` is set.
+    NotInteger,
+    /// A number that is not a multiple of `step` (an addition to the format).
+    StepMismatch,
+    /// Not a real date in the form YYYY-MM-DD.
+    InvalidDate,
+    /// Not an email address.
+    InvalidEmail,
+    /// Not a phone number.
+    InvalidPhone,
+    /// A value that is not one of the options.
+    NotAnOption,
+    /// Fewer selections, entries than allowed.
+    TooFew,
+    /// More selections, entries or files than allowed.
+    TooMany,
+    /// A file of a type not in `accept`.
+    FileType,
+    /// A file larger than `max_bytes`.
+    FileTooLarge,
+    /// A check's rule is false.
+    CheckFailed,
+    /// An answer of the wrong JSON type for its question.
+    WrongType,
+    /// A field that is not a question of the template.
+    UnknownField,
+}
+
+impl Code {
+    /// The code as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Required => "required",
+            Code::TooShort => "too_short",
+            Code::TooLong => "too_long",
+            Code::Pattern => "pattern",
+            Code::TooSmall => "too_small",
+            Code::TooLarge => "too_large",
+            Code::NotInteger => "not_integer",
+            Code::StepMismatch => "step_mismatch",
+            Code::InvalidDate => "invalid_date",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidPhone => "invalid_phone",
+            Code::NotAnOption => "not_an_option",
+            Code::TooFew => "too_few",
+            Code::TooMany => "too_many",
+            Code::FileType => "file_type",
+            Code::FileTooLarge => "file_too_large",
+            Code::CheckFailed => "check_failed",
+            Code::WrongType => "wrong_type",
+            Code::UnknownField => "unknown_field",
+        }
+    }
+}
+
+/// One problem with one answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldError {
+    /// Where: `full_name`, `children[1].name`.
+    pub path: String,
+    /// What, as a stable code.
+    pub code: Code,
+    /// What, for a person.
+    pub message: String,
+}
+
+/// The result of validating an answer set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// True when there are no errors.
+    pub valid: bool,
+    /// The answers to keep: visible questions only, in normal form, unknown fields removed.
+    pub answers: AnswerSet,
+    /// The computed values (by id; inside repeats, per entry).
+    pub computed: AnswerSet,
+    /// Every error, in the stable order.
+    pub errors: Vec<FieldError>,
+}
+
+/// Validates `answers` against `template` as of `today`.
+pub fn validate(template: &Template, answers: &AnswerSet, today: Date) -> Report {
+    let interview = Interview::new(template, answers.clone(), today);
+    report(&interview)
+}
+
+/// Validates an interview already evaluated.
+pub fn report(interview: &Interview<'_>) -> Report {
+    let mut walker = Walker { iv: interview, errors: Vec::new() };
+    let template = interview.template();
+    for page in &template.pages {
+        for item in &page.items {
+            walker.item(*item, &[], "");
+        }
+    }
+    walker.unknown_top_level();
+    let errors = walker.errors;
+    Report {
+        valid: errors.is_empty(),
+        answers: normalised(interview),
+        computed: computed(interview),
+        errors,
+    }
+}
+
+/// The errors of one page only (for the browser's Next button).
+pub fn page_errors(interview: &Interview<'_>, page: usize) -> Vec<FieldError> {
+    let mut walker = Walker { iv: interview, errors: Vec::new() };
+    if let Some(p) = interview.template().pages.get(page) {
+        for item in &p.items {
+            walker.item(*item, &[], "");
+        }
+    }
+    walker.errors
+}
+
+/// The answers to keep: visible questions only, in normal form, unknown fields removed.
+/// Normalising is idempotent: normalising the result again changes nothing.
+pub fn normalise(template: &Template, answers: &AnswerSet, today: Date) -> AnswerSet {
+    normalised(&Interview::new(template, answers.clone(), today))
+}
+
+/// Builds the normalised answer set of an evaluated interview.
+pub fn normalised(interview: &Interview<'_>) -> AnswerSet {
+    let template = interview.template();
+    let mut out = AnswerSet::new();
+    for page in &template.pages {
+        for item in &page.items {
+            keep(interview, *item, &[], &mut out);
+        }
+    }
+    out
+}
+
+fn keep(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
+    let item = iv.template().item(id);
+    if !item.kind.is_answerable() || !iv.is_visible(id, instance) {
+        return;
+    }
+    let Some(raw) = iv.raw(id, instance) else { return };
+    match (&item.kind, coerce(&item.kind, raw)) {
+        (_, Coerced::Missing) => {}
+        (_, Coerced::WrongType) => {
+            out.insert(item.id_str().to_owned(), raw.clone());
+        }
+        (ItemKind::Repeat { items, .. }, Coerced::Answer(_)) => {
+            let mut entries = Vec::new();
+            for entry in 0..iv.entries(id, instance) {
+                let mut child_instance = instance.to_vec();
+                child_instance.push(entry);
+                let mut map = AnswerSet::new();
+                for child in items {
+                    keep(iv, *child, &child_instance, &mut map);
+                }
+                entries.push(Json::Object(map));
+            }
+            out.insert(item.id_str().to_owned(), Json::Array(entries));
+        }
+        (_, Coerced::Answer(json)) => {
+            out.insert(item.id_str().to_owned(), json);
+        }
+    }
+}
+
+/// The computed values of an evaluated interview, mirroring repeats.
+pub fn computed(interview: &Interview<'_>) -> AnswerSet {
+    let template = interview.template();
+    let mut out = AnswerSet::new();
+    for page in &template.pages {
+        for item in &page.items {
+            computed_into(interview, *item, &[], &mut out);
+        }
+    }
+    out
+}
+
+fn computed_into(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
+    let item = iv.template().item(id);
+    if !iv.is_visible(id, instance) {
+        return;
+    }
+    match &item.kind {
+        ItemKind::Computed { .. } => {
+            out.insert(item.id_str().to_owned(), iv.value(id, instance).to_json());
+        }
+        ItemKind::Repeat { items, .. } => {
+            if !items.iter().any(|c| has_computed(iv.template(), *c)) {
+                return;
+            }
+            let mut entries = Vec::new();
+            for entry in 0..iv.entries(id, instance) {
+                let mut child_instance = instance.to_vec();
+                child_instance.push(entry);
+                let mut map = AnswerSet::new();
+                for child in items {
+                    computed_into(iv, *child, &child_instance, &mut map);
+                }
+                entries.push(Json::Object(map));
+            }
+            out.insert(item.id_str().to_owned(), Json::Array(entries));
+        }
+        _ => {}
+    }
+}
+
+fn has_computed(template: &Template, id: ItemId) -> bool {
+    match &template.item(id).kind {
+        ItemKind::Computed { .. } => true,
+        ItemKind::Repeat { items, .. } => items.iter().any(|c| has_computed(template, *c)),
+        _ => false,
+    }
+}
+
+struct Walker<'a, 't> {
+    iv: &'a Interview<'t>,
+    errors: Vec<FieldError>,
+}
+
+impl Walker<'_, '_> {
+    fn push(&mut self, path: &str, code: Code, message: String) {
+        self.errors.push(FieldError { path: path.to_owned(), code, message });
+    }
+
+    fn item(&mut self, id: ItemId, instance: &[u32], prefix: &str) {
+        let template = self.iv.template();
+        let item = template.item(id);
+        if !item.kind.is_answerable() || !self.iv.is_visible(id, instance) {
+            return;
+        }
+        let path = format!("{prefix}{}", item.id_str());
+        let name = item.display_name().to_owned();
+        let raw = self.iv.raw(id, instance).cloned().unwrap_or(Json::Null);
+        let coerced = coerce(&item.kind, &raw);
+        match &coerced {
+            Coerced::WrongType => {
+                let expected = expected_words(&item.kind);
+                self.push(&path, Code::WrongType, format!("{name}: the answer must be {expected}."));
+                return;
+            }
+            Coerced::Missing => {
+                if self.iv.is_required(id, instance) {
+                    self.push(&path, Code::Required, required_message(&item.kind, &name));
+                } else if let ItemKind::Repeat { min_items: Some(min), item_label, .. } = &item.kind {
+                    if *min > 0 {
+                        self.push(&path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
+                    }
+                }
+            }
+            Coerced::Answer(json) => self.constraints(id, instance, &path, &name, json),
+        }
+        for check in &item.checks {
+            if self.iv.eval_at(id, instance, &check.rule.expr) == Value::Bool(false) {
+                self.push(&path, Code::CheckFailed, check.message.clone());
+            }
+        }
+    }
+
+    fn constraints(&mut self, id: ItemId, instance: &[u32], path: &str, name: &str, json: &Json) {
+        let item = self.iv.template().item(id);
+        let today = self.iv.today();
+        match (&item.kind, json) {
+            (ItemKind::Text { min_length, max_length, pattern, pattern_message, .. }, Json::String(s)) => {
+                let length = s.chars().count();
+                if let Some(min) = min_length {
+                    if length < *min as usize {
+                        self.push(path, Code::TooShort, format!("{name} must be at least {min} characters."));
+                    }
+                }
+                if let Some(max) = max_length {
+                    if length > *max as usize {
+                        self.push(path, Code::TooLong, format!("{name} must be at most {max} characters."));
+                    }
+                }
+                if let Some(p) = pattern {
+                    if !p.is_full_match(s) {
+                        let message = pattern_message
+                            .clone()
+                            .unwrap_or_else(|| format!("{name} is not in the expected format."));
+                        self.push(path, Code::Pattern, message);
+                    }
+                }
+            }
+            (ItemKind::Number { min, max, integer, step }, Json::Number(n)) => {
+                let Some(n) = n.as_f64() else { return };
+                if *integer && n.fract() != 0.0 {
+                    self.push(path, Code::NotInteger, format!("{name} must be a whole number."));
+                }
+                if let Some(min) = min {
+                    if n < *min {
+                        self.push(path, Code::TooSmall, format!("{name} must be {} or more.", format_number(*min)));
+                    }
+                }
+                if let Some(max) = max {
+                    if n > *max {
+                        self.push(path, Code::TooLarge, format!("{name} must be {} or less.", format_number(*max)));
+                    }
+                }
+                if let Some(step) = step {
+                    let base = min.unwrap_or(0.0);
+                    let steps = (n - base) / step;
+                    // Tolerate binary rounding: 0.3 is a multiple of 0.1.
+                    if (steps - steps.round()).abs() > 1e-9 * steps.abs().max(1.0) {
+                        self.push(
+                            path,
+                            Code::StepMismatch,
+                            format!("{name} must be in steps of {}.", format_number(*step)),
+                        );
+                    }
+                }
+            }
+            (ItemKind::Date { min, max }, Json::String(s)) => match Date::parse(s) {
+                None => self.push(
+                    path,
+                    Code::InvalidDate,
+                    format!("{name} must be a real date, written like {today}."),
+                ),
+                Some(date) => {
+                    if let Some(min) = min.map(|b| b.resolve(today)) {
+                        if date < min {
+                            self.push(path, Code::TooSmall, format!("{name} must be on or after {min}."));
+                        }
+                    }
+                    if let Some(max) = max.map(|b| b.resolve(today)) {
+                        if date > max {
+                            self.push(path, Code::TooLarge, format!("{name} must be on or before {max}."));
+                        }
+                    }
+                }
+            },
+            (ItemKind::Email, Json::String(s)) => {
+                if !crate::email::is_valid(s) {
+                    self.push(
+                        path,
+                        Code::InvalidEmail,
+                        format!("{name} must be an email address, like name@example.com."),
+                    );
+                }
+            }
+            (ItemKind::Phone { region }, Json::String(s)) => {
+                if let Err(e) = crate::phone::normalise(s, region.as_deref()) {
+                    self.push(path, Code::InvalidPhone, format!("{name} must be a phone number: {e}."));
+                }
+            }
+            (ItemKind::Choice { options, .. }, Json::String(s)) => {
+                if !options.iter().any(|o| &o.value == s) {
+                    self.push(path, Code::NotAnOption, format!("{name}: “{s}” is not one of the options."));
+                }
+            }
+            (ItemKind::MultiChoice { options, min_selected, max_selected }, Json::Array(list)) => {
+                for v in list {
+                    if let Some(s) = v.as_str() {
+                        if !options.iter().any(|o| o.value == s) {
+                            self.push(path, Code::NotAnOption, format!("{name}: “{s}” is not one of the options."));
+                        }
+                    }
+                }
+                let count = list.len();
+                if let Some(min) = min_selected {
+                    if count < *min as usize {
+                        self.push(path, Code::TooFew, format!("{name}: select at least {min}."));
+                    }
+                }
+                if let Some(max) = max_selected {
+                    if count > *max as usize {
+                        self.push(path, Code::TooMany, format!("{name}: select at most {max}."));
+                    }
+                }
+            }
+            (ItemKind::File { accept, max_bytes, max_files }, Json::Array(files)) => {
+                if let Some(max) = max_files {
+                    if files.len() > *max as usize {
+                        self.push(path, Code::TooMany, format!("{name}: attach at most {max} file(s)."));
+                    }
+                }
+                for file in files {
+                    let file_name = file.get("name").and_then(Json::as_str).unwrap_or("the file");
+                    let content_type = file.get("content_type").and_then(Json::as_str).unwrap_or("");
+                    if !accept.is_empty() && !accept.iter().any(|a| mime_matches(a, content_type)) {
+                        self.push(
+                            path,
+                            Code::FileType,
+                            format!("{file_name} must be one of these types: {}.", accept.join(", ")),
+                        );
+                    }
+                    let size = file.get("size").and_then(Json::as_u64).unwrap_or(0);
+                    if let Some(max) = max_bytes {
+                        if size > *max {
+                            self.push(
+                                path,
+                                Code::FileTooLarge,
+                                format!("{file_name} is larger than {}.", byte_size(*max)),
+                            );
+                        }
+                    }
+                }
+            }
+            (ItemKind::Repeat { items, min_items, max_items, item_label }, Json::Array(_)) => {
+                let count = self.iv.raw(id, instance).and_then(Json::as_array).map(Vec::len).unwrap_or(0);
+                if let Some(min) = min_items {
+                    if count < *min as usize {
+                        self.push(path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
+                    }
+                }
+                if count > *max_items as usize {
+                    let what = item_label.as_deref().unwrap_or("entry");
+                    self.push(path, Code::TooMany, format!("Add at most {max_items} ({what})."));
+                }
+                for entry in 0..self.iv.entries(id, instance) {
+                    let mut child_instance = instance.to_vec();
+                    child_instance.push(entry);
+                    let prefix = format!("{path}[{entry}].");
+                    for child in items {
+                        self.item(*child, &child_instance, &prefix);
+                    }
+                    self.unknown_in_entry(id, instance, entry, &prefix);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn unknown_in_entry(&mut self, repeat: ItemId, instance: &[u32], entry: u32, prefix: &str) {
+        let template = self.iv.template();
+        let Some(map) = self
+            .iv
+            .raw(repeat, instance)
+            .and_then(Json::as_array)
+            .and_then(|l| l.get(entry as usize))
+            .and_then(Json::as_object)
+        else {
+            return;
+        };
+        for key in map.keys() {
+            match template.child(repeat, key) {
+                Some(child) if !matches!(template.item(child).kind, ItemKind::Note { .. }) => {}
+                _ => self.push(
+                    &format!("{prefix}{key}"),
+                    Code::UnknownField,
+                    format!("`{key}` is not a question of this form."),
+                ),
+            }
+        }
+    }
+
+    fn unknown_top_level(&mut self) {
+        let template = self.iv.template();
+        // serde_json's map keeps keys sorted, which makes this order stable.
+        for key in self.iv.answers().keys() {
+            match template.top_level(key) {
+                Some(id) if !matches!(template.item(id).kind, ItemKind::Note { .. }) => {}
+                _ => self.push(key, Code::UnknownField, format!("`{key}` is not a question of this form.")),
+            }
+        }
+    }
+}
+
+fn required_message(kind: &ItemKind, name: &str) -> String {
+    match kind {
+        ItemKind::Choice { .. } | ItemKind::MultiChoice { .. } | ItemKind::YesNo => format!("Select an answer for {name}."),
+        ItemKind::File { .. } => format!("Attach a file for {name}."),
+        ItemKind::Repeat { item_label, .. } => {
+            format!("Add at least one {} for {name}.", item_label.as_deref().unwrap_or("entry").to_lowercase())
+        }
+        _ => format!("Enter {name}."),
+    }
+}
+
+fn too_few_entries(min: u32, item_label: Option<&str>) -> String {
+    format!("Add at least {min} ({}).", item_label.unwrap_or("entries"))
+}
+
+fn expected_words(kind: &ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Number { .. } => "a number",
+        ItemKind::YesNo => "true or false",
+        ItemKind::MultiChoice { .. } => "a list of option values",
+        ItemKind::File { .. } => "a list of uploaded files",
+        ItemKind::Repeat { .. } => "a list of entries",
+        ItemKind::Date { .. } => "a date as text, YYYY-MM-DD",
+        _ => "text",
+    }
+}
+
+/// `image/*` matches `image/png`; otherwise types must be equal (ignoring case and parameters).
+fn mime_matches(pattern: &str, content_type: &str) -> bool {
+    let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match pattern.strip_suffix("/*") {
+        Some(top) => content_type.split('/').next() == Some(top) && content_type.contains('/'),
+        None => content_type == pattern,
+    }
+}
+
+/// A byte count for people: 10 MB, 512 KB, 300 bytes.
+fn byte_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes % (MB / 10) == 0 {
+        format!("{} MB", format_number(bytes as f64 / MB as f64))
+    } else if bytes >= KB && bytes % KB == 0 {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mime_wildcards() {
+        assert!(mime_matches("image/*", "image/png"));
+        assert!(mime_matches("application/pdf", "Application/PDF; charset=binary"));
+        assert!(!mime_matches("image/*", "application/pdf"));
+        assert!(!mime_matches("image/*", "image"));
+    }
+
+    #[test]
+    fn byte_sizes_read_well() {
+        assert_eq!(byte_size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(byte_size(512 * 1024), "512 KB");
+        assert_eq!(byte_size(300), "300 bytes");
+    }
+}
