@@ -29,4 +29,4 @@ pub enum Error {
 }
 
 /// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, Error>;
+pub type Result<T, E = Error> = std::result::Result<T, E>;

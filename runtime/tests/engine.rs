@@ -557,7 +557,8 @@ fn a_change_touches_only_what_depends_on_it() {
     let mut iv = Interview::new(&t, large::large_answers(), today());
     // q0 gates five questions on the next page.
     let changes = iv.set(t.top_level("q0").expect("id"), &[], json!(false));
-    X
+    let names: Vec<&str> = changes.items.iter().map(|(id, _)| t.item(*id).id_str()).collect();
+    assert_eq!(names, ["q0", "q24", "q29", "q34", "q39"], "q0 and the four questions it shows or hides");
     // q1 gates nothing.
     let changes = iv.set(t.top_level("q1").expect("id"), &[], json!("changed"));
     assert_eq!(changes.items.len(), 1);

@@ -19,8 +19,6 @@ mod parser;
 mod print;
 mod types;
 
-use std::fmt;
-
 pub use eval::{eval, values_equal, Context, Scope};
 pub use functions::FUNCTION_NAMES;
 pub use parser::parse;
@@ -310,5 +308,3 @@ pub fn is_identifier(name: &str) -> bool {
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && !RESERVED_WORDS.contains(&name)
 }
 
-#[cfg(test)]
-mod tests;
