@@ -513,8 +513,9 @@ mod tests {
         assert!(refused(&version).contains("whole number"));
         let version = draft_text().replace("\"template_version\":3", "\"template_version\":4294967296");
         assert!(refused(&version).contains("whole number"));
-        let answers = draft_text().replace("\"answers\":{", "\"answers\":[{").replace("}]}}}", "}]}]}}");
-        assert!(refused(&answers).contains("`answers` must be an object, not a list"), "{answers}");
+        let answers = json!({"format": DRAFT_FORMAT, "saved_at": "2026-11-24T09:30:00Z",
+            "sections": {"intake": {"template_version": 1, "fingerprint": "f", "answers": [1]}}});
+        assert!(refused(&answers.to_string()).contains("section `intake`: `answers` must be an object, not a list"));
         let fingerprint = draft_text().replace("\"fingerprint\":\"0123456789abcdef\"", "\"fingerprint\":null");
         assert!(refused(&fingerprint).contains("section `intake`: `fingerprint` must be a string, not null"));
     }
@@ -534,7 +535,7 @@ mod tests {
         assert_eq!(instant("2000-03-01T00:00:00Z").map(|t| t.0), Some(951_868_800));
         assert_eq!(instant("2024-02-29T00:00:00Z").map(|t| t.0), Some(1_709_164_800));
         assert_eq!(instant("1969-12-31T23:59:59Z"), Some((-1, 0)));
-        assert_eq!(instant("2026-11-24T09:30:00.123456789123Z"), Some((1_795_080_600, 123_456_789)));
+        assert_eq!(instant("2026-11-24T09:30:00.123456789123Z"), Some((1_795_512_600, 123_456_789)));
         for bad in [
             "",
             "2026-11-24",

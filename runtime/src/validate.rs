@@ -375,14 +375,14 @@ impl Walker<'_, '_> {
             }
             (ItemKind::Choice { options, .. }, Json::String(s)) => {
                 if !options.iter().any(|o| &o.value == s) {
-                    self.push(path, Code::NotAnOption, format!("{name}: “{s}” is not one of the options."));
+                    self.push(path, Code::NotAnOption, format!("“{s}” is not one of the options of “{name}”."));
                 }
             }
             (ItemKind::MultiChoice { options, min_selected, max_selected }, Json::Array(list)) => {
                 for v in list {
                     if let Some(s) = v.as_str() {
                         if !options.iter().any(|o| o.value == s) {
-                            self.push(path, Code::NotAnOption, format!("{name}: “{s}” is not one of the options."));
+                            self.push(path, Code::NotAnOption, format!("“{s}” is not one of the options of “{name}”."));
                         }
                     }
                 }

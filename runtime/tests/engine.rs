@@ -563,3 +563,81 @@ fn a_change_touches_only_what_depends_on_it() {
     let changes = iv.set(t.top_level("q1").expect("id"), &[], json!("changed"));
     assert_eq!(changes.items.len(), 1);
 }
+
+// ---------------------------------------------------------------- properties
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value, small enough to be quick, with strings that look like answers now and then.
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(|n| json!(n)),
+            (-1e6f64..1e6).prop_map(|n| json!(n)),
+            prop_oneof![
+                Just("2026-02-29".to_owned()),
+                Just("1990-01-31".to_owned()),
+                Just("a@b.co".to_owned()),
+                Just("+44 20 7946 0958".to_owned()),
+                Just("employed".to_owned()),
+                Just("gift".to_owned()),
+                "[ -~]{0,12}",
+                "\\PC{0,8}",
+            ]
+            .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map(key(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Keys: mostly real ids of the example templates, sometimes not.
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "title", "full_name", "born", "age", "email", "mobile", "postcode", "has_partner", "partner_name",
+                "children", "name", "lives_with_you", "employment", "income", "goals", "notes", "consent",
+                "id_type", "id_document", "id_back", "sources", "gifts", "giver", "amount", "letter",
+            ])
+            .prop_map(str::to_owned),
+            "[a-z_]{1,6}",
+        ]
+    }
+
+    fn answer_set() -> impl Strategy<Value = AnswerSet> {
+        prop::collection::btree_map(key(), json_value(), 0..12).prop_map(|m| m.into_iter().collect())
+    }
+
+    fn examples() -> Vec<Template> {
+        ["intake.json", "kyc.json"].iter().map(|n| Template::from_json(&example(n)).expect("valid")).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn validation_never_panics_and_normalising_is_idempotent(answers in answer_set()) {
+            for t in examples() {
+                let report = validate(&t, &answers, today());
+                prop_assert_eq!(report.valid, report.errors.is_empty());
+                let again = normalise(&t, &report.answers, today());
+                prop_assert_eq!(&again, &report.answers);
+                // Whatever was wrong, normalised answers never carry unknown fields.
+                let second = validate(&t, &report.answers, today());
+                prop_assert!(second.errors.iter().all(|e| e.code != Code::UnknownField));
+            }
+        }
+
+        #[test]
+        fn template_reading_never_panics(doc in json_value()) {
+            let _ = Template::from_value(json!({"format": "interview/1", "title": "T", "pages": [{"id": "p", "items": [doc]}]}));
+        }
+    }
+}

@@ -168,7 +168,7 @@ impl Driver {
             .expect("start chromedriver");
         let driver = Driver { child, port };
         let deadline = Instant::now() + READY_TIMEOUT;
-        while http_get(SocketAddr::from(([127, 0, 0, 1], port)), "/status").await.map(|r| r.0) != Ok(200) {
+        while http_get(SocketAddr::from(([127, 0, 0, 1], port)), "/status").await.map(|r| r.0).ok() != Some(200) {
             assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
