@@ -34,7 +34,9 @@ impl Date {
         }
         let number = |range: std::ops::Range<usize>| -> Option<u32> {
             let digits = b.get(range)?;
-            digits.iter().try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+            digits.iter().try_fold(0u32, |acc, &d| {
+                d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+            })
         };
         let year = i32::try_from(number(0..4)?).ok()?;
         Date::from_ymd(year, number(5..7)?, number(8..10)?)
@@ -73,13 +75,22 @@ impl Date {
         let z = days + EPOCH_SHIFT;
         let era = z.div_euclid(DAYS_PER_ERA);
         let day_of_era = z - era * DAYS_PER_ERA;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146_096) / 365;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146_096) / 365;
         let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
         let month_from_march = (5 * day_of_year + 2) / 153;
         let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-        let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 };
+        let month = if month_from_march < 10 {
+            month_from_march + 3
+        } else {
+            month_from_march - 9
+        };
         let year = year_of_era + era * 400 + i64::from(month <= 2);
-        Date::from_ymd(i32::try_from(year).ok()?, u32::try_from(month).ok()?, u32::try_from(day).ok()?)
+        Date::from_ymd(
+            i32::try_from(year).ok()?,
+            u32::try_from(month).ok()?,
+            u32::try_from(day).ok()?,
+        )
     }
 
     /// The date `n` days later (earlier if negative), if still in range.

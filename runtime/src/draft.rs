@@ -79,7 +79,11 @@ pub struct CarryOver {
 impl Draft {
     /// An empty draft saved at `saved_at` (RFC 3339 UTC).
     pub fn new(saved_at: impl Into<String>) -> Draft {
-        Draft { format: DRAFT_FORMAT.to_owned(), saved_at: saved_at.into(), sections: BTreeMap::new() }
+        Draft {
+            format: DRAFT_FORMAT.to_owned(),
+            saved_at: saved_at.into(),
+            sections: BTreeMap::new(),
+        }
     }
 
     /// The draft as compact JSON; reading it back and writing it again gives the same bytes.
@@ -97,8 +101,14 @@ impl Draft {
             .map(|(name, section)| {
                 let mut map = serde_json::Map::new();
                 map.insert("answers".to_owned(), Json::Object(section.answers.clone()));
-                map.insert("fingerprint".to_owned(), Json::String(section.fingerprint.clone()));
-                map.insert("template_version".to_owned(), Json::from(section.template_version));
+                map.insert(
+                    "fingerprint".to_owned(),
+                    Json::String(section.fingerprint.clone()),
+                );
+                map.insert(
+                    "template_version".to_owned(),
+                    Json::from(section.template_version),
+                );
                 (name.clone(), Json::Object(map))
             })
             .collect();
@@ -117,15 +127,18 @@ impl Draft {
                 text.len()
             )));
         }
-        let value: Json =
-            serde_json::from_str(text).map_err(|e| Error::Draft(format!("the draft is not valid JSON: {e}")))?;
+        let value: Json = serde_json::from_str(text)
+            .map_err(|e| Error::Draft(format!("the draft is not valid JSON: {e}")))?;
         Draft::from_value(value)
     }
 
     /// Reads a draft from a parsed JSON document, with the checks of [`Draft::from_json`].
     pub fn from_value(value: Json) -> Result<Draft, Error> {
         let Json::Object(mut map) = value else {
-            return Err(Error::Draft(format!("a draft is a JSON object, not {}", kind_of(&value))));
+            return Err(Error::Draft(format!(
+                "a draft is a JSON object, not {}",
+                kind_of(&value)
+            )));
         };
         let format = take_string(&mut map, "format", "")?;
         if format != DRAFT_FORMAT {
@@ -142,7 +155,10 @@ impl Draft {
         let sections = match map.remove("sections") {
             Some(Json::Object(sections)) => sections,
             Some(other) => {
-                return Err(Error::Draft(format!("`sections` must be an object, not {}", kind_of(&other))))
+                return Err(Error::Draft(format!(
+                    "`sections` must be an object, not {}",
+                    kind_of(&other)
+                )))
             }
             None => return Err(Error::Draft("the draft has no `sections`".to_owned())),
         };
@@ -152,17 +168,26 @@ impl Draft {
             let section = read_section(&name, section)?;
             read.insert(name, section);
         }
-        Ok(Draft { format, saved_at, sections: read })
+        Ok(Draft {
+            format,
+            saved_at,
+            sections: read,
+        })
     }
 
     /// How this draft's answers for `section` relate to `template`, published as `template_version`.
     pub fn fit(&self, section: &str, template_version: u32, template: &Template) -> Fit {
         match self.sections.get(section) {
             None => Fit::Missing,
-            Some(s) if s.template_version == template_version && s.fingerprint == template.fingerprint() => {
+            Some(s)
+                if s.template_version == template_version
+                    && s.fingerprint == template.fingerprint() =>
+            {
                 Fit::Current
             }
-            Some(s) => Fit::OtherVersion { draft_version: s.template_version },
+            Some(s) => Fit::OtherVersion {
+                draft_version: s.template_version,
+            },
         }
     }
 }
@@ -170,7 +195,11 @@ impl Draft {
 impl DraftSection {
     /// A section holding `answers` given for `template`, published as `template_version`.
     pub fn new(template_version: u32, template: &Template, answers: AnswerSet) -> DraftSection {
-        DraftSection { answers, fingerprint: template.fingerprint(), template_version }
+        DraftSection {
+            answers,
+            fingerprint: template.fingerprint(),
+            template_version,
+        }
     }
 }
 
@@ -184,16 +213,25 @@ impl TryFrom<Json> for Draft {
 
 fn read_section(name: &str, value: Json) -> Result<DraftSection, Error> {
     let Json::Object(mut map) = value else {
-        return Err(Error::Draft(format!("section `{name}` must be an object, not {}", kind_of(&value))));
+        return Err(Error::Draft(format!(
+            "section `{name}` must be an object, not {}",
+            kind_of(&value)
+        )));
     };
     let fingerprint = take_string(&mut map, "fingerprint", name)?;
     let template_version = match map.remove("template_version") {
         Some(Json::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
         Some(_) => None,
-        None => return Err(Error::Draft(format!("section `{name}` has no `template_version`"))),
+        None => {
+            return Err(Error::Draft(format!(
+                "section `{name}` has no `template_version`"
+            )))
+        }
     };
     let Some(template_version) = template_version else {
-        return Err(Error::Draft(format!("section `{name}`: `template_version` must be a whole number from 0")));
+        return Err(Error::Draft(format!(
+            "section `{name}`: `template_version` must be a whole number from 0"
+        )));
     };
     let answers = match map.remove("answers") {
         Some(Json::Object(answers)) => answers,
@@ -206,15 +244,30 @@ fn read_section(name: &str, value: Json) -> Result<DraftSection, Error> {
         None => return Err(Error::Draft(format!("section `{name}` has no `answers`"))),
     };
     refuse_unknown(&map, name)?;
-    Ok(DraftSection { answers, fingerprint, template_version })
+    Ok(DraftSection {
+        answers,
+        fingerprint,
+        template_version,
+    })
 }
 
 /// Takes a required string field out of `map`; `section` names where it is, "" for the top.
-fn take_string(map: &mut serde_json::Map<String, Json>, key: &str, section: &str) -> Result<String, Error> {
-    let place = if section.is_empty() { "the draft".to_owned() } else { format!("section `{section}`") };
+fn take_string(
+    map: &mut serde_json::Map<String, Json>,
+    key: &str,
+    section: &str,
+) -> Result<String, Error> {
+    let place = if section.is_empty() {
+        "the draft".to_owned()
+    } else {
+        format!("section `{section}`")
+    };
     match map.remove(key) {
         Some(Json::String(s)) => Ok(s),
-        Some(other) => Err(Error::Draft(format!("{place}: `{key}` must be a string, not {}", kind_of(&other)))),
+        Some(other) => Err(Error::Draft(format!(
+            "{place}: `{key}` must be a string, not {}",
+            kind_of(&other)
+        ))),
         None => Err(Error::Draft(format!("{place} has no `{key}`"))),
     }
 }
@@ -223,8 +276,12 @@ fn take_string(map: &mut serde_json::Map<String, Json>, key: &str, section: &str
 fn refuse_unknown(rest: &serde_json::Map<String, Json>, section: &str) -> Result<(), Error> {
     match rest.keys().next() {
         None => Ok(()),
-        Some(key) if section.is_empty() => Err(Error::Draft(format!("the draft has an unknown field `{key}`"))),
-        Some(key) => Err(Error::Draft(format!("section `{section}` has an unknown field `{key}`"))),
+        Some(key) if section.is_empty() => Err(Error::Draft(format!(
+            "the draft has an unknown field `{key}`"
+        ))),
+        Some(key) => Err(Error::Draft(format!(
+            "section `{section}` has an unknown field `{key}`"
+        ))),
     }
 }
 
@@ -266,10 +323,16 @@ fn instant(text: &str) -> Option<(i64, u32)> {
         if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        Some(digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+        Some(
+            digits
+                .iter()
+                .fold(0i64, |n, d| n * 10 + i64::from(d - b'0')),
+        )
     };
     let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if separators.iter().any(|(at, c)| b.get(*at) != Some(c)) || !matches!(b.get(10), Some(b'T' | b't')) {
+    if separators.iter().any(|(at, c)| b.get(*at) != Some(c))
+        || !matches!(b.get(10), Some(b'T' | b't'))
+    {
         return None;
     }
     let date = Date::from_ymd(
@@ -366,7 +429,13 @@ fn carry_map(
 }
 
 /// Carries one answer; `None` when the whole of it has to go (and is listed).
-fn carry_value(value: &Json, item: ItemId, template: &Template, path: &str, dropped: &mut Vec<String>) -> Option<Json> {
+fn carry_value(
+    value: &Json,
+    item: ItemId,
+    template: &Template,
+    path: &str,
+    dropped: &mut Vec<String>,
+) -> Option<Json> {
     if value.is_null() {
         return Some(Json::Null);
     }
@@ -383,7 +452,13 @@ fn carry_value(value: &Json, item: ItemId, template: &Template, path: &str, drop
                 match entry {
                     Json::Object(map) => {
                         let prefix = format!("{entry_path}.");
-                        kept.push(Json::Object(carry_map(map, Some(item), template, &prefix, dropped)));
+                        kept.push(Json::Object(carry_map(
+                            map,
+                            Some(item),
+                            template,
+                            &prefix,
+                            dropped,
+                        )));
                     }
                     _ => dropped.push(entry_path),
                 }
@@ -407,7 +482,10 @@ fn carry_value(value: &Json, item: ItemId, template: &Template, path: &str, drop
             let list = value.as_array().map(Vec::as_slice).unwrap_or_default();
             let mut kept = Vec::with_capacity(list.len());
             for (index, selected) in list.iter().enumerate() {
-                if options.iter().any(|o| Some(o.value.as_str()) == selected.as_str()) {
+                if options
+                    .iter()
+                    .any(|o| Some(o.value.as_str()) == selected.as_str())
+                {
                     kept.push(selected.clone());
                 } else {
                     dropped.push(format!("{path}[{index}]"));
@@ -485,8 +563,22 @@ mod tests {
         let mut answers = AnswerSet::new();
         answers.insert("note".into(), json!("line\nbreak \u{1F600} \"quoted\""));
         answers.insert("n".into(), json!(0.1));
-        draft.sections.insert("b".into(), DraftSection { answers: answers.clone(), fingerprint: "f".into(), template_version: 0 });
-        draft.sections.insert("a".into(), DraftSection { answers, fingerprint: "g".into(), template_version: u32::MAX });
+        draft.sections.insert(
+            "b".into(),
+            DraftSection {
+                answers: answers.clone(),
+                fingerprint: "f".into(),
+                template_version: 0,
+            },
+        );
+        draft.sections.insert(
+            "a".into(),
+            DraftSection {
+                answers,
+                fingerprint: "g".into(),
+                template_version: u32::MAX,
+            },
+        );
         let text = draft.to_json();
         let back = read(&text);
         assert_eq!(back, draft);
@@ -499,25 +591,41 @@ mod tests {
         assert!(refused("{").contains("not valid JSON"));
         let other = draft_text().replace("interview-draft/1", "interview-draft/2");
         assert!(refused(&other).contains("`interview-draft/2`"));
-        assert!(refused(r#"{"saved_at":"2026-11-24T09:30:00Z","sections":{}}"#).contains("no `format`"));
-        assert!(refused(r#"{"format":1,"saved_at":"2026-11-24T09:30:00Z","sections":{}}"#)
-            .contains("`format` must be a string, not a number"));
-        assert!(refused(r#"{"format":"interview-draft/1","saved_at":"yesterday","sections":{}}"#).contains("RFC 3339"));
-        assert!(refused(r#"{"format":"interview-draft/1","saved_at":"2026-11-24T09:30:00Z","sections":[]}"#)
-            .contains("`sections` must be an object"));
+        assert!(
+            refused(r#"{"saved_at":"2026-11-24T09:30:00Z","sections":{}}"#).contains("no `format`")
+        );
+        assert!(
+            refused(r#"{"format":1,"saved_at":"2026-11-24T09:30:00Z","sections":{}}"#)
+                .contains("`format` must be a string, not a number")
+        );
+        assert!(
+            refused(r#"{"format":"interview-draft/1","saved_at":"yesterday","sections":{}}"#)
+                .contains("RFC 3339")
+        );
+        assert!(refused(
+            r#"{"format":"interview-draft/1","saved_at":"2026-11-24T09:30:00Z","sections":[]}"#
+        )
+        .contains("`sections` must be an object"));
         assert!(refused(r#"{"format":"interview-draft/1","saved_at":"2026-11-24T09:30:00Z","sections":{},"x":1}"#)
             .contains("unknown field `x`"));
         let version = draft_text().replace("\"template_version\":3", "\"template_version\":-3");
-        assert!(refused(&version).contains("section `intake`: `template_version` must be a whole number"));
+        assert!(refused(&version)
+            .contains("section `intake`: `template_version` must be a whole number"));
         let version = draft_text().replace("\"template_version\":3", "\"template_version\":3.5");
         assert!(refused(&version).contains("whole number"));
-        let version = draft_text().replace("\"template_version\":3", "\"template_version\":4294967296");
+        let version =
+            draft_text().replace("\"template_version\":3", "\"template_version\":4294967296");
         assert!(refused(&version).contains("whole number"));
         let answers = json!({"format": DRAFT_FORMAT, "saved_at": "2026-11-24T09:30:00Z",
             "sections": {"intake": {"template_version": 1, "fingerprint": "f", "answers": [1]}}});
-        assert!(refused(&answers.to_string()).contains("section `intake`: `answers` must be an object, not a list"));
-        let fingerprint = draft_text().replace("\"fingerprint\":\"0123456789abcdef\"", "\"fingerprint\":null");
-        assert!(refused(&fingerprint).contains("section `intake`: `fingerprint` must be a string, not null"));
+        assert!(refused(&answers.to_string())
+            .contains("section `intake`: `answers` must be an object, not a list"));
+        let fingerprint = draft_text().replace(
+            "\"fingerprint\":\"0123456789abcdef\"",
+            "\"fingerprint\":null",
+        );
+        assert!(refused(&fingerprint)
+            .contains("section `intake`: `fingerprint` must be a string, not null"));
     }
 
     #[test]
@@ -529,13 +637,31 @@ mod tests {
     #[test]
     fn timestamps_are_read_as_rfc3339() {
         assert_eq!(instant("1970-01-01T00:00:00Z"), Some((0, 0)));
-        assert_eq!(instant("1970-01-02T00:00:01.5Z"), Some((86_401, 500_000_000)));
-        assert_eq!(instant("2026-11-24T10:30:00+01:00"), instant("2026-11-24T09:30:00Z"));
-        assert_eq!(instant("2026-11-24t09:30:00z"), instant("2026-11-24T09:30:00Z"));
-        assert_eq!(instant("2000-03-01T00:00:00Z").map(|t| t.0), Some(951_868_800));
-        assert_eq!(instant("2024-02-29T00:00:00Z").map(|t| t.0), Some(1_709_164_800));
+        assert_eq!(
+            instant("1970-01-02T00:00:01.5Z"),
+            Some((86_401, 500_000_000))
+        );
+        assert_eq!(
+            instant("2026-11-24T10:30:00+01:00"),
+            instant("2026-11-24T09:30:00Z")
+        );
+        assert_eq!(
+            instant("2026-11-24t09:30:00z"),
+            instant("2026-11-24T09:30:00Z")
+        );
+        assert_eq!(
+            instant("2000-03-01T00:00:00Z").map(|t| t.0),
+            Some(951_868_800)
+        );
+        assert_eq!(
+            instant("2024-02-29T00:00:00Z").map(|t| t.0),
+            Some(1_709_164_800)
+        );
         assert_eq!(instant("1969-12-31T23:59:59Z"), Some((-1, 0)));
-        assert_eq!(instant("2026-11-24T09:30:00.123456789123Z"), Some((1_795_512_600, 123_456_789)));
+        assert_eq!(
+            instant("2026-11-24T09:30:00.123456789123Z"),
+            Some((1_795_512_600, 123_456_789))
+        );
         for bad in [
             "",
             "2026-11-24",
@@ -572,6 +698,124 @@ mod tests {
         let broken = Draft::new("not a time");
         assert!(std::ptr::eq(newer(&broken, &early), &early));
         assert!(std::ptr::eq(newer(&early, &broken), &early));
+    }
+
+    const TEMPLATE: &str = r#"{
+      "format": "interview/1",
+      "title": "Intake",
+      "pages": [{"id": "p", "title": "P", "items": [
+        {"type": "text", "id": "full_name", "label": "Name"},
+        {"type": "number", "id": "age", "label": "Age"},
+        {"type": "yes_no", "id": "has_partner", "label": "Partner?"},
+        {"type": "choice", "id": "colour", "label": "Colour",
+         "options": [{"value": "red", "label": "Red"}, {"value": "green", "label": "Green"}]},
+        {"type": "multi_choice", "id": "pets", "label": "Pets",
+         "options": [{"value": "cat", "label": "Cat"}, {"value": "dog", "label": "Dog"}]},
+        {"type": "file", "id": "passport", "label": "Passport"},
+        {"type": "repeat", "id": "children", "label": "Children", "items": [
+          {"type": "text", "id": "name", "label": "Name"},
+          {"type": "date", "id": "born", "label": "Born"}
+        ]},
+        {"type": "computed", "id": "child_count", "expr": "size(children)"},
+        {"type": "note", "id": "thanks", "text": "Thanks."}
+      ]}]
+    }"#;
+
+    fn template(text: &str) -> Template {
+        match Template::from_json(text) {
+            Ok(t) => t,
+            Err(e) => panic!("the test template is refused: {e:?}"),
+        }
+    }
+
+    fn answers(value: Json) -> AnswerSet {
+        match value {
+            Json::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn fit_tells_the_same_template_from_another_version_or_a_changed_one() {
+        let t = template(TEMPLATE);
+        let mut draft = Draft::new("2026-11-24T09:30:00Z");
+        draft
+            .sections
+            .insert("intake".into(), DraftSection::new(3, &t, AnswerSet::new()));
+        assert_eq!(draft.fit("intake", 3, &t), Fit::Current);
+        assert_eq!(
+            draft.fit("intake", 4, &t),
+            Fit::OtherVersion { draft_version: 3 }
+        );
+        assert_eq!(draft.fit("other", 3, &t), Fit::Missing);
+        // Same version number, but the template changed underneath (a re-import, an edit).
+        let changed =
+            template(&TEMPLATE.replace("\"title\": \"Intake\"", "\"title\": \"Intake form\""));
+        assert_ne!(changed.fingerprint(), t.fingerprint());
+        assert_eq!(
+            draft.fit("intake", 3, &changed),
+            Fit::OtherVersion { draft_version: 3 }
+        );
+    }
+
+    #[test]
+    fn carry_over_keeps_what_fits_and_lists_the_rest() {
+        let t = template(TEMPLATE);
+        let old = answers(json!({
+            "full_name": "Ann",
+            "age": "forty",
+            "has_partner": null,
+            "colour": "blue",
+            "pets": ["dog", "hamster", "cat"],
+            "passport": [{"file_id": "f1", "name": "p.pdf", "size": 10, "content_type": "application/pdf", "sha256": "ab"}],
+            "nickname": "Annie",
+            "child_count": 2,
+            "thanks": "x",
+            "children": [
+                {"name": "Bo", "born": "2016-11-24", "shoe_size": 30},
+                "not an entry",
+                {"name": 7}
+            ]
+        }));
+        let carried = carry_over(&old, &t);
+        assert_eq!(
+            Json::Object(carried.answers),
+            json!({
+                "full_name": "Ann",
+                "has_partner": null,
+                "pets": ["dog", "cat"],
+                "passport": [{"file_id": "f1", "name": "p.pdf", "size": 10, "content_type": "application/pdf", "sha256": "ab"}],
+                "children": [{"name": "Bo", "born": "2016-11-24"}, {}]
+            })
+        );
+        assert_eq!(
+            carried.dropped,
+            [
+                "age",
+                "child_count",
+                "children[0].shoe_size",
+                "children[1]",
+                "children[2].name",
+                "colour",
+                "nickname",
+                "pets[1]",
+                "thanks",
+            ]
+        );
+    }
+
+    #[test]
+    fn carry_over_of_fitting_answers_changes_nothing() {
+        let t = template(TEMPLATE);
+        let fitting = answers(json!({
+            "full_name": "Ann", "age": 41, "has_partner": true, "colour": "red", "pets": ["cat"],
+            "children": [{"name": "Bo"}, {}]
+        }));
+        let carried = carry_over(&fitting, &t);
+        assert_eq!(carried.answers, fitting);
+        assert!(carried.dropped.is_empty());
+        let wrong_shape = answers(json!({"children": {"name": "Bo"}, "pets": "cat"}));
+        assert_eq!(carry_over(&wrong_shape, &t).dropped, ["children", "pets"]);
     }
 
     proptest::proptest! {

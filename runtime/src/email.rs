@@ -4,7 +4,7 @@
 //! quoted local parts with spaces, IP literals), while typing mistakes are what
 //! actually happens. So: one `@`; a local part of 1 to 64 characters with no
 //! spaces, control characters or the punctuation that only appears when a
-//! whole "Name <address>" was pasted; a domain of dot-separated labels of
+//! whole `"Name <address>"` was pasted; a domain of dot-separated labels of
 //! letters (any script, for internationalised domains), digits and inner
 //! hyphens. The domain is lower-cased, the local part kept as typed (some mail
 //! servers tell case apart there).
@@ -82,7 +82,10 @@ fn describe(c: char) -> String {
 /// Characters that are only valid inside quoted local parts (which this check does not
 /// accept) and that show up when "Name <name@example.com>" or a list was pasted.
 fn is_local_special(c: char) -> bool {
-    matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"')
+    matches!(
+        c,
+        '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '\\' | '"'
+    )
 }
 
 /// Checks an address and returns it trimmed, with the domain in lower case.
@@ -119,7 +122,10 @@ fn check_local(local: &str) -> Result<(), EmailError> {
     if local.chars().count() > MAX_LOCAL_CHARS {
         return Err(EmailError::LocalTooLong);
     }
-    match local.chars().find(|c| c.is_whitespace() || c.is_control() || is_local_special(*c)) {
+    match local
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || is_local_special(*c))
+    {
         Some(c) => Err(EmailError::LocalCharacter(c)),
         None => Ok(()),
     }
@@ -132,7 +138,10 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
     if domain.chars().count() > MAX_DOMAIN_CHARS {
         return Err(EmailError::DomainTooLong);
     }
-    if let Some(c) = domain.chars().find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.')) {
+    if let Some(c) = domain
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.'))
+    {
         return Err(EmailError::DomainCharacter(c));
     }
     if !domain.contains('.') {
@@ -179,7 +188,10 @@ mod tests {
 
     #[test]
     fn the_domain_is_lower_cased_and_the_local_part_kept() {
-        assert_eq!(normalise("  Ann.Smith@Example.COM \n").as_deref(), Ok("Ann.Smith@example.com"));
+        assert_eq!(
+            normalise("  Ann.Smith@Example.COM \n").as_deref(),
+            Ok("Ann.Smith@example.com")
+        );
         assert_eq!(normalise("ann@BÜCHER.DE").as_deref(), Ok("ann@bücher.de"));
     }
 
@@ -188,18 +200,36 @@ mod tests {
         assert_eq!(normalise(""), Err(EmailError::Empty));
         assert_eq!(normalise("   "), Err(EmailError::Empty));
         assert_eq!(normalise("ann.example.com"), Err(EmailError::NoAt));
-        assert_eq!(normalise("ann@home@example.com"), Err(EmailError::SeveralAt));
+        assert_eq!(
+            normalise("ann@home@example.com"),
+            Err(EmailError::SeveralAt)
+        );
         assert_eq!(normalise("@example.com"), Err(EmailError::LocalEmpty));
         assert_eq!(normalise("ann@"), Err(EmailError::DomainEmpty));
     }
 
     #[test]
     fn the_local_part_has_no_spaces_controls_or_pasted_punctuation() {
-        assert_eq!(normalise("ann smith@example.com"), Err(EmailError::LocalCharacter(' ')));
-        assert_eq!(normalise("ann\u{7}@example.com"), Err(EmailError::LocalCharacter('\u{7}')));
-        assert_eq!(normalise("Ann <ann@example.com>"), Err(EmailError::LocalCharacter(' ')));
-        assert_eq!(normalise("<ann@example.com>"), Err(EmailError::LocalCharacter('<')));
-        assert_eq!(normalise("ann,bob@example.com"), Err(EmailError::LocalCharacter(',')));
+        assert_eq!(
+            normalise("ann smith@example.com"),
+            Err(EmailError::LocalCharacter(' '))
+        );
+        assert_eq!(
+            normalise("ann\u{7}@example.com"),
+            Err(EmailError::LocalCharacter('\u{7}'))
+        );
+        assert_eq!(
+            normalise("Ann <ann@example.com>"),
+            Err(EmailError::LocalCharacter(' '))
+        );
+        assert_eq!(
+            normalise("<ann@example.com>"),
+            Err(EmailError::LocalCharacter('<'))
+        );
+        assert_eq!(
+            normalise("ann,bob@example.com"),
+            Err(EmailError::LocalCharacter(','))
+        );
         let long = format!("{}@example.com", "a".repeat(65));
         assert_eq!(normalise(&long), Err(EmailError::LocalTooLong));
         let longest = format!("{}@example.com", "a".repeat(64));
@@ -214,12 +244,27 @@ mod tests {
         assert_eq!(normalise("ann@example.com."), Err(EmailError::EmptyLabel));
         assert_eq!(normalise("ann@-example.com"), Err(EmailError::LabelHyphen));
         assert_eq!(normalise("ann@example-.com"), Err(EmailError::LabelHyphen));
-        assert_eq!(normalise("ann@exa_mple.com"), Err(EmailError::DomainCharacter('_')));
-        assert_eq!(normalise("ann@exa mple.com"), Err(EmailError::DomainCharacter(' ')));
-        assert_eq!(normalise("ann@[192.168.0.1]"), Err(EmailError::DomainCharacter('[')));
-        assert_eq!(normalise("ann@192.168.0.1"), Err(EmailError::NumericTopLevel));
+        assert_eq!(
+            normalise("ann@exa_mple.com"),
+            Err(EmailError::DomainCharacter('_'))
+        );
+        assert_eq!(
+            normalise("ann@exa mple.com"),
+            Err(EmailError::DomainCharacter(' '))
+        );
+        assert_eq!(
+            normalise("ann@[192.168.0.1]"),
+            Err(EmailError::DomainCharacter('['))
+        );
+        assert_eq!(
+            normalise("ann@192.168.0.1"),
+            Err(EmailError::NumericTopLevel)
+        );
         let label = "a".repeat(64);
-        assert_eq!(normalise(&format!("ann@{label}.com")), Err(EmailError::LabelTooLong));
+        assert_eq!(
+            normalise(&format!("ann@{label}.com")),
+            Err(EmailError::LabelTooLong)
+        );
         assert!(is_valid(&format!("ann@{}.com", "a".repeat(63))));
     }
 
@@ -228,9 +273,18 @@ mod tests {
         let label = "a".repeat(63);
         let domain_of = |last: usize| format!("{label}.{label}.{label}.{}", "a".repeat(last));
         assert_eq!(domain_of(60).len(), 252);
-        assert!(is_valid(&format!("a@{}", domain_of(60))), "254 characters in all");
-        assert_eq!(normalise(&format!("a@{}", domain_of(61))), Err(EmailError::TooLong));
-        assert_eq!(normalise(&format!("a@{}", domain_of(62))), Err(EmailError::DomainTooLong));
+        assert!(
+            is_valid(&format!("a@{}", domain_of(60))),
+            "254 characters in all"
+        );
+        assert_eq!(
+            normalise(&format!("a@{}", domain_of(61))),
+            Err(EmailError::TooLong)
+        );
+        assert_eq!(
+            normalise(&format!("a@{}", domain_of(62))),
+            Err(EmailError::DomainTooLong)
+        );
         let whole = format!("{}@{label}.{label}.{}.com", "a".repeat(64), "b".repeat(58));
         assert_eq!(whole.len(), 255);
         assert_eq!(normalise(&whole), Err(EmailError::TooLong));
@@ -242,8 +296,14 @@ mod tests {
             EmailError::LocalCharacter('\u{0}').to_string(),
             "an email address cannot contain the invisible character U+0000"
         );
-        assert_eq!(EmailError::LocalCharacter(' ').to_string(), "an email address cannot contain spaces");
-        assert_eq!(EmailError::DomainCharacter('_').to_string(), "the part after the @ cannot contain `_`");
+        assert_eq!(
+            EmailError::LocalCharacter(' ').to_string(),
+            "an email address cannot contain spaces"
+        );
+        assert_eq!(
+            EmailError::DomainCharacter('_').to_string(),
+            "the part after the @ cannot contain `_`"
+        );
     }
 
     proptest::proptest! {

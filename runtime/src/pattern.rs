@@ -33,13 +33,23 @@ impl Pattern {
     /// Compiles `source`, or says in words what is wrong with it.
     pub fn new(source: &str) -> Result<Pattern, String> {
         if source.chars().nth(MAX_PATTERN_CHARS).is_some() {
-            return Err(format!("pattern is too long (more than {MAX_PATTERN_CHARS} characters)"));
+            return Err(format!(
+                "pattern is too long (more than {MAX_PATTERN_CHARS} characters)"
+            ));
         }
         let search = build(source)?;
         // `(?:...)` keeps alternatives inside the anchors; the source compiled
-        // on its own above, so its groups are balanced.
-        let whole = build(&format!(r"\A(?:{source})\z"))?;
-        Ok(Pattern { source: source.to_owned(), search, whole })
+        // on its own above, so its groups are balanced. The one way wrapping
+        // can still fail is a trailing `# comment` in `(?x)` mode swallowing
+        // the closing `)`: then x mode is on at the end, so a line break ends
+        // the comment and is itself ignored as whitespace.
+        let whole = build(&format!(r"\A(?:{source})\z"))
+            .or_else(|first| build(&format!("\\A(?:{source}\n)\\z")).map_err(|_| first))?;
+        Ok(Pattern {
+            source: source.to_owned(),
+            search,
+            whole,
+        })
     }
 
     /// True if the pattern matches somewhere in `text` (CEL `matches`).
@@ -143,12 +153,14 @@ mod tests {
 
     #[test]
     fn a_trailing_verbose_comment_cannot_swallow_the_anchor() {
-        // In `(?x)` mode `#` starts a comment to the end of the line; the
-        // anchored form would lose its `)`: refused, never silently wrong.
-        let result = Pattern::new("(?x)a#comment");
-        if let Ok(p) = result {
-            assert!(p.is_full_match("a"));
-            assert!(!p.is_full_match("ab"));
-        }
+        // In `(?x)` mode `#` starts a comment running to the end of the line.
+        let p = Pattern::new("(?x) a b # letters").unwrap();
+        assert!(p.is_full_match("ab"));
+        assert!(!p.is_full_match("abc"));
+        assert!(p.is_match("xabx"));
+        // Without x mode a line break in the source stays a literal.
+        let p = Pattern::new("a#b").unwrap();
+        assert!(p.is_full_match("a#b"));
+        assert!(!p.is_full_match("a#b\n"));
     }
 }

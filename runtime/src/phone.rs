@@ -25,7 +25,9 @@ pub enum PhoneError {
     #[error("a phone number has only digits; leave out letters and extensions")]
     Letters,
     /// A character that is neither a digit nor an accepted separator.
-    #[error("a phone number cannot contain `{0}`; use only digits, spaces, dashes, dots and brackets")]
+    #[error(
+        "a phone number cannot contain `{0}`; use only digits, spaces, dashes, dots and brackets"
+    )]
     InvalidCharacter(char),
     /// A `+` somewhere other than at the start.
     #[error("a `+` can only come at the start of a phone number")]
@@ -69,14 +71,30 @@ struct Region {
     national_len: Option<usize>,
 }
 
-const fn region(code: &'static str, calling: &'static str, trunk: &'static [&'static str]) -> Region {
-    Region { code, calling, trunk, intl: None, national_len: None }
+const fn region(
+    code: &'static str,
+    calling: &'static str,
+    trunk: &'static [&'static str],
+) -> Region {
+    Region {
+        code,
+        calling,
+        trunk,
+        intl: None,
+        national_len: None,
+    }
 }
 
 /// A North American Numbering Plan region: "1" is both the country code and the
 /// trunk prefix, numbers have 10 digits, and "011" dials abroad.
 const fn nanp(code: &'static str) -> Region {
-    Region { code, calling: "1", trunk: &["1"], intl: Some("011"), national_len: Some(10) }
+    Region {
+        code,
+        calling: "1",
+        trunk: &["1"],
+        intl: Some("011"),
+        national_len: Some(10),
+    }
 }
 
 const ZERO: &[&str] = &["0"];
@@ -90,7 +108,13 @@ const REGIONS: &[Region] = &[
     region("AM", "374", ZERO),
     region("AR", "54", ZERO),
     region("AT", "43", ZERO),
-    Region { code: "AU", calling: "61", trunk: ZERO, intl: Some("0011"), national_len: None },
+    Region {
+        code: "AU",
+        calling: "61",
+        trunk: ZERO,
+        intl: Some("0011"),
+        national_len: None,
+    },
     region("AZ", "994", ZERO),
     region("BA", "387", ZERO),
     region("BD", "880", ZERO),
@@ -99,7 +123,13 @@ const REGIONS: &[Region] = &[
     region("BH", "973", NONE),
     region("BR", "55", ZERO),
     // Belarus dials "8 0" before the area code; its national numbers have 9 digits.
-    Region { code: "BY", calling: "375", trunk: &["80"], intl: Some("810"), national_len: Some(9) },
+    Region {
+        code: "BY",
+        calling: "375",
+        trunk: &["80"],
+        intl: Some("810"),
+        national_len: Some(9),
+    },
     nanp("CA"),
     region("CH", "41", ZERO),
     region("CL", "56", NONE),
@@ -135,16 +165,34 @@ const REGIONS: &[Region] = &[
     region("JE", "44", ZERO),
     nanp("JM"),
     region("JO", "962", ZERO),
-    Region { code: "JP", calling: "81", trunk: ZERO, intl: Some("010"), national_len: None },
+    Region {
+        code: "JP",
+        calling: "81",
+        trunk: ZERO,
+        intl: Some("010"),
+        national_len: None,
+    },
     region("KE", "254", ZERO),
     region("KR", "82", ZERO),
     region("KW", "965", NONE),
-    Region { code: "KZ", calling: "7", trunk: &["8"], intl: Some("810"), national_len: Some(10) },
+    Region {
+        code: "KZ",
+        calling: "7",
+        trunk: &["8"],
+        intl: Some("810"),
+        national_len: Some(10),
+    },
     region("LB", "961", ZERO),
     region("LI", "423", NONE),
     region("LK", "94", ZERO),
     // Lithuania moved its trunk prefix from 8 to 0; people write both.
-    Region { code: "LT", calling: "370", trunk: &["8", "0"], intl: None, national_len: Some(8) },
+    Region {
+        code: "LT",
+        calling: "370",
+        trunk: &["8", "0"],
+        intl: None,
+        national_len: Some(8),
+    },
     region("LU", "352", NONE),
     region("LV", "371", NONE),
     region("MA", "212", ZERO),
@@ -170,7 +218,13 @@ const REGIONS: &[Region] = &[
     region("QA", "974", NONE),
     region("RO", "40", ZERO),
     region("RS", "381", ZERO),
-    Region { code: "RU", calling: "7", trunk: &["8"], intl: Some("810"), national_len: Some(10) },
+    Region {
+        code: "RU",
+        calling: "7",
+        trunk: &["8"],
+        intl: Some("810"),
+        national_len: Some(10),
+    },
     region("SA", "966", ZERO),
     region("SE", "46", ZERO),
     region("SG", "65", NONE),
@@ -295,8 +349,9 @@ fn international_digits(digits: &str) -> Result<String, PhoneError> {
     if digits.starts_with('0') {
         return Err(PhoneError::InvalidCountryCode);
     }
-    let Some((calling, national)) =
-        REGIONS.iter().find_map(|r| digits.strip_prefix(r.calling).map(|rest| (r.calling, rest)))
+    let Some((calling, national)) = REGIONS
+        .iter()
+        .find_map(|r| digits.strip_prefix(r.calling).map(|rest| (r.calling, rest)))
     else {
         // A country the table does not know: only the E.164 length rules apply.
         return Ok(digits.to_owned());
@@ -310,7 +365,11 @@ fn international_digits(digits: &str) -> Result<String, PhoneError> {
     };
     if let Some(expected) = common_length(&sharing) {
         if national.len() != expected {
-            return Err(length_error(national.len(), expected, sharing.first().map_or("", |r| r.code)));
+            return Err(length_error(
+                national.len(),
+                expected,
+                sharing.first().map_or("", |r| r.code),
+            ));
         }
     }
     Ok(format!("{calling}{national}"))
@@ -319,7 +378,10 @@ fn international_digits(digits: &str) -> Result<String, PhoneError> {
 /// The fixed national length shared by every region of one calling code, if there is one.
 fn common_length(sharing: &[&Region]) -> Option<usize> {
     let first = sharing.first()?.national_len?;
-    sharing.iter().all(|r| r.national_len == Some(first)).then_some(first)
+    sharing
+        .iter()
+        .all(|r| r.national_len == Some(first))
+        .then_some(first)
 }
 
 /// Reads a national number for a region: trunk prefix off, calling code on.
@@ -354,7 +416,10 @@ fn length_error(found: usize, expected: usize, region: &str) -> PhoneError {
     } else if found + 3 < expected {
         PhoneError::TooShort
     } else {
-        PhoneError::WrongLength { region: region.to_owned(), expected }
+        PhoneError::WrongLength {
+            region: region.to_owned(),
+            expected,
+        }
     }
 }
 
@@ -376,11 +441,17 @@ pub fn last_digits_match(e164: &str, entered: &str, n: usize) -> bool {
     let Some(expected) = last_digits(e164, n) else {
         return false;
     };
-    let entered: Vec<u8> = entered.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let entered: Vec<u8> = entered
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     if entered.len() != expected.len() {
         return false;
     }
-    let difference = expected.bytes().zip(&entered).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    let difference = expected
+        .bytes()
+        .zip(&entered)
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
     difference == 0
 }
 
@@ -442,16 +513,25 @@ mod tests {
         assert_eq!(ok("1-416-555-0199", Some("CA")), "+14165550199");
         assert_eq!(
             normalise("555 2671", Some("US")),
-            Err(PhoneError::WrongLength { region: "US".into(), expected: 10 })
+            Err(PhoneError::WrongLength {
+                region: "US".into(),
+                expected: 10
+            })
         );
         assert_eq!(normalise("2671", Some("US")), Err(PhoneError::TooShort));
         assert_eq!(
             normalise("415 555 267", Some("US")),
-            Err(PhoneError::WrongLength { region: "US".into(), expected: 10 })
+            Err(PhoneError::WrongLength {
+                region: "US".into(),
+                expected: 10
+            })
         );
         assert_eq!(
             normalise("+1 415 555 26711", None),
-            Err(PhoneError::WrongLength { region: "CA".into(), expected: 10 })
+            Err(PhoneError::WrongLength {
+                region: "CA".into(),
+                expected: 10
+            })
         );
     }
 
@@ -477,11 +557,26 @@ mod tests {
 
     #[test]
     fn letters_and_stray_characters_are_refused() {
-        assert_eq!(normalise("0800 FLOWERS", Some("GB")), Err(PhoneError::Letters));
-        assert_eq!(normalise("020 7946 0958 ext 12", Some("GB")), Err(PhoneError::Letters));
-        assert_eq!(normalise("020#7946", Some("GB")), Err(PhoneError::InvalidCharacter('#')));
-        assert_eq!(normalise("020 +7946 0958", Some("GB")), Err(PhoneError::MisplacedPlus));
-        assert_eq!(normalise("++44 20 7946 0958", None), Err(PhoneError::MisplacedPlus));
+        assert_eq!(
+            normalise("0800 FLOWERS", Some("GB")),
+            Err(PhoneError::Letters)
+        );
+        assert_eq!(
+            normalise("020 7946 0958 ext 12", Some("GB")),
+            Err(PhoneError::Letters)
+        );
+        assert_eq!(
+            normalise("020#7946", Some("GB")),
+            Err(PhoneError::InvalidCharacter('#'))
+        );
+        assert_eq!(
+            normalise("020 +7946 0958", Some("GB")),
+            Err(PhoneError::MisplacedPlus)
+        );
+        assert_eq!(
+            normalise("++44 20 7946 0958", None),
+            Err(PhoneError::MisplacedPlus)
+        );
     }
 
     #[test]
@@ -490,29 +585,54 @@ mod tests {
         assert_eq!(normalise("   ", Some("GB")), Err(PhoneError::Empty));
         assert_eq!(normalise("+44 12", None), Err(PhoneError::TooShort));
         assert_eq!(normalise("+", None), Err(PhoneError::TooShort));
-        assert_eq!(normalise("+44 1234 5678 9012 34", None), Err(PhoneError::TooLong));
-        assert_eq!(normalise(&"1".repeat(200), Some("GB")), Err(PhoneError::TooLong));
+        assert_eq!(
+            normalise("+44 1234 5678 9012 34", None),
+            Err(PhoneError::TooLong)
+        );
+        assert_eq!(
+            normalise(&"1".repeat(200), Some("GB")),
+            Err(PhoneError::TooLong)
+        );
         assert_eq!(ok("+44 1234 5678", None), "+4412345678");
     }
 
     #[test]
     fn national_numbers_need_a_known_region() {
-        assert_eq!(normalise("020 7946 0958", None), Err(PhoneError::NoCountryCode));
-        assert_eq!(normalise("020 7946 0958", Some(" ")), Err(PhoneError::NoCountryCode));
-        assert_eq!(normalise("020 7946 0958", Some("XX")), Err(PhoneError::UnknownRegion("XX".into())));
+        assert_eq!(
+            normalise("020 7946 0958", None),
+            Err(PhoneError::NoCountryCode)
+        );
+        assert_eq!(
+            normalise("020 7946 0958", Some(" ")),
+            Err(PhoneError::NoCountryCode)
+        );
+        assert_eq!(
+            normalise("020 7946 0958", Some("XX")),
+            Err(PhoneError::UnknownRegion("XX".into()))
+        );
         // The region is only consulted when it is needed.
         assert_eq!(ok("+44 20 7946 0958", Some("XX")), "+442079460958");
     }
 
     #[test]
     fn a_country_code_never_starts_with_zero() {
-        assert_eq!(normalise("+0 20 7946 0958", None), Err(PhoneError::InvalidCountryCode));
-        assert_eq!(normalise("000 20 7946 0958", Some("GB")), Err(PhoneError::InvalidCountryCode));
+        assert_eq!(
+            normalise("+0 20 7946 0958", None),
+            Err(PhoneError::InvalidCountryCode)
+        );
+        assert_eq!(
+            normalise("000 20 7946 0958", Some("GB")),
+            Err(PhoneError::InvalidCountryCode)
+        );
     }
 
     #[test]
     fn output_is_always_e164() {
-        let samples = [("+44 20 7946 0958", None), ("(415) 555-2671", Some("US")), ("0612345678", Some("NL"))];
+        let samples = [
+            ("+44 20 7946 0958", None),
+            ("(415) 555-2671", Some("US")),
+            ("0612345678", Some("NL")),
+        ];
         for (input, region) in samples {
             let out = ok(input, region);
             let digits = &out[1..];
@@ -543,17 +663,33 @@ mod tests {
         assert!(codes.len() >= 60, "{} regions", codes.len());
         assert!(codes.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
         for r in REGIONS {
-            assert!(r.code.len() == 2 && r.code.bytes().all(|b| b.is_ascii_uppercase()), "{}", r.code);
-            assert!(!r.calling.is_empty() && !r.calling.starts_with('0'), "{}", r.code);
+            assert!(
+                r.code.len() == 2 && r.code.bytes().all(|b| b.is_ascii_uppercase()),
+                "{}",
+                r.code
+            );
+            assert!(
+                !r.calling.is_empty() && !r.calling.starts_with('0'),
+                "{}",
+                r.code
+            );
             assert!(r.calling.bytes().all(|b| b.is_ascii_digit()), "{}", r.code);
         }
-        for code in ["AT", "BE", "DE", "FR", "GB", "IE", "IT", "NL", "ES", "SE", "US", "CA", "AU", "NZ", "CH", "NO", "IN", "ZA", "BR", "MX", "JP", "CN", "SG", "HK", "AE"] {
+        for code in [
+            "AT", "BE", "DE", "FR", "GB", "IE", "IT", "NL", "ES", "SE", "US", "CA", "AU", "NZ",
+            "CH", "NO", "IN", "ZA", "BR", "MX", "JP", "CN", "SG", "HK", "AE",
+        ] {
             assert!(is_known_region(code), "{code}");
         }
         // Calling codes are prefix-free, so a number's country code is found unambiguously.
         for a in REGIONS {
             for b in REGIONS {
-                assert!(a.calling == b.calling || !a.calling.starts_with(b.calling), "{} {}", a.code, b.code);
+                assert!(
+                    a.calling == b.calling || !a.calling.starts_with(b.calling),
+                    "{} {}",
+                    a.code,
+                    b.code
+                );
             }
         }
     }

@@ -526,8 +526,9 @@ fn mime_matches(pattern: &str, content_type: &str) -> bool {
 fn byte_size(bytes: u64) -> String {
     const KB: u64 = 1024;
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % (MB / 10) == 0 {
-        format!("{} MB", format_number(bytes as f64 / MB as f64))
+    if bytes >= MB {
+        // One decimal is precise enough for a limit shown to people.
+        format!("{} MB", format_number((bytes as f64 / MB as f64 * 10.0).round() / 10.0))
     } else if bytes >= KB && bytes % KB == 0 {
         format!("{} KB", bytes / KB)
     } else {
@@ -551,6 +552,7 @@ mod tests {
     fn byte_sizes_read_well() {
         assert_eq!(byte_size(10 * 1024 * 1024), "10 MB");
         assert_eq!(byte_size(512 * 1024), "512 KB");
+        assert_eq!(byte_size(5 * 1024 * 1024 + 512 * 1024), "5.5 MB");
         assert_eq!(byte_size(300), "300 bytes");
     }
 }

@@ -99,12 +99,17 @@ fn binary(op: BinaryOp, left: Value, right: Value) -> Value {
     match op {
         BinaryOp::Eq => Value::Bool(values_equal(&left, &right)),
         BinaryOp::Ne => Value::Bool(!values_equal(&left, &right)),
-        BinaryOp::Lt => compare(&left, &right).map_or(Value::Null, |o| Value::Bool(o == Some(Ordering::Less))),
-        BinaryOp::Le => compare(&left, &right)
-            .map_or(Value::Null, |o| Value::Bool(matches!(o, Some(Ordering::Less | Ordering::Equal)))),
-        BinaryOp::Gt => compare(&left, &right).map_or(Value::Null, |o| Value::Bool(o == Some(Ordering::Greater))),
-        BinaryOp::Ge => compare(&left, &right)
-            .map_or(Value::Null, |o| Value::Bool(matches!(o, Some(Ordering::Greater | Ordering::Equal)))),
+        BinaryOp::Lt => {
+            compare(&left, &right).map_or(Value::Null, |o| Value::Bool(o == Some(Ordering::Less)))
+        }
+        BinaryOp::Le => compare(&left, &right).map_or(Value::Null, |o| {
+            Value::Bool(matches!(o, Some(Ordering::Less | Ordering::Equal)))
+        }),
+        BinaryOp::Gt => compare(&left, &right)
+            .map_or(Value::Null, |o| Value::Bool(o == Some(Ordering::Greater))),
+        BinaryOp::Ge => compare(&left, &right).map_or(Value::Null, |o| {
+            Value::Bool(matches!(o, Some(Ordering::Greater | Ordering::Equal)))
+        }),
         BinaryOp::In => match right {
             List(items) => Value::Bool(items.iter().any(|item| values_equal(&left, item))),
             Value::Map(map) => Value::Bool(matches!(&left, Str(key) if map.contains_key(key))),
@@ -130,7 +135,9 @@ fn binary(op: BinaryOp, left: Value, right: Value) -> Value {
         },
         // Evaluated with short-circuiting in `eval`; kept total here.
         BinaryOp::And | BinaryOp::Or => match (left, right) {
-            (Value::Bool(a), Value::Bool(b)) => Value::Bool(if op == BinaryOp::And { a && b } else { a || b }),
+            (Value::Bool(a), Value::Bool(b)) => {
+                Value::Bool(if op == BinaryOp::And { a && b } else { a || b })
+            }
             _ => Value::Null,
         },
     }
@@ -144,9 +151,14 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Number(x), Value::Number(y)) => x == y,
         (Value::String(x), Value::String(y)) => x == y,
-        (Value::List(x), Value::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q)),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
+        }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && values_equal(v1, v2))
         }
         _ => false,
     }
@@ -288,7 +300,10 @@ fn round_to(x: f64, digits: i32) -> f64 {
     if keep >= significant.len() {
         return x;
     }
-    let mut kept: Vec<u8> = significant.get(..keep).map(<[u8]>::to_vec).unwrap_or_default();
+    let mut kept: Vec<u8> = significant
+        .get(..keep)
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
     let round_up = significant.get(keep).is_some_and(|d| *d >= b'5');
     let scale = i64::from(exponent) + 1 - keep as i64;
     if round_up {
@@ -312,7 +327,9 @@ fn round_to(x: f64, digits: i32) -> f64 {
         return 0.0_f64.copysign(x);
     }
     let digits_text = String::from_utf8(kept).unwrap_or_default();
-    let rounded = format!("{digits_text}e{scale}").parse::<f64>().unwrap_or(x.abs());
+    let rounded = format!("{digits_text}e{scale}")
+        .parse::<f64>()
+        .unwrap_or(x.abs());
     rounded.copysign(x)
 }
 
@@ -347,9 +364,15 @@ mod tests {
     fn extremes_skip_nulls_and_refuse_mixtures() {
         let n = |x| Value::Number(x);
         let s = |x: &str| Value::String(x.into());
-        assert_eq!(extreme(&[n(3.0), Value::Null, n(1.0), n(2.0)], Ordering::Less), n(1.0));
+        assert_eq!(
+            extreme(&[n(3.0), Value::Null, n(1.0), n(2.0)], Ordering::Less),
+            n(1.0)
+        );
         assert_eq!(extreme(&[n(3.0), n(1.0)], Ordering::Greater), n(3.0));
-        assert_eq!(extreme(&[s("2026-01-02"), s("2025-12-31")], Ordering::Less), s("2025-12-31"));
+        assert_eq!(
+            extreme(&[s("2026-01-02"), s("2025-12-31")], Ordering::Less),
+            s("2025-12-31")
+        );
         assert_eq!(extreme(&[], Ordering::Less), Value::Null);
         assert_eq!(extreme(&[n(1.0), s("a")], Ordering::Less), Value::Null);
         assert_eq!(extreme(&[Value::Bool(true)], Ordering::Less), Value::Null);

@@ -35,8 +35,22 @@ pub(crate) struct Signature {
     pub max: usize,
 }
 
-const fn sig(name: &'static str, func: Func, global: bool, method: bool, min: usize, max: usize) -> Signature {
-    Signature { name, func, global, method, min, max }
+const fn sig(
+    name: &'static str,
+    func: Func,
+    global: bool,
+    method: bool,
+    min: usize,
+    max: usize,
+) -> Signature {
+    Signature {
+        name,
+        func,
+        global,
+        method,
+        min,
+        max,
+    }
 }
 
 static SIGNATURES: [Signature; 16] = [
@@ -104,7 +118,10 @@ impl CallError {
 
 /// Finds the function for a call of `name` with `args` explicit arguments.
 pub(crate) fn resolve(name: &str, is_method: bool, args: usize) -> Result<Func, CallError> {
-    let sig = SIGNATURES.iter().find(|s| s.name == name).ok_or(CallError::Unknown)?;
+    let sig = SIGNATURES
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or(CallError::Unknown)?;
     if is_method && !sig.method {
         return Err(CallError::NotAMethod);
     }
@@ -115,14 +132,20 @@ pub(crate) fn resolve(name: &str, is_method: bool, args: usize) -> Result<Func, 
     if operands < sig.min || operands > sig.max {
         // Count as the author wrote them: a method's receiver is not an argument.
         let offset = usize::from(is_method);
-        let (min, max) = (sig.min.saturating_sub(offset), sig.max.saturating_sub(offset));
+        let (min, max) = (
+            sig.min.saturating_sub(offset),
+            sig.max.saturating_sub(offset),
+        );
         let noun = |n: usize| if n == 1 { "argument" } else { "arguments" };
         let expected = if min == max {
             format!("{min} {}", noun(min))
         } else {
             format!("{min} or {max} {}", noun(max))
         };
-        return Err(CallError::Arity { expected, found: args });
+        return Err(CallError::Arity {
+            expected,
+            found: args,
+        });
     }
     Ok(sig.func)
 }

@@ -86,7 +86,11 @@ pub(crate) struct Token {
 
 /// Tokenizes the whole source; the last token is always [`Tok::End`].
 pub(crate) fn tokenize(chars: &[char]) -> Result<Vec<Token>, ExprError> {
-    let mut lexer = Lexer { chars, pos: 0, tokens: Vec::new() };
+    let mut lexer = Lexer {
+        chars,
+        pos: 0,
+        tokens: Vec::new(),
+    };
     lexer.run()?;
     Ok(lexer.tokens)
 }
@@ -103,7 +107,10 @@ impl Lexer<'_> {
     }
 
     fn push(&mut self, tok: Tok, start: usize) {
-        self.tokens.push(Token { tok, span: Span::new(start, self.pos) });
+        self.tokens.push(Token {
+            tok,
+            span: Span::new(start, self.pos),
+        });
     }
 
     fn run(&mut self) -> Result<(), ExprError> {
@@ -113,7 +120,8 @@ impl Lexer<'_> {
                 self.pos += 1;
                 continue;
             }
-            if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit())) {
+            if c.is_ascii_digit() || (c == '.' && self.peek(1).is_some_and(|d| d.is_ascii_digit()))
+            {
                 let value = self.number()?;
                 self.push(Tok::Number(value), start);
                 continue;
@@ -159,10 +167,30 @@ impl Lexer<'_> {
                 ('%', _) => (Tok::Percent, 1),
                 ('<', _) => (Tok::Lt, 1),
                 ('>', _) => (Tok::Gt, 1),
-                ('=', _) => return Err(ExprError::at(start, "unexpected `=`: write `==` to compare")),
-                ('&', _) => return Err(ExprError::at(start, "unexpected `&`: write `&&` for \"and\"")),
-                ('|', _) => return Err(ExprError::at(start, "unexpected `|`: write `||` for \"or\"")),
-                _ => return Err(ExprError::at(start, format!("unexpected character {}", quote_char(c)))),
+                ('=', _) => {
+                    return Err(ExprError::at(
+                        start,
+                        "unexpected `=`: write `==` to compare",
+                    ))
+                }
+                ('&', _) => {
+                    return Err(ExprError::at(
+                        start,
+                        "unexpected `&`: write `&&` for \"and\"",
+                    ))
+                }
+                ('|', _) => {
+                    return Err(ExprError::at(
+                        start,
+                        "unexpected `|`: write `||` for \"or\"",
+                    ))
+                }
+                _ => {
+                    return Err(ExprError::at(
+                        start,
+                        format!("unexpected character {}", quote_char(c)),
+                    ))
+                }
             };
             self.pos += len;
             self.push(tok, start);
@@ -174,7 +202,10 @@ impl Lexer<'_> {
 
     fn word(&mut self) -> String {
         let mut word = String::new();
-        while let Some(c) = self.peek(0).filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
+        while let Some(c) = self
+            .peek(0)
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        {
             word.push(c);
             self.pos += 1;
         }
@@ -214,7 +245,10 @@ impl Lexer<'_> {
                 let sign = self.peek(1).filter(|c| matches!(c, '+' | '-'));
                 let digit_at = if sign.is_some() { 2 } else { 1 };
                 if !self.peek(digit_at).is_some_and(|c| c.is_ascii_digit()) {
-                    return Err(ExprError::at(start, "number has an exponent without digits"));
+                    return Err(ExprError::at(
+                        start,
+                        "number has an exponent without digits",
+                    ));
                 }
                 text.push('e');
                 if let Some(s) = sign {
@@ -226,10 +260,17 @@ impl Lexer<'_> {
             if text.starts_with('.') {
                 text.insert(0, '0');
             }
-            text.parse::<f64>().map_err(|_| ExprError::at(start, "invalid number"))?
+            text.parse::<f64>()
+                .map_err(|_| ExprError::at(start, "invalid number"))?
         };
-        if self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(ExprError::at(start, "invalid number: letters directly after digits"));
+        if self
+            .peek(0)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(ExprError::at(
+                start,
+                "invalid number: letters directly after digits",
+            ));
         }
         if !value.is_finite() {
             return Err(ExprError::at(start, "number is out of range"));
@@ -296,12 +337,18 @@ impl Lexer<'_> {
             let digit = self.peek(2 + i).and_then(|c| c.to_digit(16));
             let Some(d) = digit else {
                 let form = if len == 4 { "\\uXXXX" } else { "\\xHH" };
-                return Err(ExprError::at(escape_at, format!("invalid escape: expected {form} with hex digits")));
+                return Err(ExprError::at(
+                    escape_at,
+                    format!("invalid escape: expected {form} with hex digits"),
+                ));
             };
             code = code * 16 + d;
         }
         let Some(c) = char::from_u32(code) else {
-            return Err(ExprError::at(escape_at, format!("invalid escape: U+{code:04X} is not a character")));
+            return Err(ExprError::at(
+                escape_at,
+                format!("invalid escape: U+{code:04X} is not a character"),
+            ));
         };
         Ok(c)
     }

@@ -161,12 +161,22 @@ impl PartialEq for ExprKind {
             (K::List(a), K::List(b)) => a == b,
             (K::Unary(o1, a), K::Unary(o2, b)) => o1 == o2 && a == b,
             (K::Binary(o1, a1, b1), K::Binary(o2, a2, b2)) => o1 == o2 && a1 == a2 && b1 == b2,
-            (K::Conditional(c1, a1, b1), K::Conditional(c2, a2, b2)) => c1 == c2 && a1 == a2 && b1 == b2,
+            (K::Conditional(c1, a1, b1), K::Conditional(c2, a2, b2)) => {
+                c1 == c2 && a1 == a2 && b1 == b2
+            }
             (K::Index(a1, b1), K::Index(a2, b2)) => a1 == a2 && b1 == b2,
             (K::Member(a1, n1), K::Member(a2, n2)) => n1 == n2 && a1 == a2,
             (
-                K::Call { target: t1, name: n1, args: a1 },
-                K::Call { target: t2, name: n2, args: a2 },
+                K::Call {
+                    target: t1,
+                    name: n1,
+                    args: a1,
+                },
+                K::Call {
+                    target: t2,
+                    name: n2,
+                    args: a2,
+                },
             ) => n1 == n2 && t1 == t2 && a1 == a2,
             _ => false,
         }
@@ -290,7 +300,10 @@ pub struct ExprError {
 impl ExprError {
     /// An error at a 0-based char offset.
     pub(crate) fn at(offset: usize, message: impl Into<String>) -> ExprError {
-        ExprError { position: offset.saturating_add(1), message: message.into() }
+        ExprError {
+            position: offset.saturating_add(1),
+            message: message.into(),
+        }
     }
 }
 
@@ -307,4 +320,3 @@ pub fn is_identifier(name: &str) -> bool {
     }
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && !RESERVED_WORDS.contains(&name)
 }
-

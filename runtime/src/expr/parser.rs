@@ -22,7 +22,11 @@ pub fn parse(source: &str) -> Result<Expr, ExprError> {
     }
     let chars: Vec<char> = source.chars().collect();
     let tokens = tokenize(&chars)?;
-    let mut parser = Parser { tokens, pos: 0, nesting: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        nesting: 0,
+    };
     if parser.peek() == &Tok::End {
         return Err(ExprError::at(0, "empty expression"));
     }
@@ -31,13 +35,19 @@ pub fn parse(source: &str) -> Result<Expr, ExprError> {
         Tok::End => Ok(node.expr),
         Tok::RParen | Tok::RBracket => {
             let tok = parser.token();
-            Err(ExprError::at(tok.span.start, format!("unmatched {}", tok.tok.describe())))
+            Err(ExprError::at(
+                tok.span.start,
+                format!("unmatched {}", tok.tok.describe()),
+            ))
         }
         _ => {
             let tok = parser.token();
             Err(ExprError::at(
                 tok.span.start,
-                format!("expected an operator or the end of the expression, found {}", tok.tok.describe()),
+                format!(
+                    "expected an operator or the end of the expression, found {}",
+                    tok.tok.describe()
+                ),
             ))
         }
     }
@@ -59,13 +69,19 @@ struct Parser {
 }
 
 /// The end-of-input token used if `pos` ever ran past the end.
-static END: Token = Token { tok: Tok::End, span: Span { start: 0, end: 0 } };
+static END: Token = Token {
+    tok: Tok::End,
+    span: Span { start: 0, end: 0 },
+};
 
 impl Parser {
     fn token(&self) -> &Token {
         // `tokenize` always ends with `End` and `advance` never moves past it,
         // but a fallback keeps this free of panics.
-        self.tokens.get(self.pos).or_else(|| self.tokens.last()).unwrap_or(&END)
+        self.tokens
+            .get(self.pos)
+            .or_else(|| self.tokens.last())
+            .unwrap_or(&END)
     }
 
     fn peek(&self) -> &Tok {
@@ -87,12 +103,20 @@ impl Parser {
         let found = self.token();
         Err(ExprError::at(
             found.span.start,
-            format!("expected {} {context}, found {}", want.describe(), found.tok.describe()),
+            format!(
+                "expected {} {context}, found {}",
+                want.describe(),
+                found.tok.describe()
+            ),
         ))
     }
 
     /// Runs `f` one nesting level deeper, refusing to go past [`MAX_NESTING`].
-    fn nested<T>(&mut self, at: usize, f: impl FnOnce(&mut Parser) -> Result<T, ExprError>) -> Result<T, ExprError> {
+    fn nested<T>(
+        &mut self,
+        at: usize,
+        f: impl FnOnce(&mut Parser) -> Result<T, ExprError>,
+    ) -> Result<T, ExprError> {
         if self.nesting >= MAX_NESTING {
             return Err(ExprError::at(
                 at,
@@ -107,7 +131,13 @@ impl Parser {
 
     /// Wraps `kind` in a node one level above `children`, refusing trees deeper
     /// than [`MAX_TREE_DEPTH`].
-    fn node(&self, kind: ExprKind, span: Span, children_depth: usize, at: usize) -> Result<Node, ExprError> {
+    fn node(
+        &self,
+        kind: ExprKind,
+        span: Span,
+        children_depth: usize,
+        at: usize,
+    ) -> Result<Node, ExprError> {
         let depth = children_depth + 1;
         if depth > MAX_TREE_DEPTH {
             return Err(ExprError::at(
@@ -117,7 +147,11 @@ impl Parser {
                 ),
             ));
         }
-        Ok(Node { expr: Expr::new(kind, span), depth, outer: span })
+        Ok(Node {
+            expr: Expr::new(kind, span),
+            depth,
+            outer: span,
+        })
     }
 
     /// Parses operators binding at least as tightly as `min_prec` (0 accepts all).
@@ -138,7 +172,11 @@ impl Parser {
                 let otherwise = self.nested(tok.span.start, |p| p.expression(prec::CONDITIONAL))?;
                 let span = Span::new(left.outer.start, otherwise.outer.end);
                 let depth = left.depth.max(then.depth).max(otherwise.depth);
-                let kind = ExprKind::Conditional(Box::new(left.expr), Box::new(then.expr), Box::new(otherwise.expr));
+                let kind = ExprKind::Conditional(
+                    Box::new(left.expr),
+                    Box::new(then.expr),
+                    Box::new(otherwise.expr),
+                );
                 left = self.node(kind, span, depth, tok.span.start)?;
                 continue;
             }
@@ -168,7 +206,12 @@ impl Parser {
         let operand = self.nested(tok.span.start, |p| p.unary())?;
         let span = Span::new(tok.span.start, operand.outer.end);
         let depth = operand.depth;
-        self.node(ExprKind::Unary(op, Box::new(operand.expr)), span, depth, tok.span.start)
+        self.node(
+            ExprKind::Unary(op, Box::new(operand.expr)),
+            span,
+            depth,
+            tok.span.start,
+        )
     }
 
     fn postfix(&mut self) -> Result<Node, ExprError> {
@@ -182,19 +225,31 @@ impl Parser {
                     let Tok::Ident(name) = name_tok.tok else {
                         return Err(ExprError::at(
                             name_tok.span.start,
-                            format!("expected a field or function name after `.`, found {}", name_tok.tok.describe()),
+                            format!(
+                                "expected a field or function name after `.`, found {}",
+                                name_tok.tok.describe()
+                            ),
                         ));
                     };
                     if *self.peek() == Tok::LParen {
                         let (args, depth, end) = self.call_args()?;
                         let span = Span::new(node.outer.start, end);
                         let depth = depth.max(node.depth);
-                        let kind = ExprKind::Call { target: Some(Box::new(node.expr)), name, args };
+                        let kind = ExprKind::Call {
+                            target: Some(Box::new(node.expr)),
+                            name,
+                            args,
+                        };
                         node = self.node(kind, span, depth, tok.span.start)?;
                     } else {
                         let span = Span::new(node.outer.start, name_tok.span.end);
                         let depth = node.depth;
-                        node = self.node(ExprKind::Member(Box::new(node.expr), name), span, depth, tok.span.start)?;
+                        node = self.node(
+                            ExprKind::Member(Box::new(node.expr), name),
+                            span,
+                            depth,
+                            tok.span.start,
+                        )?;
                     }
                 }
                 Tok::LBracket => {
@@ -207,7 +262,10 @@ impl Parser {
                     node = self.node(kind, span, depth, tok.span.start)?;
                 }
                 Tok::LParen => {
-                    return Err(ExprError::at(tok.span.start, "only a function name can be called"));
+                    return Err(ExprError::at(
+                        tok.span.start,
+                        "only a function name can be called",
+                    ));
                 }
                 _ => return Ok(node),
             }
@@ -218,13 +276,19 @@ impl Parser {
     /// depth and the end of the `)`.
     fn call_args(&mut self) -> Result<(Vec<Expr>, usize, usize), ExprError> {
         let open = self.advance();
-        let (items, depth, end) = self.sequence(&open, Tok::RParen, "to close the argument list")?;
+        let (items, depth, end) =
+            self.sequence(&open, Tok::RParen, "to close the argument list")?;
         Ok((items, depth, end))
     }
 
     /// Parses comma-separated expressions up to `close` (a trailing comma is
     /// allowed), with `open` already consumed.
-    fn sequence(&mut self, open: &Token, close: Tok, context: &str) -> Result<(Vec<Expr>, usize, usize), ExprError> {
+    fn sequence(
+        &mut self,
+        open: &Token,
+        close: Tok,
+        context: &str,
+    ) -> Result<(Vec<Expr>, usize, usize), ExprError> {
         let mut items = Vec::new();
         let mut depth = 0;
         loop {
@@ -264,7 +328,13 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Node, ExprError> {
         let tok = self.advance();
-        let leaf = |kind| Ok(Node { expr: Expr::new(kind, tok.span), depth: 1, outer: tok.span });
+        let leaf = |kind| {
+            Ok(Node {
+                expr: Expr::new(kind, tok.span),
+                depth: 1,
+                outer: tok.span,
+            })
+        };
         match tok.tok {
             Tok::Null => leaf(ExprKind::Null),
             Tok::True => leaf(ExprKind::Bool(true)),
@@ -275,7 +345,11 @@ impl Parser {
                 if *self.peek() == Tok::LParen {
                     let (args, depth, end) = self.call_args()?;
                     let span = Span::new(tok.span.start, end);
-                    let kind = ExprKind::Call { target: None, name: name.clone(), args };
+                    let kind = ExprKind::Call {
+                        target: None,
+                        name: name.clone(),
+                        args,
+                    };
                     self.node(kind, span, depth, tok.span.start)
                 } else {
                     leaf(ExprKind::Ident(name.clone()))
@@ -297,14 +371,29 @@ impl Parser {
                 self.advance();
                 // Parentheses only group: the node keeps its own span so errors
                 // and identifier spans point at the sub-expression itself.
-                Ok(Node { outer: Span::new(tok.span.start, close.span.end), ..inner })
+                Ok(Node {
+                    outer: Span::new(tok.span.start, close.span.end),
+                    ..inner
+                })
             }
             Tok::LBracket => {
-                let (items, depth, end) = self.sequence(&tok, Tok::RBracket, "to close the list")?;
-                self.node(ExprKind::List(items), Span::new(tok.span.start, end), depth, tok.span.start)
+                let (items, depth, end) =
+                    self.sequence(&tok, Tok::RBracket, "to close the list")?;
+                self.node(
+                    ExprKind::List(items),
+                    Span::new(tok.span.start, end),
+                    depth,
+                    tok.span.start,
+                )
             }
-            Tok::End => Err(ExprError::at(tok.span.start, "unexpected end of expression")),
-            ref other => Err(ExprError::at(tok.span.start, format!("unexpected {}", other.describe()))),
+            Tok::End => Err(ExprError::at(
+                tok.span.start,
+                "unexpected end of expression",
+            )),
+            ref other => Err(ExprError::at(
+                tok.span.start,
+                format!("unexpected {}", other.describe()),
+            )),
         }
     }
 }

@@ -18,7 +18,11 @@ fn precedence(expr: &Expr) -> u8 {
         ExprKind::Conditional(..) => prec::CONDITIONAL,
         ExprKind::Binary(op, ..) => op.precedence(),
         ExprKind::Unary(..) => prec::UNARY,
-        ExprKind::Index(..) | ExprKind::Member(..) | ExprKind::Call { target: Some(_), .. } => prec::POSTFIX,
+        ExprKind::Index(..)
+        | ExprKind::Member(..)
+        | ExprKind::Call {
+            target: Some(_), ..
+        } => prec::POSTFIX,
         // The parser never makes negative or non-finite literals; when someone
         // builds one by hand it prints as an operation (see `write_number`).
         ExprKind::Number(n) if !n.is_finite() => prec::MULTIPLICATIVE,
@@ -117,7 +121,11 @@ fn write_number(f: &mut Formatter<'_>, n: f64) -> fmt::Result {
     } else {
         let plain = format!("{n}");
         let exp = format!("{n:e}");
-        f.write_str(if exp.len() < plain.len() { &exp } else { &plain })
+        f.write_str(if exp.len() < plain.len() {
+            &exp
+        } else {
+            &plain
+        })
     }
 }
 

@@ -71,7 +71,10 @@ impl TypeScope for BTreeMap<String, Type> {
 
 /// Types `expr`, returning its type or every problem found, in source order.
 pub fn check(expr: &Expr, scope: &dyn TypeScope) -> Result<Type, Vec<ExprError>> {
-    let mut checker = Checker { scope, errors: Vec::new() };
+    let mut checker = Checker {
+        scope,
+        errors: Vec::new(),
+    };
     let ty = checker.ty(expr);
     if checker.errors.is_empty() {
         Ok(ty)
@@ -150,7 +153,12 @@ impl Checker<'_> {
     /// Reports `expr` (of type `ty`) if it cannot be of kind `want`.
     fn require(&mut self, expr: &Expr, ty: &Type, want: Kind, what: &str) {
         if let Some(k) = Kind::of(ty).filter(|k| *k != want) {
-            let message = format!("{what} needs {}, but {} is {}", want.with_article(), show(expr), k.with_article());
+            let message = format!(
+                "{what} needs {}, but {} is {}",
+                want.with_article(),
+                show(expr),
+                k.with_article()
+            );
             self.error(expr.span.start, message);
         }
     }
@@ -239,7 +247,8 @@ impl Checker<'_> {
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let mut orderable = true;
                 for (side, t) in [(left, &l), (right, &r)] {
-                    if let Some(k) = Kind::of(t).filter(|k| matches!(k, Kind::List | Kind::Object)) {
+                    if let Some(k) = Kind::of(t).filter(|k| matches!(k, Kind::List | Kind::Object))
+                    {
                         let message = format!(
                             "{symbol} compares numbers, strings or bools, but {} is {}",
                             show(side),
@@ -251,7 +260,11 @@ impl Checker<'_> {
                 }
                 if let (true, Some(a), Some(b)) = (orderable, Kind::of(&l), Kind::of(&r)) {
                     if a != b {
-                        let message = format!("cannot compare {} with {}", a.with_article(), b.with_article());
+                        let message = format!(
+                            "cannot compare {} with {}",
+                            a.with_article(),
+                            b.with_article()
+                        );
                         self.error(expr.span.start, message);
                     }
                 }
@@ -302,8 +315,11 @@ impl Checker<'_> {
         let mut ok = true;
         for (side, t) in [(left, &l), (right, &r)] {
             if let Some(k) = Kind::of(t).filter(|k| !addable(*k)) {
-                let message =
-                    format!("`+` adds numbers, strings or lists, but {} is {}", show(side), k.with_article());
+                let message = format!(
+                    "`+` adds numbers, strings or lists, but {} is {}",
+                    show(side),
+                    k.with_article()
+                );
                 self.error(side.span.start, message);
                 ok = false;
             }
@@ -316,7 +332,10 @@ impl Checker<'_> {
                 Type::Any
             }
             (None, None) => Type::Any,
-            _ => join(l, r),
+            // One side unknown: the known side says what the sum would be.
+            (Some(_), None) => l,
+            (None, Some(_)) => r,
+            (Some(_), Some(_)) => join(l, r),
         }
     }
 
@@ -338,7 +357,11 @@ impl Checker<'_> {
             Type::Any | Type::Null => Type::Any,
             other => {
                 if let Some(k) = Kind::of(&other) {
-                    let message = format!("{} is {} and cannot be indexed", show(target), k.with_article());
+                    let message = format!(
+                        "{} is {} and cannot be indexed",
+                        show(target),
+                        k.with_article()
+                    );
                     self.error(target.span.start, message);
                 }
                 Type::Any
@@ -360,8 +383,11 @@ impl Checker<'_> {
             Type::Any | Type::Null => Type::Any,
             other => {
                 if let Some(k) = Kind::of(&other) {
-                    let message =
-                        format!("{} is {}, not an object: it has no field `{name}`", show(target), k.with_article());
+                    let message = format!(
+                        "{} is {}, not an object: it has no field `{name}`",
+                        show(target),
+                        k.with_article()
+                    );
                     self.error(name_at, message);
                 }
                 Type::Any
@@ -393,7 +419,11 @@ impl Checker<'_> {
         match (func, operands.as_slice()) {
             (Func::Size, [(e, t)]) => {
                 if let Some(k) = Kind::of(t).filter(|k| matches!(k, Kind::Bool | Kind::Number)) {
-                    let message = format!("`size` needs a string, a list or an object, but {} is {}", show(e), k.with_article());
+                    let message = format!(
+                        "`size` needs a string, a list or an object, but {} is {}",
+                        show(e),
+                        k.with_article()
+                    );
                     self.error(e.span.start, message);
                 }
                 Type::Number
@@ -405,7 +435,10 @@ impl Checker<'_> {
                     self.require(e, t, Kind::String, &what);
                     if let ExprKind::String(s) = &e.kind {
                         if Date::parse(s).is_none() {
-                            self.error(e.span.start, format!("{} is not a date (YYYY-MM-DD)", show(e)));
+                            self.error(
+                                e.span.start,
+                                format!("{} is not a date (YYYY-MM-DD)", show(e)),
+                            );
                         }
                     }
                 }
@@ -432,8 +465,16 @@ impl Checker<'_> {
                     Some(Kind::Number) => Type::Number,
                     Some(Kind::String) if !numbers_only => Type::String,
                     Some(k) => {
-                        let wanted = if numbers_only { "numbers" } else { "numbers or strings" };
-                        let message = format!("{what} needs a list of {wanted}, but {} holds {}", show(e), plural(k));
+                        let wanted = if numbers_only {
+                            "numbers"
+                        } else {
+                            "numbers or strings"
+                        };
+                        let message = format!(
+                            "{what} needs a list of {wanted}, but {} holds {}",
+                            show(e),
+                            plural(k)
+                        );
                         self.error(e.span.start, message);
                         Type::Any
                     }
@@ -446,7 +487,10 @@ impl Checker<'_> {
                 if let Some((e, _)) = ops.get(1) {
                     if let ExprKind::Number(n) = e.kind {
                         if n.fract() != 0.0 {
-                            self.error(e.span.start, "`round` needs a whole number of digits".to_owned());
+                            self.error(
+                                e.span.start,
+                                "`round` needs a whole number of digits".to_owned(),
+                            );
                         }
                     }
                 }
