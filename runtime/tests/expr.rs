@@ -930,6 +930,8 @@ fn checker_infers_result_types() {
         ("min(anything)", Type::Any),
         ("sum(anything)", Type::Number),
         ("anything + 1", Type::Number),
+        ("age + anything", Type::Number),
+        ("full_name + maybe", Type::String),
         ("anything + anything", Type::Any),
         ("anything", Type::Any),
         ("anything.x.y[3]", Type::Any),

@@ -330,7 +330,7 @@ impl Lexer<'_> {
     }
 
     /// Decodes `\uXXXX` or `\xHH` at `pos` (the backslash), leaving `pos` alone.
-    fn hex_escape(&mut self, len: usize) -> Result<char, ExprError> {
+    fn hex_escape(&self, len: usize) -> Result<char, ExprError> {
         let escape_at = self.pos;
         let mut code = 0u32;
         for i in 0..len {
