@@ -359,25 +359,23 @@ impl Walker<'_, '_> {
                     }
                 }
             },
-            (ItemKind::Email, Json::String(s)) => {
-                if !crate::email::is_valid(s) {
+            (ItemKind::Email, Json::String(s))
+                if !crate::email::is_valid(s) => {
                     self.push(
                         path,
                         Code::InvalidEmail,
                         format!("{name} must be an email address, like name@example.com."),
                     );
                 }
-            }
             (ItemKind::Phone { region }, Json::String(s)) => {
                 if let Err(e) = crate::phone::normalise(s, region.as_deref()) {
                     self.push(path, Code::InvalidPhone, format!("{name} must be a phone number: {e}."));
                 }
             }
-            (ItemKind::Choice { options, .. }, Json::String(s)) => {
-                if !options.iter().any(|o| &o.value == s) {
+            (ItemKind::Choice { options, .. }, Json::String(s))
+                if !options.iter().any(|o| &o.value == s) => {
                     self.push(path, Code::NotAnOption, format!("“{s}” is not one of the options of “{name}”."));
                 }
-            }
             (ItemKind::MultiChoice { options, min_selected, max_selected }, Json::Array(list)) => {
                 for v in list {
                     if let Some(s) = v.as_str() {
@@ -529,7 +527,7 @@ fn byte_size(bytes: u64) -> String {
     if bytes >= MB {
         // One decimal is precise enough for a limit shown to people.
         format!("{} MB", format_number((bytes as f64 / MB as f64 * 10.0).round() / 10.0))
-    } else if bytes >= KB && bytes % KB == 0 {
+    } else if bytes >= KB && bytes.is_multiple_of(KB) {
         format!("{} KB", bytes / KB)
     } else {
         format!("{bytes} bytes")

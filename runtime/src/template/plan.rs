@@ -89,7 +89,7 @@ impl Plan {
             Node::PageVis(index)
         } else {
             let i = ItemId(((index - pages) / 2) as u32);
-            if (index - pages) % 2 == 0 {
+            if (index - pages).is_multiple_of(2) {
                 Node::Vis(i)
             } else {
                 Node::Val(i)

@@ -1,7 +1,7 @@
 //! The engine as its users drive it: templates checked, answer sets validated
 //! and normalised, interviews re-evaluated after a change.
 
-#[path = "support/large.rs"]
+#[path = "../support/large.rs"]
 mod large;
 
 use interview_runtime::date::Date;
@@ -65,7 +65,7 @@ fn the_example_templates_are_valid() {
 #[test]
 fn the_committed_large_template_is_what_the_generator_makes() {
     let committed: Value = serde_json::from_str(&example("large.json")).expect("json");
-    assert_eq!(committed, large::large_template(), "run `cargo test -p interview-runtime --test engine regenerate -- --ignored`");
+    assert_eq!(committed, large::large_template(), "run `cargo test -p interview-runtime --test it regenerate -- --ignored`");
     let t = Template::from_value(committed).expect("valid");
     let questions = t.items.iter().filter(|i| i.kind.is_answerable()).count();
     let conditions = t.items.iter().filter(|i| i.visible_if.is_some()).count();
@@ -420,7 +420,7 @@ fn unknown_fields_are_reported_last_and_dropped() {
 
 #[test]
 fn wrong_types_are_reported_not_panicked_on() {
-    let t = template(Value::from(serde_json::from_str::<Value>(&example("intake.json")).expect("json")));
+    let t = template(serde_json::from_str::<Value>(&example("intake.json")).expect("json"));
     let report = validate(
         &t,
         &answers(json!({"full_name": 5, "born": true, "children": {"a": 1}, "goals": "tax", "has_partner": "yes"})),

@@ -164,7 +164,7 @@ fn same_value(got: &Value, want: &Value) -> bool {
 #[test]
 fn cel_conformance_cases_all_pass() {
     let data: serde_json::Value =
-        serde_json::from_str(include_str!("data/cel-subset.json")).unwrap();
+        serde_json::from_str(include_str!("../data/cel-subset.json")).unwrap();
     let cases = data["cases"].as_array().unwrap();
     let mut passed = 0;
     let mut failures = Vec::new();
