@@ -14,7 +14,10 @@
 //! docs/architecture.md for why, and `tests/shadow_root.rs` for the check.
 
 #![forbid(unsafe_code)]
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 use std::any::Any;
 
@@ -98,7 +101,9 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
 pub fn mount_in(element: &web_sys::Element) -> Result<Mounted, JsValue> {
     let root = match element.shadow_root() {
         Some(root) => root,
-        None => element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?,
+        None => {
+            element.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))?
+        }
     };
     let document = element
         .owner_document()

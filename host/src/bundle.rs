@@ -64,7 +64,9 @@ mod tests {
 
     #[test]
     fn trunk_asset_names_are_hashed_and_the_page_is_not() {
-        assert!(is_hashed_asset("/i/interview-page-4f1c2a9b8d7e6f50_bg.wasm"));
+        assert!(is_hashed_asset(
+            "/i/interview-page-4f1c2a9b8d7e6f50_bg.wasm"
+        ));
         assert!(is_hashed_asset("/i/interview-page-4f1c2a9b8d7e6f50.js"));
         assert!(is_hashed_asset("/i/page-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/i/"));

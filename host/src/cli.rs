@@ -15,7 +15,11 @@ use crate::config::ServeConfig;
 
 /// The host binary's command line.
 #[derive(Debug, Parser)]
-#[command(name = "interview", version, about = "Client interviews: host and tools")]
+#[command(
+    name = "interview",
+    version,
+    about = "Client interviews: host and tools"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -71,7 +75,12 @@ pub fn check_template(file: &Path) -> ExitCode {
         Err(code) => return code,
     };
     match load_template(&text) {
-        Ok(_) => print_json(&Problems { problems: Vec::new() }, 0),
+        Ok(_) => print_json(
+            &Problems {
+                problems: Vec::new(),
+            },
+            0,
+        ),
         Err(problems) => print_json(&problems, EXIT_PROBLEMS),
     }
 }
@@ -172,7 +181,11 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153; // 0 = March
     let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }

@@ -41,9 +41,17 @@ fn serve(config: interview_host::ServeConfig) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let addr = listener.local_addr().context("reading the bound address")?;
-        println!("Open http://{addr}/i/");
+        say(&format!("Open http://{addr}/i/"));
         interview_host::run(listener, state, interview_host::shutdown_signal()).await?;
-        println!("Stopped.");
+        say("Stopped.");
         Ok(())
     })
+}
+
+/// Prints a line to stdout, ignoring a closed stdout (a supervisor that
+/// stopped reading must not turn a clean shutdown into a panic).
+fn say(line: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
 }

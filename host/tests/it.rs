@@ -83,10 +83,6 @@ impl Response {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
     }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
 }
 
 /// GET over a fresh TCP connection (`Connection: close`, so the body ends
@@ -102,10 +98,20 @@ async fn http_get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> Res
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
 
-    let split = raw.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response head");
+    let split = raw
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .expect("a complete response head");
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
@@ -149,7 +155,10 @@ async fn the_interview_page_is_served_at_i_and_always_revalidated() {
     let page = server.get("/i/").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body, INDEX);
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert!(page
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
     assert_eq!(page.header("cache-control"), Some("no-cache"));
 
     let by_name = server.get("/i/index.html").await;
@@ -176,10 +185,18 @@ async fn hashed_assets_are_served_with_their_type_and_cached_for_good() {
 async fn brotli_copies_are_sent_to_browsers_that_accept_them() {
     let compressed: &[u8] = b"pretend-brotli";
     let br_name = format!("{WASM_NAME}.br");
-    let server = Server::start(&[("index.html", INDEX), (WASM_NAME, WASM), (&br_name, compressed)]).await;
+    let server = Server::start(&[
+        ("index.html", INDEX),
+        (WASM_NAME, WASM),
+        (&br_name, compressed),
+    ])
+    .await;
 
     let accepted = server
-        .get_with(&format!("/i/{WASM_NAME}"), &[("Accept-Encoding", "gzip, br")])
+        .get_with(
+            &format!("/i/{WASM_NAME}"),
+            &[("Accept-Encoding", "gzip, br")],
+        )
         .await;
     assert_eq!(accepted.status, 200);
     assert_eq!(accepted.header("content-encoding"), Some("br"));
@@ -211,13 +228,19 @@ async fn shutdown_lets_the_server_finish_cleanly() {
     let addr = server.addr;
     assert_eq!(server.get("/healthz").await.status, 200);
     server.stop().await.unwrap();
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "still listening after shutdown");
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "still listening after shutdown"
+    );
 }
 
 // -------------------------------------------------------------------- CLI
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("data")
+        .join(name)
 }
 
 fn interview(args: &[&str]) -> Output {
@@ -248,17 +271,35 @@ fn check_template_accepts_a_good_template() {
     assert_eq!(output.status.code(), Some(0));
 }
 
-#[test]
-fn check_template_lists_every_problem_with_its_path() {
-    let output = interview(&["check-template", &path("invalid-template.json")]);
+/// The `path` of every problem `check-template` prints for `file` (exit 1).
+fn problem_paths(file: &str) -> Vec<String> {
+    let output = interview(&["check-template", &path(file)]);
     assert_eq!(output.status.code(), Some(1));
     let report = stdout_json(&output);
-    let problems = report["problems"].as_array().unwrap();
-    assert!(problems.len() >= 2, "expected the duplicate id and the unknown type: {report}");
-    for problem in problems {
-        assert!(problem["path"].as_str().unwrap().starts_with("pages[0].items["), "{problem}");
-        assert!(!problem["message"].as_str().unwrap().is_empty(), "{problem}");
-    }
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|problem| {
+            assert!(
+                !problem["message"].as_str().unwrap().is_empty(),
+                "{problem}"
+            );
+            problem["path"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn check_template_lists_every_problem_with_its_path() {
+    assert_eq!(
+        problem_paths("invalid-template.json"),
+        ["pages[0].items[1].type", "pages[0].items[2].min"]
+    );
+    assert_eq!(
+        problem_paths("invalid-references.json"),
+        ["pages[0].items[1].id", "pages[0].items[2].visible_if"]
+    );
 }
 
 #[test]
@@ -310,7 +351,11 @@ fn validate_reports_each_error_and_exits_1() {
     let report = stdout_json(&output);
     assert_eq!(report["valid"], false);
     let errors = report["errors"].as_array().unwrap();
-    let has = |path: &str, code: &str| errors.iter().any(|e| e["path"] == path && e["code"] == code);
+    let has = |path: &str, code: &str| {
+        errors
+            .iter()
+            .any(|e| e["path"] == path && e["code"] == code)
+    };
     assert!(has("full_name", "required"), "{report}");
     assert!(has("partner_name", "required"), "{report}");
     assert!(has("age", "too_small"), "{report}");
@@ -335,7 +380,11 @@ fn validate_uses_today_for_date_rules() {
     assert_eq!(before.status.code(), Some(1));
     let report = stdout_json(&before);
     assert!(
-        report["errors"].as_array().unwrap().iter().any(|e| e["path"] == "signed_on"),
+        report["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["path"] == "signed_on"),
         "{report}"
     );
 }
@@ -391,31 +440,98 @@ fn validate_with_an_invalid_template_prints_its_problems() {
         "2025-01-15",
     ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(!stdout_json(&output)["problems"].as_array().unwrap().is_empty());
+    assert!(!stdout_json(&output)["problems"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
 
-/// The example templates shipped in `examples/templates/` all pass the check.
+fn example(kind: &str, name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(kind)
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Every example template in `examples/templates/` passes the check.
 #[test]
 fn the_example_templates_pass_check_template() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/templates");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries {
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let file = entry.unwrap().path();
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
-        // Answer files sit beside the templates; only templates have pages.
-        if json.get("pages").is_none() {
+        if file.extension().is_none_or(|ext| ext != "json") {
             continue;
         }
         let output = interview(&["check-template", &file.to_string_lossy()]);
         assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}: {}",
-            file.display(),
-            String::from_utf8_lossy(&output.stdout)
+            (output.status.code(), stdout_json(&output)),
+            (Some(0), serde_json::json!({"problems": []})),
+            "{}",
+            file.display()
+        );
+        checked.push(file.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    checked.sort();
+    for expected in ["intake.json", "kyc.json"] {
+        assert!(
+            checked.iter().any(|name| name == expected),
+            "{expected} missing: {checked:?}"
         );
     }
+}
+
+/// The intake example's answers show the errors a client sees.
+#[test]
+fn validate_reports_the_intake_examples_errors() {
+    let output = interview(&[
+        "validate",
+        "--template",
+        &example("templates", "intake.json"),
+        "--answers",
+        &example("answers", "intake.json"),
+        "--today",
+        "2025-06-01",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = stdout_json(&output);
+    assert_eq!(report["valid"], false);
+    let errors = report["errors"].as_array().unwrap();
+    let has = |path: &str, code: &str| {
+        errors
+            .iter()
+            .any(|e| e["path"] == path && e["code"] == code)
+    };
+    assert!(has("children[1].name", "required"), "{report}");
+    assert!(has("favourite_colour", "unknown_field"), "{report}");
+    for error in errors {
+        assert!(!error["message"].as_str().unwrap().is_empty(), "{error}");
+    }
+}
+
+/// The KYC example is valid from the day its document is dated, not before.
+#[test]
+fn validate_judges_the_kyc_example_as_of_today() {
+    let run = |today: &str| {
+        interview(&[
+            "validate",
+            "--template",
+            &example("templates", "kyc.json"),
+            "--answers",
+            &example("answers", "kyc.json"),
+            "--today",
+            today,
+        ])
+    };
+    let on_the_day = run("2026-10-02");
+    assert_eq!(stdout_json(&on_the_day)["valid"], true);
+    assert_eq!(on_the_day.status.code(), Some(0));
+
+    let day_before = run("2026-10-01");
+    assert_eq!(day_before.status.code(), Some(1));
+    let report = stdout_json(&day_before);
+    assert_eq!(report["errors"][0]["path"], "address_date", "{report}");
+    assert_eq!(report["errors"][0]["code"], "too_large", "{report}");
 }

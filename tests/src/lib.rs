@@ -5,7 +5,8 @@
 //!
 //! Both are built by `cargo xtask build`; `cargo xtask test` builds them before
 //! it runs these tests. Paths can be overridden with `INTERVIEW_E2E_HOST_BIN`,
-//! `INTERVIEW_E2E_DIST`, `CHROMEDRIVER` and `CHROMIUM`.
+//! `INTERVIEW_E2E_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
+//! `INTERVIEW_E2E_CHROMEDRIVER_LOG` names a file for ChromeDriver's verbose log.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -41,20 +42,33 @@ pub fn workspace_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
-fn required_file(env: &str, default: PathBuf, what: &str) -> PathBuf {
+/// `$env` or `default`, which must exist; the panic says which command makes it.
+fn required_file(env: &str, default: PathBuf, what: &str, command: &str) -> PathBuf {
     let path = std::env::var_os(env).map(PathBuf::from).unwrap_or(default);
     assert!(
         path.exists(),
-        "{what} not found at {}: run `cargo xtask build` first (`cargo xtask test` does it for you)",
+        "{what} not found at {}: run `{command}` first (`cargo xtask test` does it for you)",
         path.display()
     );
     path
 }
 
+const BUILD: &str = "cargo xtask build";
+const SETUP: &str = "cargo xtask setup";
+
 /// The built interview bundle (`dist/`), or a panic saying how to build it.
 pub fn dist_dir() -> PathBuf {
-    let dist = required_file("INTERVIEW_E2E_DIST", workspace_root().join("dist"), "the interview bundle (dist/)");
-    required_file("INTERVIEW_E2E_DIST", dist.join("index.html"), "dist/index.html");
+    let dist = required_file(
+        "INTERVIEW_E2E_DIST",
+        workspace_root().join("dist"),
+        "the interview bundle (dist/)",
+        BUILD,
+    );
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `{BUILD}` first (`cargo xtask test` does it for you)",
+        dist.display()
+    );
     dist
 }
 
@@ -67,6 +81,7 @@ pub fn host_binary() -> PathBuf {
         "INTERVIEW_E2E_HOST_BIN",
         target.join("release-host").join("interview"),
         "the host binary (target/release-host/interview)",
+        BUILD,
     )
 }
 
@@ -97,7 +112,9 @@ impl Host {
         let stdout = child.stdout.take().expect("host stdout");
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok) {
+            for line in
+                std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok)
+            {
                 if let Some(rest) = line.strip_prefix("Open http://") {
                     let _ = sender.send(rest.trim_end_matches("/i/").to_owned());
                 }
@@ -132,7 +149,10 @@ impl Host {
             if let Ok((200, _)) = http_get(self.addr, "/healthz").await {
                 return;
             }
-            assert!(Instant::now() < deadline, "the host never answered /healthz");
+            assert!(
+                Instant::now() < deadline,
+                "the host never answered /healthz"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -157,10 +177,22 @@ impl Driver {
     pub async fn start() -> Driver {
         use std::os::unix::process::CommandExt;
 
-        let chromedriver = required_file("CHROMEDRIVER", PathBuf::from("/usr/bin/chromedriver"), "chromedriver");
+        let chromedriver = required_file(
+            "CHROMEDRIVER",
+            PathBuf::from("/usr/bin/chromedriver"),
+            "chromedriver",
+            SETUP,
+        );
         let port = free_port();
-        let child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
+        let mut command = Command::new(chromedriver);
+        command.arg(format!("--port={port}"));
+        // For debugging a failing run: INTERVIEW_E2E_CHROMEDRIVER_LOG=/tmp/cd.log
+        if let Some(log) = std::env::var_os("INTERVIEW_E2E_CHROMEDRIVER_LOG") {
+            command
+                .arg("--verbose")
+                .arg(format!("--log-path={}", Path::new(&log).display()));
+        }
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .process_group(0)
@@ -168,8 +200,16 @@ impl Driver {
             .expect("start chromedriver");
         let driver = Driver { child, port };
         let deadline = Instant::now() + READY_TIMEOUT;
-        while http_get(SocketAddr::from(([127, 0, 0, 1], port)), "/status").await.map(|r| r.0).ok() != Some(200) {
-            assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+        while http_get(SocketAddr::from(([127, 0, 0, 1], port)), "/status")
+            .await
+            .map(|r| r.0)
+            .ok()
+            != Some(200)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         driver
@@ -178,7 +218,12 @@ impl Driver {
     /// A new headless Chromium session with a fresh profile.
     pub async fn browser(&self) -> Browser {
         let profile = tempfile::tempdir().expect("temp browser profile");
-        let chromium = required_file("CHROMIUM", PathBuf::from("/usr/bin/chromium"), "chromium");
+        let chromium = required_file(
+            "CHROMIUM",
+            PathBuf::from("/usr/bin/chromium"),
+            "chromium",
+            SETUP,
+        );
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|arg| (*arg).to_owned()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
         let mut capabilities = serde_json::Map::new();
@@ -224,7 +269,10 @@ pub struct Browser {
 impl Browser {
     /// Opens `url` and waits for the page to load.
     pub async fn goto(&self, url: &str) {
-        self.client.goto(url).await.unwrap_or_else(|error| panic!("open {url}: {error}"));
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|error| panic!("open {url}: {error}"));
     }
 
     /// The shadow root of the first element matching `css`, once the page
@@ -237,7 +285,10 @@ impl Browser {
                     return root;
                 }
             }
-            assert!(Instant::now() < deadline, "no shadow root on {css} after {READY_TIMEOUT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no shadow root on {css} after {READY_TIMEOUT:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -269,18 +320,50 @@ impl Browser {
     }
 }
 
-/// A minimal HTTP/1.1 GET over a fresh connection: status and body.
+/// A minimal HTTP/1.1 GET over a fresh connection: status and body. The
+/// body ends at `Content-Length` (ChromeDriver keeps the connection open even
+/// when asked to close it) or at the end of the stream; the whole exchange
+/// gives up after a few seconds.
 pub async fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
-    Ok((status, body))
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut raw = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let read = stream.read(&mut buffer).await?;
+            raw.extend_from_slice(&buffer[..read]);
+            if let Some(end) = raw.windows(4).position(|window| window == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse::<usize>().ok());
+                if read == 0 || length.is_some_and(|length| raw.len() >= end + 4 + length) {
+                    let status = head
+                        .split(' ')
+                        .nth(1)
+                        .and_then(|code| code.parse().ok())
+                        .unwrap_or(0);
+                    let body = String::from_utf8_lossy(&raw[end + 4..]).into_owned();
+                    return Ok((status, body));
+                }
+            }
+            if read == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "incomplete response",
+                ));
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), exchange)
+        .await
+        .unwrap_or_else(|_| {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no answer",
+            ))
+        })
 }

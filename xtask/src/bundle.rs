@@ -29,12 +29,17 @@ pub struct FileSize {
 /// The served files of `dist/`, sorted by name.
 fn served_files(dist: &Path) -> Result<Vec<PathBuf>> {
     if !dist.join("index.html").is_file() {
-        bail!("{} has no index.html: the bundle was not built (`cargo xtask build`)", dist.display());
+        bail!(
+            "{} has no index.html: the bundle was not built (`cargo xtask build`)",
+            dist.display()
+        );
     }
     let mut files = Vec::new();
     let mut pending = vec![dist.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
@@ -48,8 +53,14 @@ fn served_files(dist: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     files.sort();
-    if !files.iter().any(|file| file.extension().is_some_and(|ext| ext == "wasm")) {
-        bail!("{} has no .wasm file: the bundle build is incomplete", dist.display());
+    if !files
+        .iter()
+        .any(|file| file.extension().is_some_and(|ext| ext == "wasm"))
+    {
+        bail!(
+            "{} has no .wasm file: the bundle build is incomplete",
+            dist.display()
+        );
     }
     Ok(files)
 }
@@ -59,7 +70,8 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
     served_files(dist)?
         .into_iter()
         .map(|path| {
-            let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let data =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             let compressed = brotli_11(&data)?;
             Ok(FileSize {
                 name: path

@@ -90,7 +90,9 @@ impl Ctx {
             .context("neither CARGO_HOME nor HOME is set")?;
         let cargo_bin = cargo_home.join("bin");
         let mut dirs = vec![setup::npm_bin_dir(&root), cargo_bin.clone()];
-        dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let path = std::env::join_paths(dirs).context("building PATH")?;
         Ok(Self {
             root,
@@ -122,7 +124,11 @@ impl Ctx {
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| self.root.join("target"));
-        let target = if target.is_absolute() { target } else { self.root.join(target) };
+        let target = if target.is_absolute() {
+            target
+        } else {
+            self.root.join(target)
+        };
         target.join("release-host").join("interview")
     }
 }
@@ -135,9 +141,12 @@ pub fn section(title: &str) {
 /// Runs `command`, echoing it first; fails naming `what` when it fails.
 pub fn run_step(what: &str, command: &mut Command) -> Result<()> {
     println!("$ {}", describe(command));
-    let status = command
-        .status()
-        .with_context(|| format!("{what}: could not start `{}`", command.get_program().to_string_lossy()))?;
+    let status = command.status().with_context(|| {
+        format!(
+            "{what}: could not start `{}`",
+            command.get_program().to_string_lossy()
+        )
+    })?;
     if !status.success() {
         bail!("{what} failed ({status}); see the output above");
     }
@@ -181,7 +190,10 @@ fn build(ctx: &Ctx) -> Result<()> {
 fn build_bundle(ctx: &Ctx) -> Result<()> {
     section("Interview bundle: trunk build --release (components/index.html -> dist/)");
     let started = Instant::now();
-    run_step("the bundle build", ctx.cmd("trunk").args(["build", "--release"]))?;
+    run_step(
+        "the bundle build",
+        ctx.cmd("trunk").args(["build", "--release"]),
+    )?;
     let sizes = bundle::compress(&ctx.dist())?;
     bundle::print(&sizes);
     println!("bundle built in {}", elapsed(started.elapsed()));
@@ -196,7 +208,11 @@ fn build_host(ctx: &Ctx) -> Result<()> {
         ctx.cargo()
             .args(["build", "--profile", "release-host", "-p", "interview-host"]),
     )?;
-    println!("host built in {}: {}", elapsed(started.elapsed()), ctx.host_binary().display());
+    println!(
+        "host built in {}: {}",
+        elapsed(started.elapsed()),
+        ctx.host_binary().display()
+    );
     Ok(())
 }
 
@@ -246,22 +262,31 @@ fn test(ctx: &Ctx) -> Result<()> {
     };
 
     step("Native tests (workspace)", &|| native_tests(ctx));
-    step("Wasm tests: interview-runtime (no default features)", &|| {
-        wasm_tests(ctx, &["-p", "interview-runtime", "--no-default-features"])
-    });
-    step("Wasm tests: interview-components (headless Chromium)", &|| {
-        wasm_tests(ctx, &["-p", "interview-components"])
-    });
+    step(
+        "Wasm tests: interview-runtime (no default features)",
+        &|| wasm_tests(ctx, &["-p", "interview-runtime", "--no-default-features"]),
+    );
+    step(
+        "Wasm tests: interview-components (headless Chromium)",
+        &|| wasm_tests(ctx, &["-p", "interview-components"]),
+    );
     step("Bundle size budget (brotli -q 11)", &|| {
         let sizes = bundle::measure(&ctx.dist())?;
         bundle::print(&sizes);
         bundle::check_budget(&sizes)
     });
-    step("End-to-end tests (host binary + headless Chromium)", &|| e2e_tests(ctx));
+    step(
+        "End-to-end tests (host binary + headless Chromium)",
+        &|| e2e_tests(ctx),
+    );
 
     section("Summary");
     for outcome in &outcomes {
-        let mark = if outcome.result.is_ok() { "ok    " } else { "FAILED" };
+        let mark = if outcome.result.is_ok() {
+            "ok    "
+        } else {
+            "FAILED"
+        };
         println!("  {mark}  {:<55} {}", outcome.step, elapsed(outcome.took));
     }
     let failed: Vec<&str> = outcomes
@@ -284,7 +309,12 @@ fn has_nextest(ctx: &Ctx) -> bool {
 /// Native tests of every crate but the two with their own steps: the
 /// components (their tests need a browser) and the end-to-end tests.
 fn native_tests(ctx: &Ctx) -> Result<()> {
-    let exclude = ["--exclude", "interview-components", "--exclude", "interview-e2e"];
+    let exclude = [
+        "--exclude",
+        "interview-components",
+        "--exclude",
+        "interview-e2e",
+    ];
     if has_nextest(ctx) {
         run_step(
             "native tests",
@@ -295,7 +325,9 @@ fn native_tests(ctx: &Ctx) -> Result<()> {
         // nextest does not run doctests.
         run_step(
             "doctests",
-            ctx.cargo().args(["test", "--doc", "--workspace"]).args(exclude),
+            ctx.cargo()
+                .args(["test", "--doc", "--workspace"])
+                .args(exclude),
         )
     } else {
         println!("cargo-nextest not found: using cargo test");
@@ -345,5 +377,8 @@ fn e2e_tests(ctx: &Ctx) -> Result<()> {
 
 fn bench(ctx: &Ctx) -> Result<()> {
     section("Benchmarks: cargo bench -p interview-runtime");
-    run_step("the benchmarks", ctx.cargo().args(["bench", "-p", "interview-runtime"]))
+    run_step(
+        "the benchmarks",
+        ctx.cargo().args(["bench", "-p", "interview-runtime"]),
+    )
 }

@@ -53,7 +53,10 @@ fn report(tool: &str, what: &str) {
 fn timed(tool: &str, install: impl FnOnce() -> Result<()>) -> Result<()> {
     let started = Instant::now();
     install()?;
-    report(tool, &format!("installed in {}", elapsed(started.elapsed())));
+    report(
+        tool,
+        &format!("installed in {}", elapsed(started.elapsed())),
+    );
     Ok(())
 }
 
@@ -66,7 +69,10 @@ fn wasm_target(ctx: &Ctx) -> Result<()> {
     }
     report(WASM_TARGET, "missing: rustup target add");
     timed(WASM_TARGET, || {
-        run_step("adding the wasm32 target", ctx.cmd("rustup").args(["target", "add", WASM_TARGET]))
+        run_step(
+            "adding the wasm32 target",
+            ctx.cmd("rustup").args(["target", "add", WASM_TARGET]),
+        )
     })
 }
 
@@ -125,7 +131,10 @@ fn wasm_bindgen(ctx: &Ctx) -> Result<()> {
             .is_some_and(|text| text.split_whitespace().nth(1) == wanted.split_whitespace().nth(1))
     };
     if matches(&found) && runner.is_some() {
-        report("wasm-bindgen-cli", &format!("{version} present (matches Cargo.lock)"));
+        report(
+            "wasm-bindgen-cli",
+            &format!("{version} present (matches Cargo.lock)"),
+        );
         return Ok(());
     }
     report(
@@ -140,8 +149,13 @@ fn wasm_bindgen(ctx: &Ctx) -> Result<()> {
     timed("wasm-bindgen-cli", || {
         run_step(
             "installing wasm-bindgen-cli",
-            ctx.cargo()
-                .args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]),
+            ctx.cargo().args([
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &version,
+                "--force",
+            ]),
         )
     })
 }
@@ -153,7 +167,10 @@ fn binaryen(ctx: &Ctx) -> Result<()> {
         .as_deref()
         .is_some_and(|text| text.contains(&format!("version {BINARYEN_VERSION}")))
     {
-        report("binaryen (wasm-opt)", &format!("{BINARYEN_VERSION} present in .tools/"));
+        report(
+            "binaryen (wasm-opt)",
+            &format!("{BINARYEN_VERSION} present in .tools/"),
+        );
         return Ok(());
     }
     if probe(ctx, "npm", &["--version"]).is_none() {
@@ -189,7 +206,10 @@ fn chromium(ctx: &Ctx) -> Result<()> {
     }
     report(
         "chromium, chromedriver",
-        &format!("missing {} -> apt-get install chromium chromium-driver", missing.join(", ")),
+        &format!(
+            "missing {} -> apt-get install chromium chromium-driver",
+            missing.join(", ")
+        ),
     );
     let as_root = probe(ctx, "id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     let apt = |args: &[&str]| {
