@@ -8,26 +8,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// The database could not be opened or used.
     #[error("database: {0}")]
-    Storage(String),
+    Storage(#[from] crate::storage::StorageError),
 }
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-macro_rules! storage_errors {
-    ($($source:ty),* $(,)?) => {$(
-        impl From<$source> for Error {
-            fn from(error: $source) -> Self {
-                Error::Storage(error.to_string())
-            }
-        }
-    )*};
-}
-
-storage_errors!(
-    redb::DatabaseError,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-);

@@ -1,0 +1,378 @@
+//! The stored layout: every redb table, the schema version stamped in `meta`,
+//! and the migrations that bring an older file up to date at open.
+//!
+//! Opening decides by the stamped version: none (a brand-new file) or older
+//! than [`SCHEMA_VERSION`] runs the migrations in order, all in one write
+//! transaction so a failed upgrade leaves the file as it was; newer is
+//! refused with [`StorageError::TooNew`] before anything is written.
+
+use redb::{
+    Database, Key, ReadableDatabase, ReadableTable, TableDefinition, TableHandle, Value,
+    WriteTransaction,
+};
+
+use super::txn::StorageError;
+
+/// The version of the stored layout this build reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The key in `meta` holding the schema version.
+pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
+
+/// The key of the one row in `settings`.
+pub(crate) const SETTINGS_KEY: &str = "settings";
+
+/// A table with its name kept `'static`, for error messages and reports.
+pub(crate) struct Def<K: Key + 'static, V: Value + 'static> {
+    /// The name in the file.
+    pub name: &'static str,
+    /// redb's handle.
+    pub def: TableDefinition<'static, K, V>,
+}
+
+impl<K: Key + 'static, V: Value + 'static> Def<K, V> {
+    const fn new(name: &'static str) -> Self {
+        Def {
+            name,
+            def: TableDefinition::new(name),
+        }
+    }
+}
+
+/// An encoded record (see `codec`).
+type Rec = &'static [u8];
+/// A SHA-256 digest as a key.
+type Hash = &'static [u8; 32];
+
+// One list drives creation, backup and the listing `check` compares against,
+// so a table added here cannot be forgotten by any of them.
+macro_rules! tables {
+    ($($(#[$doc:meta])* $ident:ident: $k:ty => $v:ty = $name:literal;)*) => {
+        $($(#[$doc])* pub(crate) const $ident: Def<$k, $v> = Def::new($name);)*
+
+        /// The name of every table of the current layout.
+        pub(crate) const TABLE_NAMES: &[&str] = &[$($name),*];
+
+        /// Opens (and so creates) every table of the current layout.
+        pub(crate) fn create_tables(txn: &WriteTransaction) -> Result<(), StorageError> {
+            $(txn.open_table($ident.def)?;)*
+            Ok(())
+        }
+
+        /// Copies every table of `src` into `dst`, row for row.
+        pub(crate) fn copy_tables(src: &redb::ReadTransaction, dst: &WriteTransaction) -> Result<(), StorageError> {
+            $(copy_table(src, dst, &$ident)?;)*
+            Ok(())
+        }
+    };
+}
+
+tables! {
+    /// Facts about the file itself (`schema_version`).
+    META: &'static str => u64 = "meta";
+    /// The site settings, one row under [`SETTINGS_KEY`].
+    SETTINGS: &'static str => Rec = "settings";
+    /// Staff users by id.
+    USERS: &'static str => Rec = "users";
+    /// Lower-cased email to user id.
+    USERS_BY_EMAIL: &'static str => &'static str = "users_by_email";
+    /// API keys by id.
+    API_KEYS: &'static str => Rec = "api_keys";
+    /// SHA-256 of the key to key id.
+    API_KEYS_BY_HASH: Hash => &'static str = "api_keys_by_hash";
+    /// Staff sessions by SHA-256 of the cookie.
+    STAFF_SESSIONS: Hash => Rec = "staff_sessions";
+    /// Templates by id.
+    TEMPLATES: &'static str => Rec = "templates";
+    /// (template id, version) to the definition's JSON text.
+    TEMPLATE_DEFINITIONS: (&'static str, u32) => &'static str = "template_definitions";
+    /// Clients by id.
+    CLIENTS: &'static str => Rec = "clients";
+    /// Work items by id.
+    WORK_ITEMS: &'static str => Rec = "work_items";
+    /// (created_at, id) of every work item: the oldest-first order.
+    WORK_ITEMS_BY_CREATED: (i64, &'static str) => () = "work_items_by_created";
+    /// Interviews by id.
+    INTERVIEWS: &'static str => Rec = "interviews";
+    /// SHA-256 of the link token to interview id.
+    INTERVIEWS_BY_TOKEN: Hash => &'static str = "interviews_by_token";
+    /// Client sessions by SHA-256 of the bearer token.
+    CLIENT_SESSIONS: Hash => Rec = "client_sessions";
+    /// (interview id, session hash) of every client session.
+    CLIENT_SESSIONS_BY_INTERVIEW: (&'static str, Hash) => () = "client_sessions_by_interview";
+    /// File records by id.
+    FILES: &'static str => Rec = "files";
+    /// (interview id, file id) of every file record.
+    FILES_BY_INTERVIEW: (&'static str, &'static str) => () = "files_by_interview";
+    /// (sha256 hex, file id) of every file record.
+    FILES_BY_SHA256: (&'static str, &'static str) => () = "files_by_sha256";
+    /// (work item id, sequence number from 1) to audit event.
+    AUDIT: (&'static str, u64) => Rec = "audit";
+    /// Webhook deliveries by id.
+    OUTBOX: &'static str => Rec = "outbox";
+    /// (next attempt, id) of every undelivered outbox entry.
+    OUTBOX_DUE: (i64, &'static str) => () = "outbox_due";
+}
+
+fn copy_table<K: Key + 'static, V: Value + 'static>(
+    src: &redb::ReadTransaction,
+    dst: &WriteTransaction,
+    table: &Def<K, V>,
+) -> Result<(), StorageError> {
+    let from = src.open_table(table.def)?;
+    let mut to = dst.open_table(table.def)?;
+    for entry in from.iter()? {
+        let (key, value) = entry?;
+        to.insert(key.value(), value.value())?;
+    }
+    Ok(())
+}
+
+/// One step of the layout's history.
+#[derive(Clone, Copy)]
+pub(crate) struct Migration {
+    /// The version it starts from.
+    pub from: u64,
+    /// What it does, for errors.
+    pub name: &'static str,
+    /// The change, inside the upgrade's write transaction.
+    pub run: fn(&WriteTransaction) -> Result<(), StorageError>,
+}
+
+/// Every migration, oldest first; each moves the file from `from` to `from + 1`.
+// When a step changes the layout, it must spell out its own tables rather than
+// call `create_tables`, which always means the newest layout.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    from: 0,
+    name: "create tables",
+    run: create_tables,
+}];
+
+/// What opening found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opened {
+    /// The file was new (or never stamped) and is now at the current version.
+    Created,
+    /// The file was at this older version and was migrated.
+    Migrated(u64),
+    /// The file was already current.
+    Current,
+}
+
+/// The version stamped in the file (`None` when never stamped).
+pub(crate) fn stamped_version(db: &impl ReadableDatabase) -> Result<Option<u64>, StorageError> {
+    let txn = db.begin_read()?;
+    let meta = match txn.open_table(META.def) {
+        Ok(meta) => meta,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(meta.get(SCHEMA_VERSION_KEY)?.map(|v| v.value()))
+}
+
+/// Brings the file to [`SCHEMA_VERSION`] with the real migrations.
+pub(crate) fn upgrade(db: &Database) -> Result<Opened, StorageError> {
+    upgrade_with(db, MIGRATIONS, SCHEMA_VERSION)
+}
+
+/// Brings the file to `target` with `migrations` (tests pass their own history).
+pub(crate) fn upgrade_with(
+    db: &Database,
+    migrations: &[Migration],
+    target: u64,
+) -> Result<Opened, StorageError> {
+    let found = stamped_version(db)?;
+    let start = found.unwrap_or(0);
+    if start > target {
+        return Err(StorageError::TooNew {
+            found: start,
+            supported: target,
+        });
+    }
+    if start == target {
+        // A file stamped by an early build that made only `meta` still needs
+        // the other tables; checked first so a current file is not written to.
+        if missing_tables(db)? {
+            let txn = db.begin_write()?;
+            create_tables(&txn)?;
+            txn.commit()?;
+        }
+        return Ok(Opened::Current);
+    }
+    let txn = db.begin_write()?;
+    let mut version = start;
+    while version < target {
+        let step = migrations
+            .iter()
+            .find(|m| m.from == version)
+            .ok_or_else(|| {
+                StorageError::Backend(format!("no migration from schema version {version}"))
+            })?;
+        (step.run)(&txn).map_err(|e| {
+            StorageError::Backend(format!(
+                "migration {} -> {} ({}) failed: {e}",
+                version,
+                version + 1,
+                step.name
+            ))
+        })?;
+        version += 1;
+    }
+    txn.open_table(META.def)?
+        .insert(SCHEMA_VERSION_KEY, target)?;
+    // Dropping `txn` on an error above aborts it: the file stays at `start`.
+    txn.commit()?;
+    Ok(match found {
+        None => Opened::Created,
+        Some(v) => Opened::Migrated(v),
+    })
+}
+
+fn missing_tables(db: &Database) -> Result<bool, StorageError> {
+    let txn = db.begin_read()?;
+    let present: Vec<String> = txn.list_tables()?.map(|t| t.name().to_owned()).collect();
+    Ok(TABLE_NAMES
+        .iter()
+        .any(|name| !present.iter().any(|p| p == name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKER: TableDefinition<&str, u64> = TableDefinition::new("marker");
+
+    fn stamp(db: &Database, version: u64) {
+        let txn = db.begin_write().unwrap();
+        txn.open_table(META.def)
+            .unwrap()
+            .insert(SCHEMA_VERSION_KEY, version)
+            .unwrap();
+        txn.commit().unwrap();
+    }
+
+    fn add_marker(txn: &WriteTransaction) -> Result<(), StorageError> {
+        let mut marker = txn.open_table(MARKER)?;
+        let runs = marker.get("runs")?.map(|v| v.value()).unwrap_or(0);
+        marker.insert("runs", runs + 1)?;
+        Ok(())
+    }
+
+    fn fail(_: &WriteTransaction) -> Result<(), StorageError> {
+        Err(StorageError::Backend("deliberate".to_owned()))
+    }
+
+    fn marker_runs(db: &Database) -> Option<u64> {
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(MARKER).ok()?;
+        table.get("runs").unwrap().map(|v| v.value())
+    }
+
+    #[test]
+    fn a_new_file_gets_every_table_and_the_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        assert_eq!(upgrade(&db).unwrap(), Opened::Created);
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION));
+        assert!(!missing_tables(&db).unwrap());
+        assert_eq!(upgrade(&db).unwrap(), Opened::Current);
+    }
+
+    #[test]
+    fn an_older_file_runs_the_later_migrations_once_each() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        upgrade(&db).unwrap();
+        let history = [
+            MIGRATIONS[0],
+            Migration {
+                from: 1,
+                name: "marker",
+                run: add_marker,
+            },
+        ];
+        assert_eq!(upgrade_with(&db, &history, 2).unwrap(), Opened::Migrated(1));
+        assert_eq!(stamped_version(&db).unwrap(), Some(2));
+        // Only 1 -> 2 ran; 0 -> 1 was behind the file already.
+        assert_eq!(marker_runs(&db), Some(1));
+        assert_eq!(upgrade_with(&db, &history, 2).unwrap(), Opened::Current);
+        assert_eq!(marker_runs(&db), Some(1));
+    }
+
+    #[test]
+    fn a_file_stamped_zero_is_migrated_by_the_real_history() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        stamp(&db, 0);
+        assert!(missing_tables(&db).unwrap());
+        assert_eq!(upgrade(&db).unwrap(), Opened::Migrated(0));
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION));
+        assert!(!missing_tables(&db).unwrap());
+    }
+
+    #[test]
+    fn a_failed_migration_leaves_the_file_at_its_old_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        upgrade(&db).unwrap();
+        let history = [
+            MIGRATIONS[0],
+            Migration {
+                from: 1,
+                name: "marker",
+                run: add_marker,
+            },
+            Migration {
+                from: 2,
+                name: "broken",
+                run: fail,
+            },
+        ];
+        let err = upgrade_with(&db, &history, 3).unwrap_err();
+        assert!(err.to_string().contains("broken"), "{err}");
+        assert_eq!(stamped_version(&db).unwrap(), Some(1));
+        assert_eq!(
+            marker_runs(&db),
+            None,
+            "the successful step was rolled back with the failed one"
+        );
+    }
+
+    #[test]
+    fn a_gap_in_the_history_is_an_error_not_a_skip() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        upgrade(&db).unwrap();
+        let err = upgrade_with(&db, MIGRATIONS, 2).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("no migration from schema version 1"),
+            "{err}"
+        );
+        assert_eq!(stamped_version(&db).unwrap(), Some(1));
+    }
+
+    #[test]
+    fn a_newer_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        stamp(&db, SCHEMA_VERSION + 1);
+        match upgrade(&db) {
+            Err(StorageError::TooNew { found, supported }) => {
+                assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+            }
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION + 1));
+    }
+
+    #[test]
+    fn a_stamped_file_lacking_tables_gets_them() {
+        // What the first skeleton build wrote: `meta` only.
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        stamp(&db, SCHEMA_VERSION);
+        assert_eq!(upgrade(&db).unwrap(), Opened::Current);
+        assert!(!missing_tables(&db).unwrap());
+    }
+}

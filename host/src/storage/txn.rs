@@ -1,0 +1,148 @@
+//! The storage interface the domain codes against: read and write
+//! transactions with typed operations on each table. A write transaction
+//! commits only when its closure returns `Ok`, so a domain operation is
+//! all-or-nothing; secondary indexes (token hash to interview, email to user
+//! or client) are kept by the `put_*` operations in the same transaction as
+//! their rows. redb is the backend today (`storage::redb`); a second backend
+//! implements [`Backend`] and nothing above it changes.
+
+use super::records::*;
+use crate::clock::Timestamp;
+
+/// Storage failures (the domain maps them to a 500 with a generic message).
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The backend failed (I/O, corruption, a full disk).
+    #[error("storage: {0}")]
+    Backend(String),
+    /// A stored record could not be decoded.
+    #[error("stored record in `{table}` cannot be read: {message}")]
+    Decode {
+        /// The table.
+        table: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The database was written by a newer version of the host.
+    #[error("the database has schema version {found}; this host reads up to {supported}: upgrade the host")]
+    TooNew {
+        /// Version in the file.
+        found: u64,
+        /// Newest this build reads.
+        supported: u64,
+    },
+}
+
+/// Reading, inside one consistent snapshot.
+pub trait ReadTxn {
+    /// The site settings (defaults when never saved).
+    fn settings(&self) -> Result<Settings, StorageError>;
+
+    /// A staff user by id.
+    fn user(&self, id: &str) -> Result<Option<User>, StorageError>;
+    /// A staff user by (lower-cased) email.
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StorageError>;
+    /// All staff users.
+    fn users(&self) -> Result<Vec<User>, StorageError>;
+
+    /// An API key by the SHA-256 of the key.
+    fn api_key_by_hash(&self, hash: &Digest) -> Result<Option<ApiKey>, StorageError>;
+    /// All API keys.
+    fn api_keys(&self) -> Result<Vec<ApiKey>, StorageError>;
+
+    /// A staff session by the SHA-256 of its cookie value.
+    fn staff_session(&self, hash: &Digest) -> Result<Option<StaffSession>, StorageError>;
+
+    /// A template by id.
+    fn template(&self, id: &str) -> Result<Option<TemplateRecord>, StorageError>;
+    /// All templates.
+    fn templates(&self) -> Result<Vec<TemplateRecord>, StorageError>;
+    /// A template version's definition (JSON text).
+    fn template_definition(&self, id: &str, version: u32) -> Result<Option<String>, StorageError>;
+
+    /// A client by id.
+    fn client(&self, id: &str) -> Result<Option<Client>, StorageError>;
+    /// All clients (search filters them).
+    fn clients(&self) -> Result<Vec<Client>, StorageError>;
+
+    /// A work item by id.
+    fn work_item(&self, id: &str) -> Result<Option<WorkItem>, StorageError>;
+    /// All work items, oldest first.
+    fn work_items(&self) -> Result<Vec<WorkItem>, StorageError>;
+
+    /// An interview by id.
+    fn interview(&self, id: &str) -> Result<Option<Interview>, StorageError>;
+    /// An interview by the SHA-256 of its link token.
+    fn interview_by_token(&self, hash: &Digest) -> Result<Option<Interview>, StorageError>;
+
+    /// A client session by the SHA-256 of its bearer token.
+    fn client_session(&self, hash: &Digest) -> Result<Option<ClientSession>, StorageError>;
+
+    /// An uploaded file's record.
+    fn file(&self, id: &str) -> Result<Option<FileRecord>, StorageError>;
+    /// Files uploaded to an interview.
+    fn files_of_interview(&self, interview_id: &str) -> Result<Vec<FileRecord>, StorageError>;
+    /// Whether any file record still names these bytes.
+    fn sha256_in_use(&self, sha256: &str) -> Result<bool, StorageError>;
+
+    /// A work item's audit events, oldest first.
+    fn audit(&self, work_item_id: &str) -> Result<Vec<AuditEvent>, StorageError>;
+
+    /// Webhook deliveries not yet delivered whose next attempt is due at `now`.
+    fn outbox_due(&self, now: Timestamp) -> Result<Vec<OutboxEntry>, StorageError>;
+}
+
+/// Writing: everything a read can do, plus changes, all committed together.
+pub trait WriteTxn: ReadTxn {
+    /// Saves the site settings.
+    fn put_settings(&mut self, settings: &Settings) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a user (and its email index).
+    fn put_user(&mut self, user: &User) -> Result<(), StorageError>;
+
+    /// Inserts or replaces an API key (and its hash index).
+    fn put_api_key(&mut self, key: &ApiKey) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a staff session.
+    fn put_staff_session(&mut self, session: &StaffSession) -> Result<(), StorageError>;
+    /// Removes a staff session.
+    fn delete_staff_session(&mut self, hash: &Digest) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a template record.
+    fn put_template(&mut self, template: &TemplateRecord) -> Result<(), StorageError>;
+    /// Stores a version's definition (versions are immutable: storing an existing one is refused).
+    fn put_template_definition(&mut self, id: &str, version: u32, definition: &str) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a client.
+    fn put_client(&mut self, client: &Client) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a work item.
+    fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError>;
+
+    /// Inserts or replaces an interview (and its token index).
+    fn put_interview(&mut self, interview: &Interview) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a client session.
+    fn put_client_session(&mut self, session: &ClientSession) -> Result<(), StorageError>;
+    /// Removes every session of an interview.
+    fn delete_client_sessions_of(&mut self, interview_id: &str) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a file record.
+    fn put_file(&mut self, file: &FileRecord) -> Result<(), StorageError>;
+    /// Removes a file record.
+    fn delete_file(&mut self, id: &str) -> Result<(), StorageError>;
+
+    /// Appends an audit event (append-only: there is no update or delete).
+    fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StorageError>;
+
+    /// Inserts or replaces an outbox entry.
+    fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StorageError>;
+}
+
+/// A storage backend.
+pub trait Backend: Send + Sync + 'static {
+    /// Runs `f` in a read transaction.
+    fn read(&self, f: &mut dyn FnMut(&dyn ReadTxn) -> Result<(), crate::Error>) -> Result<(), crate::Error>;
+    /// Runs `f` in a write transaction, committed (durably) only when `f` returns `Ok`.
+    fn write(&self, f: &mut dyn FnMut(&mut dyn WriteTxn) -> Result<(), crate::Error>) -> Result<(), crate::Error>;
+}
