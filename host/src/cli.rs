@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use crate::config::ServeConfig;
+use crate::config::ServeArgs;
 
 /// The host binary's command line.
 #[derive(Debug, Parser)]
@@ -30,7 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the interview bundle and the API.
-    Serve(ServeConfig),
+    Serve(ServeArgs),
     /// Check a template file; print its problems as JSON.
     CheckTemplate {
         /// The template (JSON).
@@ -47,6 +47,42 @@ pub enum Command {
         /// The date rules compare with `today()`, YYYY-MM-DD; defaults to the current UTC date.
         #[arg(long)]
         today: Option<String>,
+    },
+    /// Add a staff user (the password is read from INTERVIEW_NEW_PASSWORD or standard input).
+    AddUser {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// `admin` or `staff`.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Set a staff user's password (read from INTERVIEW_NEW_PASSWORD or standard input).
+    ResetPassword {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Write a consistent copy of the database to FILE (run while the host is stopped, or use the
+    /// host's own backup while it runs).
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Check the database's integrity and print a report as JSON (exit 1 on problems).
+    Check {
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
     },
 }
 

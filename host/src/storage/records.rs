@@ -346,13 +346,7 @@ pub struct SmsChallenge {
 }
 
 /// Failed attempts and lockout, counted per interview.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Attempts {
-    /// Failures since the last success or lockout end.
-    pub failed: u32,
-    /// Locked until then.
-    pub locked_until: Option<Timestamp>,
-}
+pub use crate::auth::softlock::Attempts;
 
 /// What the client saved with "Save progress".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,5 @@
-//! Integration tests of the host: the real server on `127.0.0.1:0` with a
-//! fresh data directory per test, and the `interview` binary's commands run
-//! as a user would run them.
+//! The server's own behaviour (health, the bundle at `/i/`, shutdown) and the
+//! `interview` binary's commands run as a user would run them.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -31,12 +30,8 @@ impl Server {
         for (name, content) in files {
             std::fs::write(bundle_dir.path().join(name), content).unwrap();
         }
-        let config = ServeConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: data_dir.path().join("data"),
-            bundle_dir: bundle_dir.path().to_path_buf(),
-        };
-        let state = AppState::open(&config).unwrap();
+        let config = ServeConfig::for_tests(data_dir.path().join("data"), bundle_dir.path().to_path_buf());
+        let state = AppState::open(&config).await.unwrap();
         let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();

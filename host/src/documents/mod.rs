@@ -1,0 +1,1007 @@
+//! Document generation from a work item's answers: an "answers summary" in
+//! HTML, Markdown or Word (DOCX).
+//!
+//! The answers are first turned into a format-independent `Summary` (what
+//! to show, already worded for people: option labels, "Yes"/"No", dates as
+//! "17 May 1980", file names with sizes), and each format only lays that out
+//! and escapes it. Visibility and computed values come from the runtime's
+//! [`Interview`], so the document shows exactly what the rules keep: hidden
+//! and unanswered questions and notes are left out.
+//!
+//! The output depends only on the input: no clock is read (the caller passes
+//! `generated_at`) and the DOCX package has fixed entry times, so the same
+//! answers always give the same bytes.
+
+mod docx;
+mod html;
+mod markdown;
+
+use std::fmt;
+use std::str::FromStr;
+
+use interview_runtime::date::Date;
+use interview_runtime::interview::Interview;
+use interview_runtime::template::{ChoiceOption, ItemId, ItemKind};
+use interview_runtime::value::format_number;
+use interview_runtime::{Template, Value};
+
+/// The formats a document can be generated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Format {
+    /// A standalone HTML5 page (`"html"`).
+    #[serde(rename = "html")]
+    Html,
+    /// CommonMark text (`"md"`).
+    #[serde(rename = "md")]
+    Markdown,
+    /// An Office Open XML word-processing document (`"docx"`).
+    #[serde(rename = "docx")]
+    Docx,
+}
+
+impl Format {
+    /// Every format, in the order the API lists them.
+    pub const ALL: [Format; 3] = [Format::Html, Format::Docx, Format::Markdown];
+
+    /// The name used in the API (`"html"`, `"md"`, `"docx"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "md",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The `Content-Type` to serve the document with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "md",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// A safe download file name for a document titled `title`: ASCII letters,
+    /// digits, `-` and `_` only (so it fits a `Content-Disposition` header
+    /// without quoting rules), accented Latin letters folded to their base
+    /// letter, at most 80 characters before the extension.
+    pub fn file_name(self, title: &str) -> String {
+        let mut stem = String::new();
+        let mut gap = false;
+        for c in title.chars() {
+            let folded = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                Some(c.encode_utf8(&mut [0; 4]).to_owned())
+            } else {
+                fold_latin(c).map(str::to_owned)
+            };
+            match folded {
+                Some(text) => {
+                    if gap && !stem.is_empty() {
+                        stem.push('-');
+                    }
+                    gap = false;
+                    stem.push_str(&text);
+                }
+                None => gap = true,
+            }
+            if stem.len() >= 80 {
+                break;
+            }
+        }
+        // Only ASCII was pushed, so any byte length is a character boundary.
+        stem.truncate(80);
+        if stem.is_empty() {
+            stem.push_str("answers");
+        }
+        format!("{stem}.{}", self.extension())
+    }
+}
+
+/// The ASCII spelling of a Latin-1 letter ("Å" → "A", "ß" → "ss"), so that
+/// names such as "Åsa Öberg" keep every letter in a file name.
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' => "A",
+        'à'..='å' => "a",
+        'Æ' => "AE",
+        'æ' => "ae",
+        'Ç' => "C",
+        'ç' => "c",
+        'È'..='Ë' => "E",
+        'è'..='ë' => "e",
+        'Ì'..='Ï' => "I",
+        'ì'..='ï' => "i",
+        'Ð' => "D",
+        'ð' => "d",
+        'Ñ' => "N",
+        'ñ' => "n",
+        'Ò'..='Ö' | 'Ø' => "O",
+        'ò'..='ö' | 'ø' => "o",
+        'Ù'..='Ü' => "U",
+        'ù'..='ü' => "u",
+        'Ý' => "Y",
+        'ý' | 'ÿ' => "y",
+        'Þ' => "Th",
+        'þ' => "th",
+        'ß' => "ss",
+        _ => return None,
+    })
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = DocumentError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "html" => Ok(Format::Html),
+            "md" => Ok(Format::Markdown),
+            "docx" => Ok(Format::Docx),
+            other => Err(DocumentError::UnknownFormat(
+                other.chars().take(40).collect(),
+            )),
+        }
+    }
+}
+
+/// Everything a document is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentInput<'a> {
+    /// The work item's name: the document's title.
+    pub title: &'a str,
+    /// The client's name, when a client is attached.
+    pub client_name: Option<&'a str>,
+    /// When the document is generated, RFC 3339 (`2026-05-17T09:30:00Z`); its
+    /// date is also the "today" that computed values are worked out with.
+    pub generated_at: &'a str,
+    /// The template the answers belong to.
+    pub template: &'a Template,
+    /// The work item's answer set.
+    pub answers: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// Why a document could not be generated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// The requested format is not one of `html`, `md`, `docx`.
+    #[error("unknown document format \"{0}\"; use \"html\", \"md\" or \"docx\"")]
+    UnknownFormat(String),
+    /// `generated_at` is not an RFC 3339 timestamp.
+    #[error("the generation time \"{0}\" is not an RFC 3339 timestamp like 2026-05-17T09:30:00Z")]
+    InvalidTimestamp(String),
+    /// The DOCX package could not be written.
+    #[error("could not write the DOCX package: {0}")]
+    Package(String),
+}
+
+/// Generates the answers summary of `input` in `format`.
+///
+/// HTML and Markdown come back as UTF-8 text; DOCX as a ZIP package.
+pub fn generate(format: Format, input: &DocumentInput<'_>) -> Result<Vec<u8>, DocumentError> {
+    let summary = Summary::build(input)?;
+    match format {
+        Format::Html => Ok(html::render(&summary).into_bytes()),
+        Format::Markdown => Ok(markdown::render(&summary).into_bytes()),
+        Format::Docx => docx::render(&summary),
+    }
+}
+
+/// What a document shows, worded for people but not yet laid out or escaped.
+/// Every string in it is already free of characters that XML 1.0 and HTML
+/// forbid, with line breaks as `\n`.
+#[derive(Debug, Clone, PartialEq)]
+struct Summary {
+    /// The work item's name.
+    title: String,
+    /// The template's title.
+    interview: String,
+    /// The client's name.
+    client: Option<String>,
+    /// The generation date for people ("17 May 2026").
+    date: String,
+    /// The generation time in the W3CDTF profile of ISO 8601, which both HTML's
+    /// `datetime` and DOCX's `dcterms:created` accept.
+    timestamp: String,
+    /// One section per page with answers, in template order.
+    sections: Vec<Section>,
+}
+
+/// A page's answers.
+#[derive(Debug, Clone, PartialEq)]
+struct Section {
+    /// The page title.
+    title: String,
+    /// Its answered questions, in template order.
+    rows: Vec<Row>,
+}
+
+/// One answered question.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    /// The question's label (else its id).
+    label: String,
+    /// The answer for people.
+    answer: Answer,
+}
+
+/// An answer as shown.
+#[derive(Debug, Clone, PartialEq)]
+enum Answer {
+    /// Text, possibly over several lines.
+    Text(String),
+    /// Several short items: selected options, files.
+    List(Vec<String>),
+    /// A repeat's entries.
+    Entries(Vec<Entry>),
+}
+
+/// One entry of a repeat.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    /// "{item_label} {n}", counted from 1 among all entries.
+    title: String,
+    /// Its answered questions.
+    rows: Vec<Row>,
+}
+
+impl Summary {
+    /// Works out what to show for `input`.
+    fn build(input: &DocumentInput<'_>) -> Result<Summary, DocumentError> {
+        let (today, timestamp) = parse_timestamp(input.generated_at).ok_or_else(|| {
+            DocumentError::InvalidTimestamp(
+                clean_line(input.generated_at).chars().take(60).collect(),
+            )
+        })?;
+        let template = input.template;
+        let interview = Interview::new(template, input.answers.clone(), today);
+        let mut sections = Vec::new();
+        for (index, page) in template.pages.iter().enumerate() {
+            if !interview.is_page_visible(index) {
+                continue;
+            }
+            let rows = rows(&interview, &page.items, &[]);
+            if rows.is_empty() {
+                continue;
+            }
+            let title = if page.title.trim().is_empty() {
+                &page.id
+            } else {
+                &page.title
+            };
+            sections.push(Section {
+                title: clean_line(title),
+                rows,
+            });
+        }
+        // A document always has a heading: the work item's name, else the
+        // template's title.
+        let title = [input.title, template.title.as_str()]
+            .into_iter()
+            .map(clean_line)
+            .find(|t| !t.is_empty())
+            .unwrap_or_else(|| "Answers".to_owned());
+        Ok(Summary {
+            title,
+            interview: clean_line(&template.title),
+            client: input
+                .client_name
+                .map(clean_line)
+                .filter(|name| !name.is_empty()),
+            date: long_date(today),
+            timestamp,
+            sections,
+        })
+    }
+}
+
+/// The answered items among `items` at one instance (entry indices of the
+/// enclosing repeats).
+fn rows(interview: &Interview<'_>, items: &[ItemId], instance: &[u32]) -> Vec<Row> {
+    items
+        .iter()
+        .filter_map(|&id| {
+            let answer = answer(interview, id, instance)?;
+            let label = clean_line(interview.template().item(id).display_name());
+            Some(Row { label, answer })
+        })
+        .collect()
+}
+
+/// The answer of one item instance as shown, or `None` when there is nothing
+/// to show (a note, a hidden or unanswered question, an empty repeat).
+fn answer(interview: &Interview<'_>, id: ItemId, instance: &[u32]) -> Option<Answer> {
+    let item = interview.template().item(id);
+    // The effective value is null for hidden, unanswered and wrongly typed
+    // answers, so the document never shows what validation would drop.
+    let value = interview.value(id, instance);
+    if value.is_empty_answer() {
+        return None;
+    }
+    match (&item.kind, &value) {
+        (ItemKind::Note { .. }, _) => None,
+        (ItemKind::YesNo, Value::Bool(b)) => Some(Answer::Text(yes_no(*b))),
+        (ItemKind::Date { .. }, Value::String(s)) => Some(Answer::Text(date_text(s))),
+        (ItemKind::Choice { options, .. }, Value::String(s)) => {
+            Some(Answer::Text(option_label(options, s)))
+        }
+        (ItemKind::MultiChoice { options, .. }, Value::List(selected)) => {
+            Some(Answer::List(option_labels(options, selected)))
+        }
+        (ItemKind::File { .. }, Value::List(files)) => {
+            Some(Answer::List(files.iter().map(file_text).collect()))
+        }
+        (
+            ItemKind::Repeat {
+                items, item_label, ..
+            },
+            _,
+        ) => {
+            let name = item_label
+                .as_deref()
+                .map(clean_line)
+                .filter(|l| !l.is_empty());
+            let name = name.as_deref().unwrap_or("Entry");
+            let mut entries = Vec::new();
+            for entry in 0..interview.entries(id, instance) {
+                let mut inner = instance.to_vec();
+                inner.push(entry);
+                let rows = rows(interview, items, &inner);
+                // An entry with nothing answered is left out but still counted,
+                // so "Child 3" stays the third child the client entered.
+                if !rows.is_empty() {
+                    entries.push(Entry {
+                        title: format!("{name} {}", u64::from(entry) + 1),
+                        rows,
+                    });
+                }
+            }
+            (!entries.is_empty()).then_some(Answer::Entries(entries))
+        }
+        (ItemKind::Computed { .. }, _) => Some(computed(&value)),
+        // Text, email, phone, number, and anything of an unexpected shape.
+        (_, value) => Some(Answer::Text(plain(value))),
+    }
+}
+
+/// A computed value as shown: its static type does not tell a date from
+/// other text, so a string that is exactly a calendar date is shown as one.
+fn computed(value: &Value) -> Answer {
+    match value {
+        Value::Bool(b) => Answer::Text(yes_no(*b)),
+        Value::String(s) => Answer::Text(date_text(s)),
+        Value::List(items) => {
+            Answer::List(items.iter().map(plain).filter(|s| !s.is_empty()).collect())
+        }
+        other => Answer::Text(plain(other)),
+    }
+}
+
+/// Any value as text: numbers without a needless `.0`, yes/no, lists joined.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => yes_no(*b),
+        Value::Number(n) => format_number(*n),
+        Value::String(s) => clean_text(s),
+        other => clean_text(&other.display_text()),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "Yes" } else { "No" }.to_owned()
+}
+
+/// The label of the option with value `value`, else the value itself (an
+/// answer that is not an option is still the client's answer).
+fn option_label(options: &[ChoiceOption], value: &str) -> String {
+    let label = options
+        .iter()
+        .find(|o| o.value == value)
+        .map_or(value, |o| o.label.as_str());
+    clean_text(label)
+}
+
+/// The labels of the selected options, in the template's option order (the
+/// order the client saw them), then any values that are not options.
+fn option_labels(options: &[ChoiceOption], selected: &[Value]) -> Vec<String> {
+    let is_selected = |v: &str| {
+        selected
+            .iter()
+            .any(|s| matches!(s, Value::String(x) if x == v))
+    };
+    let mut labels: Vec<String> = options
+        .iter()
+        .filter(|o| is_selected(&o.value))
+        .map(|o| clean_text(&o.label))
+        .collect();
+    for s in selected {
+        match s {
+            Value::String(x) if options.iter().any(|o| &o.value == x) => {}
+            other => labels.push(plain(other)),
+        }
+    }
+    labels
+}
+
+/// A file reference as "name (size)".
+fn file_text(file: &Value) -> String {
+    let Value::Map(fields) = file else {
+        return plain(file);
+    };
+    let name = match fields.get("name") {
+        Some(Value::String(n)) if !n.trim().is_empty() => clean_line(n),
+        _ => "file".to_owned(),
+    };
+    match fields.get("size") {
+        // Sizes are whole, non-negative byte counts (the runtime checks `as_u64`).
+        Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 => {
+            format!("{name} ({})", file_size(*n as u64))
+        }
+        _ => name,
+    }
+}
+
+/// A byte count for people: "512 bytes", "1.5 KB", "12 MB" (powers of 1024,
+/// as file managers show them).
+fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return if bytes == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    let mut size = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    let text = format!("{size:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS.get(unit).copied().unwrap_or("TB"))
+}
+
+/// A `YYYY-MM-DD` answer as "17 May 1980"; anything else as given.
+fn date_text(s: &str) -> String {
+    match Date::parse(s.trim()) {
+        Some(date) => long_date(date),
+        None => clean_text(s),
+    }
+}
+
+/// A date as "17 May 1980": unambiguous in every English-speaking country.
+fn long_date(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match MONTHS.get((date.month() as usize).wrapping_sub(1)) {
+        Some(month) => format!("{} {month} {}", date.day(), date.year()),
+        None => date.to_string(),
+    }
+}
+
+/// Reads an RFC 3339 timestamp: its date (the "today" of the rules) and the
+/// same instant in the W3CDTF form (`T` and `Z` upper case, no fraction of a
+/// second, which Word's `dcterms:created` rejects).
+fn parse_timestamp(s: &str) -> Option<(Date, String)> {
+    let date = Date::parse(s.get(..10)?)?;
+    let rest = s.get(10..)?;
+    let mut chars = rest.chars();
+    if !matches!(chars.next()?, 'T' | 't' | ' ') {
+        return None;
+    }
+    let rest = chars.as_str();
+    let hms = rest.get(..8)?;
+    let b = hms.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (*b.get(i)?, *b.get(i + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    // Second 60 is a leap second, which RFC 3339 allows.
+    if b.get(2) != Some(&b':')
+        || b.get(5) != Some(&b':')
+        || two(0)? > 23
+        || two(3)? > 59
+        || two(6)? > 60
+    {
+        return None;
+    }
+    let mut zone = rest.get(8..)?;
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        zone = fraction.get(digits..)?;
+    }
+    let zone = match zone {
+        "Z" | "z" => "Z".to_owned(),
+        offset => {
+            let o = offset.as_bytes();
+            let digit = |i: usize| o.get(i).is_some_and(u8::is_ascii_digit);
+            let ok = o.len() == 6
+                && matches!(o.first(), Some(b'+' | b'-'))
+                && digit(1)
+                && digit(2)
+                && o.get(3) == Some(&b':')
+                && digit(4)
+                && digit(5);
+            if !ok {
+                return None;
+            }
+            offset.to_owned()
+        }
+    };
+    Some((date, format!("{date}T{hms}{zone}")))
+}
+
+/// True for characters every format can carry: XML 1.0 forbids most C0
+/// controls and U+FFFE/U+FFFF, and HTML treats C1 controls and noncharacters
+/// as parse errors, so all of those are dropped.
+fn allowed(c: char) -> bool {
+    match c {
+        '\t' | '\n' => true,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' => false,
+        c => (u32::from(c) & 0xfffe) != 0xfffe,
+    }
+}
+
+/// Text that may span lines: line breaks normalised to `\n`, forbidden
+/// characters dropped, surrounding blank space trimmed.
+fn clean_text(s: &str) -> String {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    unified
+        .chars()
+        .filter(|&c| allowed(c))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Text for one line (a title, a label): as [`clean_text`], with line breaks
+/// and tabs turned into single spaces.
+fn clean_line(s: &str) -> String {
+    let text = clean_text(s);
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! Templates and answers shared by the tests of every format.
+
+    use interview_runtime::Template;
+    use serde_json::{json, Map, Value};
+
+    /// The fixed generation time of the tests.
+    pub const GENERATED_AT: &str = "2026-05-17T09:30:00Z";
+
+    /// The answer a hostile client gives to a text question.
+    pub const HOSTILE: &str =
+        "</td><script>alert(1)</script> **bold** [x](javascript:alert(1)) a\u{7}b & \"q\"";
+
+    /// Three pages (one hidden by its rule, one with nothing answered), a
+    /// repeat with a nested repeat, choices, a file, a date, computed values.
+    pub fn template() -> Template {
+        let doc = json!({
+            "format": "interview/1",
+            "title": "Intake <test>",
+            "pages": [
+                {"id": "about", "title": "About you", "items": [
+                    {"type": "text", "id": "full_name", "label": "Full name"},
+                    {"type": "text", "id": "story", "label": "Your story", "multiline": true},
+                    {"type": "date", "id": "born", "label": "Date of birth"},
+                    {"type": "computed", "id": "age", "label": "Age", "expr": "years_between(born, today())"},
+                    {"type": "number", "id": "income", "label": "Income"},
+                    {"type": "email", "id": "email", "label": "Email"},
+                    {"type": "phone", "id": "mobile", "label": "Mobile", "region": "GB"},
+                    {"type": "yes_no", "id": "has_partner", "label": "Partner?"},
+                    {"type": "text", "id": "partner_name", "label": "Partner's name", "visible_if": "has_partner"},
+                    {"type": "choice", "id": "title", "label": "Title",
+                     "options": [{"value": "mr", "label": "Mr"}, {"value": "ms", "label": "Ms"}]},
+                    {"type": "note", "id": "thanks", "text": "Thanks {{full_name}}"},
+                    {"type": "text", "id": "unanswered", "label": "Never answered"}
+                ]},
+                {"id": "family", "title": "Family & friends", "items": [
+                    {"type": "multi_choice", "id": "goals", "label": "Goals",
+                     "options": [{"value": "will", "label": "A will"}, {"value": "tax", "label": "Tax <advice>"},
+                                 {"value": "care", "label": "Care"}]},
+                    {"type": "repeat", "id": "children", "label": "Children", "item_label": "Child", "items": [
+                        {"type": "text", "id": "name", "label": "Name"},
+                        {"type": "yes_no", "id": "at_home", "label": "Lives with you?"},
+                        {"type": "repeat", "id": "pets", "label": "Pets", "item_label": "Pet", "items": [
+                            {"type": "text", "id": "kind", "label": "Kind"}
+                        ]}
+                    ]},
+                    {"type": "computed", "id": "child_count", "label": "Number of children", "expr": "size(children)"},
+                    {"type": "file", "id": "documents", "label": "Documents"}
+                ]},
+                {"id": "hidden", "title": "Hidden page", "visible_if": "has_partner", "items": [
+                    {"type": "text", "id": "secret", "label": "Secret"}
+                ]},
+                {"id": "empty", "title": "Nothing answered", "items": [
+                    {"type": "text", "id": "later", "label": "Later"}
+                ]}
+            ]
+        });
+        match Template::from_value(doc) {
+            Ok(t) => t,
+            Err(e) => panic!("fixture template: {e}"),
+        }
+    }
+
+    /// Answers to [`template`], with a hostile text answer.
+    pub fn answers() -> Map<String, Value> {
+        let value = json!({
+            "full_name": HOSTILE,
+            "story": "line one\r\n- not a list\n\n1. not a numbered list\n# not a heading",
+            "born": "1980-05-17",
+            "income": 52000.5,
+            "email": "Ann@Example.COM",
+            "mobile": "07700 900123",
+            "has_partner": false,
+            "partner_name": "dropped because hidden",
+            "title": "ms",
+            "goals": ["tax", "will"],
+            "children": [
+                {"name": "Liv", "at_home": true, "pets": [{"kind": "Cat"}, {"kind": "Dog"}]},
+                {},
+                {"name": "Ola"}
+            ],
+            "documents": [
+                {"file_id": "f1", "name": "passport.pdf", "size": 1_572_864, "content_type": "application/pdf", "sha256": "00"},
+                {"file_id": "f2", "name": "bill.png", "size": 900, "content_type": "image/png", "sha256": "11"}
+            ],
+            "secret": "on a hidden page",
+            "later": "   "
+        });
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+
+    /// The input the tests generate from.
+    pub fn input<'a>(
+        template: &'a Template,
+        answers: &'a Map<String, Value>,
+    ) -> super::DocumentInput<'a> {
+        super::DocumentInput {
+            title: "Smith <file> & co",
+            client_name: Some("Ann \"Annie\" Smith"),
+            generated_at: GENERATED_AT,
+            template,
+            answers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{self, HOSTILE};
+    use super::*;
+
+    fn summary() -> Summary {
+        let template = fixtures::template();
+        let answers = fixtures::answers();
+        Summary::build(&fixtures::input(&template, &answers)).unwrap()
+    }
+
+    fn text(s: &str) -> Answer {
+        Answer::Text(s.to_owned())
+    }
+
+    fn row(label: &str, answer: Answer) -> Row {
+        Row {
+            label: label.to_owned(),
+            answer,
+        }
+    }
+
+    #[test]
+    fn formats_parse_and_name_themselves() {
+        for format in Format::ALL {
+            assert_eq!(format.as_str().parse::<Format>(), Ok(format));
+            assert_eq!(format.to_string(), format.as_str());
+            let json = serde_json::to_string(&format).unwrap();
+            assert_eq!(serde_json::from_str::<Format>(&json).unwrap(), format);
+        }
+        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
+        assert!(
+            matches!("pdf".parse::<Format>(), Err(DocumentError::UnknownFormat(f)) if f == "pdf")
+        );
+        assert!("HTML".parse::<Format>().is_err());
+        assert_eq!(Format::Docx.extension(), "docx");
+        assert_eq!(Format::Markdown.extension(), "md");
+        assert!(Format::Html.content_type().starts_with("text/html"));
+        assert!(Format::Markdown.content_type().starts_with("text/markdown"));
+        assert!(Format::Docx
+            .content_type()
+            .ends_with("wordprocessingml.document"));
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(
+            Format::Docx.file_name("Smith & Co: 2026/05"),
+            "Smith-Co-2026-05.docx"
+        );
+        assert_eq!(
+            Format::Html.file_name("../../etc/passwd"),
+            "etc-passwd.html"
+        );
+        assert_eq!(Format::Markdown.file_name("Åsa \"x\"\r\n"), "Asa-x.md");
+        assert_eq!(
+            Format::Docx.file_name("Øystein Þór Straße, Ærø"),
+            "Oystein-Thor-Strasse-AEro.docx"
+        );
+        assert_eq!(Format::Docx.file_name("日本"), "answers.docx");
+        assert_eq!(Format::Markdown.file_name("<>"), "answers.md");
+        assert_eq!(
+            Format::Html.file_name(&"a".repeat(500)).len(),
+            80 + ".html".len()
+        );
+        assert_eq!(
+            Format::Html.file_name(&"ß".repeat(500)).len(),
+            80 + ".html".len()
+        );
+    }
+
+    #[test]
+    fn summary_shows_answers_for_people() {
+        let s = summary();
+        assert_eq!(s.title, "Smith <file> & co");
+        assert_eq!(s.interview, "Intake <test>");
+        assert_eq!(s.client.as_deref(), Some("Ann \"Annie\" Smith"));
+        assert_eq!(s.date, "17 May 2026");
+        assert_eq!(s.timestamp, "2026-05-17T09:30:00Z");
+        let titles: Vec<&str> = s.sections.iter().map(|p| p.title.as_str()).collect();
+        // The hidden page and the page with only a blank answer are left out.
+        assert_eq!(titles, ["About you", "Family & friends"]);
+
+        let about = &s.sections[0].rows;
+        let hostile_clean = HOSTILE.replace('\u{7}', "");
+        assert_eq!(
+            about,
+            &vec![
+                row("Full name", Answer::Text(hostile_clean)),
+                row(
+                    "Your story",
+                    text("line one\n- not a list\n\n1. not a numbered list\n# not a heading")
+                ),
+                row("Date of birth", text("17 May 1980")),
+                row("Age", text("46")),
+                row("Income", text("52000.5")),
+                row("Email", text("Ann@example.com")),
+                row("Mobile", text("+447700900123")),
+                row("Partner?", text("No")),
+                row("Title", text("Ms")),
+            ]
+        );
+
+        let family = &s.sections[1].rows;
+        assert_eq!(
+            family[0],
+            row(
+                "Goals",
+                Answer::List(vec!["A will".into(), "Tax <advice>".into()])
+            )
+        );
+        let pets = Answer::Entries(vec![
+            Entry {
+                title: "Pet 1".into(),
+                rows: vec![row("Kind", text("Cat"))],
+            },
+            Entry {
+                title: "Pet 2".into(),
+                rows: vec![row("Kind", text("Dog"))],
+            },
+        ]);
+        assert_eq!(
+            family[1],
+            row(
+                "Children",
+                Answer::Entries(vec![
+                    Entry {
+                        title: "Child 1".into(),
+                        rows: vec![
+                            row("Name", text("Liv")),
+                            row("Lives with you?", text("Yes")),
+                            row("Pets", pets)
+                        ],
+                    },
+                    // The empty second child is skipped, and the third keeps its number.
+                    Entry {
+                        title: "Child 3".into(),
+                        rows: vec![row("Name", text("Ola"))]
+                    },
+                ])
+            )
+        );
+        assert_eq!(family[2], row("Number of children", text("3")));
+        assert_eq!(
+            family[3],
+            row(
+                "Documents",
+                Answer::List(vec![
+                    "passport.pdf (1.5 MB)".into(),
+                    "bill.png (900 bytes)".into()
+                ])
+            )
+        );
+        assert_eq!(family.len(), 4);
+    }
+
+    #[test]
+    fn a_repeat_without_item_label_numbers_entries() {
+        let template = Template::from_value(serde_json::json!({
+            "format": "interview/1", "title": "T",
+            "pages": [{"id": "p", "title": "", "items": [
+                {"type": "repeat", "id": "r", "items": [{"type": "text", "id": "x"}]},
+                {"type": "computed", "id": "flag", "expr": "size(r) > 1"},
+                {"type": "computed", "id": "names", "expr": "[r[0].x, r[1].x]"}
+            ]}]
+        }))
+        .unwrap();
+        let answers = serde_json::json!({"r": [{"x": "a"}, {"x": "b"}]})
+            .as_object()
+            .unwrap()
+            .clone();
+        let input = DocumentInput {
+            title: "",
+            client_name: Some("  "),
+            generated_at: GENERATED,
+            template: &template,
+            answers: &answers,
+        };
+        let s = Summary::build(&input).unwrap();
+        assert_eq!(s.client, None);
+        assert_eq!(
+            s.title, "T",
+            "a blank work item name falls back to the template title"
+        );
+        assert_eq!(s.sections[0].title, "p");
+        let rows = &s.sections[0].rows;
+        assert_eq!(rows[0].label, "r");
+        let Answer::Entries(entries) = &rows[0].answer else {
+            panic!("{rows:?}")
+        };
+        assert_eq!(entries[1].title, "Entry 2");
+        assert_eq!(rows[1], row("flag", text("Yes")));
+        assert_eq!(
+            rows[2],
+            row("names", Answer::List(vec!["a".into(), "b".into()]))
+        );
+    }
+
+    const GENERATED: &str = "2026-05-17T09:30:00Z";
+
+    #[test]
+    fn nothing_answered_gives_no_sections() {
+        let template = fixtures::template();
+        let answers = serde_json::Map::new();
+        let s = Summary::build(&fixtures::input(&template, &answers)).unwrap();
+        assert!(s.sections.is_empty(), "{:?}", s.sections);
+    }
+
+    #[test]
+    fn timestamps_are_checked_and_normalised() {
+        let ok = |s: &str| parse_timestamp(s).map(|(d, t)| (d.to_string(), t));
+        assert_eq!(
+            ok("2026-05-17T09:30:00Z"),
+            Some(("2026-05-17".into(), "2026-05-17T09:30:00Z".into()))
+        );
+        assert_eq!(
+            ok("2026-05-17t23:59:60.123z"),
+            Some(("2026-05-17".into(), "2026-05-17T23:59:60Z".into()))
+        );
+        assert_eq!(
+            ok("2026-05-17 01:02:03+05:30"),
+            Some(("2026-05-17".into(), "2026-05-17T01:02:03+05:30".into()))
+        );
+        for bad in [
+            "",
+            "2026-05-17",
+            "2026-05-17T09:30Z",
+            "2026-05-17T24:00:00Z",
+            "2026-02-30T09:30:00Z",
+            "2026-05-17T09:30:00",
+            "2026-05-17T09:30:00.Z",
+            "2026-05-17T09:30:00+0530",
+            "2026-05-17T09:30:00Z<script>",
+            "2026-05-1é:30:00Z",
+            "ü2026-05-17T09:30:00Z",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+        let template = fixtures::template();
+        let answers = fixtures::answers();
+        let input = DocumentInput {
+            generated_at: "yesterday\u{0}",
+            ..fixtures::input(&template, &answers)
+        };
+        for format in Format::ALL {
+            assert_eq!(
+                generate(format, &input),
+                Err(DocumentError::InvalidTimestamp("yesterday".into()))
+            );
+        }
+    }
+
+    #[test]
+    fn text_is_cleaned_of_forbidden_characters() {
+        assert_eq!(
+            clean_text(" a\u{0}b\u{1b}c\u{7f}\u{85}d\u{fffe}e\u{1fffF}f\tg\r\nh\ri "),
+            "abcdef\tg\nh\ni"
+        );
+        assert_eq!(clean_line("  a\n\n b\tc  "), "a b c");
+        assert!(allowed('Å') && allowed('😀') && allowed('\u{fffd}'));
+    }
+
+    #[test]
+    fn sizes_and_dates_read_naturally() {
+        assert_eq!(file_size(0), "0 bytes");
+        assert_eq!(file_size(1), "1 byte");
+        assert_eq!(file_size(1023), "1023 bytes");
+        assert_eq!(file_size(1024), "1 KB");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(file_size(u64::MAX), "16777216 TB");
+        assert_eq!(date_text("2024-02-29"), "29 February 2024");
+        assert_eq!(date_text("0001-01-01"), "1 January 1");
+        assert_eq!(date_text("2024-02-30"), "2024-02-30");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let template = fixtures::template();
+        let answers = fixtures::answers();
+        let input = fixtures::input(&template, &answers);
+        for format in Format::ALL {
+            let first = generate(format, &input).unwrap();
+            assert_eq!(first, generate(format, &input).unwrap(), "{format}");
+            assert!(!first.is_empty());
+        }
+    }
+}

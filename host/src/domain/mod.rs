@@ -1,0 +1,20 @@
+//! The host's domain: the rules of the design, independent of HTTP. Each
+//! operation runs in one storage transaction and takes "now" as a parameter.
+//!
+//! - [`expiry`]: when links stop working (rules 1, 4).
+//! - [`access`]: trading a link for a client session, passphrase and SMS (rule 6).
+//! - [`interview`]: reading, saving progress, submitting (rules 5, 7, 8).
+//! - [`sending`]: staff sending and cancelling interviews (rules 2, 3).
+//! - [`templates`], [`clients`], [`work_items`]: what staff manage.
+//! - [`audit`], [`webhooks`]: the append-only log and the outbox.
+
+pub mod access;
+pub mod audit;
+pub mod clients;
+pub mod documents;
+pub mod expiry;
+pub mod interview;
+pub mod sending;
+pub mod templates;
+pub mod webhooks;
+pub mod work_items;

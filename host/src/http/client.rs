@@ -1,0 +1,188 @@
+//! The client API (`/api/v1/client/...`): the interview page and partner
+//! embeds. Bearer client sessions, no cookies, so there is nothing for CSRF
+//! to ride on; CORS admits only the configured embed origins.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::extract::{bearer, ApiJson, ClientIp};
+use super::AppState;
+use crate::domain::{access, interview};
+use crate::error::Error;
+use crate::notify::sms::SmsMessage;
+
+/// The client API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/client/open", post(open))
+        .route("/api/v1/client/auth/passphrase", post(passphrase))
+        .route("/api/v1/client/auth/sms/start", post(sms_start))
+        .route("/api/v1/client/auth/sms/verify", post(sms_verify))
+        .route("/api/v1/client/interview", get(view))
+        .route("/api/v1/client/progress", put(progress))
+        .route("/api/v1/client/submit", post(submit))
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+#[derive(Deserialize)]
+struct PassphraseBody {
+    token: String,
+    passphrase: String,
+}
+
+#[derive(Deserialize)]
+struct Last4Body {
+    token: String,
+    last4: String,
+}
+
+#[derive(Deserialize)]
+struct CodeBody {
+    token: String,
+    code: String,
+}
+
+fn session_json(s: access::NewSession) -> Value {
+    json!({"session": s.session, "expires_at": s.expires_at.to_rfc3339()})
+}
+
+async fn open(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(body): ApiJson<TokenBody>) -> Result<Json<Value>, Error> {
+    state.limit_ip(ip)?;
+    let now = state.now();
+    let store = state.storage.clone();
+    let ip_text = ip.to_string();
+    let opened = state.blocking(move || access::open(&store, now, &body.token, Some(&ip_text))).await?;
+    Ok(Json(match opened {
+        access::Opened::Ready(s) => {
+            let mut v = session_json(s);
+            v["state"] = json!("ready");
+            v
+        }
+        access::Opened::AuthRequired(method) => json!({"state": "auth_required", "method": method}),
+    }))
+}
+
+async fn passphrase(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<PassphraseBody>,
+) -> Result<Json<Value>, Error> {
+    state.limit_ip(ip)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let token = body.token.clone();
+    let hash = state.blocking(move || access::passphrase_hash(&store, now, &token)).await?;
+    // The slow hash runs off the executor, bounded so guesses cannot starve other requests.
+    let correct = state.hasher.verify(body.passphrase, hash).await;
+    let store = state.storage.clone();
+    let now = state.now();
+    let ip_text = ip.to_string();
+    let session = state
+        .blocking(move || access::passphrase_result(&store, now, &body.token, correct, Some(&ip_text)))
+        .await?;
+    Ok(Json(session_json(session)))
+}
+
+async fn sms_start(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<Last4Body>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    state.limit_ip(ip)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let ip_text = ip.to_string();
+    let pending = state.blocking(move || access::sms_start(&store, now, &body.token, &body.last4, Some(&ip_text))).await?;
+    state
+        .sms
+        .send(SmsMessage { to: pending.to, body: pending.body })
+        .await
+        .map_err(|e| Error::Internal(format!("the SMS could not be sent: {e}")))?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"code_expires_in": access::SMS_CODE_TTL_SECS}))))
+}
+
+async fn sms_verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> Result<Json<Value>, Error> {
+    state.limit_ip(ip)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let ip_text = ip.to_string();
+    let session = state.blocking(move || access::sms_verify(&store, now, &body.token, &body.code, Some(&ip_text))).await?;
+    Ok(Json(session_json(session)))
+}
+
+async fn view(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<interview::InterviewView>, Error> {
+    let session = bearer(&headers).ok_or(Error::Expired)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let view = state
+        .blocking(move || {
+            let iv = access::session_interview(&store, now, &session)?;
+            interview::view(&store, &iv)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+async fn progress(State(state): State<AppState>, headers: HeaderMap, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
+    let session = bearer(&headers).ok_or(Error::Expired)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let saved_at = state
+        .blocking(move || {
+            let iv = access::session_interview(&store, now, &session)?;
+            let answers = interview::section_answers(&iv, &body)?;
+            interview::save_progress(&store, now, &iv.id, answers)
+        })
+        .await?;
+    Ok(Json(json!({"saved_at": saved_at.to_rfc3339()})))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<Json<interview::Receipt>, Error> {
+    let session = bearer(&headers).ok_or(Error::Expired)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or_else(|| Error::BadRequest {
+            code: "idempotency_key_required",
+            message: "Send an `Idempotency-Key` header (any unique text up to 200 characters) with a submit.".to_owned(),
+        })?
+        .to_owned();
+    let store = state.storage.clone();
+    let now = state.now();
+    let ip_text = ip.to_string();
+    let receipt = state
+        .blocking(move || {
+            let iv = match access::session_interview(&store, now, &session) {
+                Ok(iv) => iv,
+                // After a submit the session stops, except to answer the same submit again.
+                Err(Error::Expired) => {
+                    let iv = access::session_interview_any_state(&store, &session)?;
+                    return interview::replay(&iv, &key);
+                }
+                Err(e) => return Err(e),
+            };
+            let answers = interview::section_answers(&iv, &body)?;
+            interview::submit(&store, now, &iv.id, answers, &key, Some(&ip_text))
+        })
+        .await?;
+    Ok(Json(receipt))
+}

@@ -1,0 +1,642 @@
+//! The staff API (`/api/v1/...`): signed-in staff (an HttpOnly, SameSite=Strict
+//! session cookie plus a CSRF header on every state-changing call) or a
+//! partner back end (an API key as a bearer token).
+
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::extract::{bearer, ApiJson, ClientIp};
+use super::AppState;
+use crate::auth::{csrf, token};
+use crate::domain::audit::Actor;
+use crate::domain::clients::{self, ClientFields};
+use crate::domain::sending::{self, AuthRequest, Recipient};
+use crate::domain::{templates, work_items};
+use crate::error::Error;
+use crate::storage::records::{Role, Settings, StaffSession, WorkItemStatus};
+
+/// Name of the staff session cookie.
+pub const COOKIE: &str = "interview_staff";
+
+/// The staff API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/staff/session", post(sign_in).delete(sign_out))
+        .route("/api/v1/templates", post(create_template).get(list_templates))
+        .route("/api/v1/templates/{id}", get(get_template))
+        .route("/api/v1/templates/{id}/versions", post(add_version))
+        .route("/api/v1/templates/{id}/publish", post(publish))
+        .route("/api/v1/clients", post(create_client).get(list_clients))
+        .route("/api/v1/clients/{id}", get(get_client).patch(edit_client))
+        .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
+        .route("/api/v1/work-items/{id}", get(get_work_item))
+        .route("/api/v1/work-items/{id}/answers", axum::routing::put(edit_answers))
+        .route("/api/v1/work-items/{id}/interviews", post(send_interview))
+        .route("/api/v1/work-items/{id}/audit", get(audit))
+        .route("/api/v1/work-items/{id}/documents", post(create_document))
+        .route("/api/v1/documents/{id}", get(download_document))
+        .route("/api/v1/interviews/{id}/cancel", post(cancel))
+        .route("/api/v1/settings", get(get_settings).put(put_settings))
+}
+
+/// A caller allowed on the staff API.
+pub struct Staff {
+    /// Who, for the audit log.
+    pub actor: Actor,
+    /// What they may do.
+    pub role: Role,
+}
+
+impl Staff {
+    fn admin_only(&self) -> Result<(), Error> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(Error::Forbidden { code: "admin_only", message: "Only an admin can do this.".to_owned() })
+        }
+    }
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
+        line.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    })
+}
+
+fn not_signed_in() -> Error {
+    Error::Unauthorized {
+        code: "not_signed_in",
+        message: "Sign in first (or send an API key).".to_owned(),
+        attempts_left: None,
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let now = state.now();
+        let store = state.storage.clone();
+        if let Some(key) = bearer(&parts.headers) {
+            let hash = token::hash_token(&key);
+            let found = state.blocking(move || store.read(|tx| Ok(tx.api_key_by_hash(&hash)?))).await?;
+            return match found {
+                Some(k) if !k.revoked => Ok(Staff { actor: Actor::ApiKey(k.id), role: k.role }),
+                _ => Err(not_signed_in()),
+            };
+        }
+        let cookie = cookie_value(&parts.headers, COOKIE).ok_or_else(not_signed_in)?;
+        let hash = token::hash_token(&cookie);
+        let found = state
+            .blocking(move || {
+                store.read(|tx| {
+                    let Some(session) = tx.staff_session(&hash)? else { return Ok(None) };
+                    let user = tx.user(&session.user_id)?;
+                    Ok(Some((session, user)))
+                })
+            })
+            .await?;
+        let Some((session, Some(user))) = found else { return Err(not_signed_in()) };
+        if now >= session.expires_at || user.disabled {
+            return Err(not_signed_in());
+        }
+        let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if changes_state {
+            let header = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            if !csrf::csrf_ok(header, &session.csrf_hash) {
+                return Err(Error::Forbidden {
+                    code: "csrf",
+                    message: "Send the `X-CSRF-Token` header given at sign-in.".to_owned(),
+                });
+            }
+        }
+        Ok(Staff { actor: Actor::User(user.id), role: user.role })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    email: String,
+    password: String,
+}
+
+async fn sign_in(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(body): ApiJson<SignIn>) -> Result<Response, Error> {
+    state.limit_ip(ip)?;
+    let store = state.storage.clone();
+    let email = body.email.trim().to_lowercase();
+    let user = state.blocking(move || store.read(|tx| Ok(tx.user_by_email(&email)?))).await?;
+    // Verify against a dummy hash when there is no such user, so timing tells nothing.
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
+    let correct = state.hasher.verify(body.password, hash).await;
+    let user = match user {
+        Some(u) if correct && !u.disabled => u,
+        _ => {
+            return Err(Error::Unauthorized {
+                code: "wrong_credentials",
+                message: "The email or password is not right.".to_owned(),
+                attempts_left: None,
+            })
+        }
+    };
+    let now = state.now();
+    let (cookie, cookie_hash) = token::new_token();
+    let (csrf_token, csrf_hash) = csrf::new_csrf();
+    let store = state.storage.clone();
+    let user_id = user.id.clone();
+    let secure = state.public_https();
+    let max_age = state
+        .blocking(move || {
+            store.write(|tx| {
+                let settings = tx.settings()?;
+                tx.put_staff_session(&StaffSession {
+                    token_hash: cookie_hash,
+                    user_id,
+                    csrf_hash,
+                    created_at: now,
+                    expires_at: now.plus_secs(settings.staff_session_secs),
+                })?;
+                Ok(settings.staff_session_secs)
+            })
+        })
+        .await?;
+    let mut response =
+        Json(json!({"csrf_token": csrf_token, "user": {"id": user.id, "email": user.email, "name": user.name, "role": user.role}}))
+            .into_response();
+    let cookie = format!(
+        "{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+async fn sign_out(State(state): State<AppState>, _staff: Staff, headers: HeaderMap) -> Result<Response, Error> {
+    if let Some(cookie) = cookie_value(&headers, COOKIE) {
+        let hash = token::hash_token(&cookie);
+        let store = state.storage.clone();
+        state.blocking(move || store.write(|tx| Ok(tx.delete_staff_session(&hash)?))).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+// ------------------------------------------------------------------ templates
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTemplate {
+    name: String,
+    definition: Value,
+}
+
+async fn create_template(State(state): State<AppState>, staff: Staff, ApiJson(body): ApiJson<NewTemplate>) -> Result<(StatusCode, Json<Value>), Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let actor = staff.actor.as_string();
+    let record = state.blocking(move || templates::create(&store, now, &actor, &body.name, &body.definition)).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": record.id, "version": 1}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewVersion {
+    definition: Value,
+}
+
+async fn add_version(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewVersion>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let actor = staff.actor.as_string();
+    let version = state.blocking(move || templates::add_version(&store, now, &actor, &id, &body.definition)).await?;
+    Ok((StatusCode::CREATED, Json(json!({"version": version}))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Publish {
+    version: u32,
+}
+
+async fn publish(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>, ApiJson(body): ApiJson<Publish>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let record = state.blocking(move || templates::publish(&store, &id, body.version)).await?;
+    Ok(Json(json!({"id": record.id, "live_version": record.live_version})))
+}
+
+fn template_json(t: &crate::storage::records::TemplateRecord) -> Value {
+    json!({
+        "id": t.id, "name": t.name, "live_version": t.live_version, "created_at": t.created_at.to_rfc3339(),
+        "versions": t.versions.iter().map(|v| json!({"version": v.version, "title": v.title, "created_at": v.created_at.to_rfc3339(), "created_by": v.created_by})).collect::<Vec<_>>(),
+    })
+}
+
+async fn list_templates(State(state): State<AppState>, _staff: Staff) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let all = state.blocking(move || store.read(|tx| Ok(tx.templates()?))).await?;
+    Ok(Json(Value::Array(all.iter().map(template_json).collect())))
+}
+
+async fn get_template(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let (record, definition) = state
+        .blocking(move || {
+            store.read(|tx| {
+                let record = tx.template(&id)?.ok_or(Error::NotFound { what: "template" })?;
+                let definition = tx.template_definition(&id, record.live_version)?;
+                Ok((record, definition))
+            })
+        })
+        .await?;
+    let mut v = template_json(&record);
+    v["definition"] = definition.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null);
+    Ok(Json(v))
+}
+
+// ------------------------------------------------------------------ clients
+
+fn client_json(c: &crate::storage::records::Client) -> Value {
+    json!({"id": c.id, "title": c.title, "first_name": c.first_name, "last_name": c.last_name, "email": c.email,
+           "mobile": c.mobile, "region": c.region, "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339()})
+}
+
+async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(body): ApiJson<ClientFields>) -> Result<(StatusCode, Json<Value>), Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let client = state.blocking(move || store.write(|tx| clients::create(tx, now, body))).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": client.id}))))
+}
+
+#[derive(Deserialize)]
+struct Search {
+    q: Option<String>,
+    status: Option<String>,
+}
+
+async fn list_clients(State(state): State<AppState>, _staff: Staff, Query(search): Query<Search>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let all = state.blocking(move || store.read(|tx| Ok(tx.clients()?))).await?;
+    Ok(Json(Value::Array(clients::search(all, search.q.as_deref()).iter().map(client_json).collect())))
+}
+
+async fn get_client(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let client = state.blocking(move || store.read(|tx| tx.client(&id)?.ok_or(Error::NotFound { what: "client" }))).await?;
+    Ok(Json(client_json(&client)))
+}
+
+async fn edit_client(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ClientFields>,
+) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let client = state.blocking(move || store.write(|tx| clients::update(tx, now, &id, body))).await?;
+    Ok(Json(client_json(&client)))
+}
+
+// ------------------------------------------------------------------ work items
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewWorkItem {
+    name: String,
+    template_id: String,
+    work_group: Option<String>,
+    initial_answers: Option<Value>,
+}
+
+async fn create_work_item(State(state): State<AppState>, staff: Staff, ApiJson(body): ApiJson<NewWorkItem>) -> Result<(StatusCode, Json<Value>), Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let item = state
+        .blocking(move || {
+            work_items::create(&store, now, &staff.actor, &body.name, &body.template_id, body.work_group, body.initial_answers.as_ref())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": item.id}))))
+}
+
+fn status_name(s: WorkItemStatus) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+async fn list_work_items(State(state): State<AppState>, _staff: Staff, Query(search): Query<Search>) -> Result<Json<Value>, Error> {
+    let status = match search.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(serde_json::from_value::<WorkItemStatus>(json!(s)).map_err(|_| Error::BadRequest {
+            code: "invalid_status",
+            message: format!("`{s}` is not a status: draft, waiting_for_client, submitted, cancelled or expired."),
+        })?),
+    };
+    let store = state.storage.clone();
+    let now = state.now();
+    let all = state.blocking(move || current_work_items(&store, now)).await?;
+    let found = work_items::search(all, status, search.q.as_deref());
+    Ok(Json(Value::Array(
+        found
+            .iter()
+            .map(|w| json!({"id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
+                            "work_group": w.work_group, "client_id": w.client_id, "created_at": w.created_at.to_rfc3339(),
+                            "updated_at": w.updated_at.to_rfc3339()}))
+            .collect(),
+    )))
+}
+
+/// Work items with expiry written down first, so statuses are current.
+fn current_work_items(store: &crate::storage::Storage, now: crate::clock::Timestamp) -> Result<Vec<crate::storage::records::WorkItem>, Error> {
+    sending::sweep_expired(store, now)?;
+    store.read(|tx| Ok(tx.work_items()?))
+}
+
+async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let view = state
+        .blocking(move || {
+            sending::sweep_expired(&store, now)?;
+            store.read(|tx| {
+                let w = tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
+                let client = match &w.client_id {
+                    Some(c) => tx.client(c)?.map(|c| client_json(&c)),
+                    None => None,
+                };
+                let mut interviews = Vec::new();
+                for iv_id in &w.interviews {
+                    if let Some(iv) = tx.interview(iv_id)? {
+                        let state = crate::domain::expiry::effective_state(&iv, now);
+                        interviews.push(json!({
+                            "id": iv.id, "state": state, "created_at": iv.created_at.to_rfc3339(),
+                            "expires_at": crate::domain::expiry::expires_at(&iv).map(|t| t.to_rfc3339()),
+                            "first_opened_at": iv.first_opened_at.map(|t| t.to_rfc3339()),
+                            "submitted_at": iv.submission.as_ref().map(|s| s.submitted_at.to_rfc3339()),
+                            "receipt": iv.submission.as_ref().map(|s| s.receipt.clone()),
+                            "sections": iv.sections.iter().map(|s| json!({"id": s.id, "template_id": s.template_id, "template_version": s.version})).collect::<Vec<_>>(),
+                        }));
+                    }
+                }
+                Ok(json!({
+                    "id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
+                    "work_group": w.work_group, "client": client, "answers": w.answers, "interviews": interviews,
+                    "documents": w.documents.iter().map(|d| json!({"id": d.id, "format": d.format, "created_at": d.created_at.to_rfc3339()})).collect::<Vec<_>>(),
+                    "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339(),
+                }))
+            })
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+async fn edit_answers(State(state): State<AppState>, staff: Staff, Path(id): Path<String>, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let item = state.blocking(move || work_items::edit_answers(&store, now, &staff.actor, &id, &body)).await?;
+    Ok(Json(json!({"id": item.id, "answers": item.answers})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendBody {
+    client_id: Option<String>,
+    client: Option<ClientFields>,
+    auth: Option<AuthRequest>,
+    sections: Option<Vec<String>>,
+    #[serde(default)]
+    send_email: bool,
+}
+
+async fn send_interview(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SendBody>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let recipient = match (body.client_id, body.client) {
+        (Some(id), None) => Recipient::Existing(id),
+        (None, Some(fields)) => Recipient::New(fields),
+        _ => {
+            return Err(Error::Unprocessable {
+                code: "invalid_client",
+                message: "Give either `client_id` or `client`, not both or neither.".to_owned(),
+                errors: None,
+            })
+        }
+    };
+    let auth = body.auth.unwrap_or(AuthRequest { method: crate::storage::records::AuthMethodName::None, passphrase: None });
+    let passphrase_hash = match sending::check_passphrase(&auth)? {
+        Some(p) => Some(state.hasher.hash(p.to_owned()).await.map_err(|e| Error::Internal(e.to_string()))?),
+        None => None,
+    };
+    let store = state.storage.clone();
+    let now = state.now();
+    let actor = staff.actor.clone();
+    let sections = body.sections;
+    let method = auth.method;
+    let (sent, work_item_id) = state
+        .blocking(move || sending::send(&store, now, &actor, &id, recipient, method, passphrase_hash, sections))
+        .await?;
+    let mut email_status = "not_sent";
+    if body.send_email {
+        email_status = match state.send_email(&sent.email).await {
+            Ok(()) => "sent",
+            Err(e) => {
+                tracing::warn!(error = %e, "interview email not sent");
+                "failed"
+            }
+        };
+        let store = state.storage.clone();
+        let actor = staff.actor.clone();
+        let now = state.now();
+        let interview_id = sent.id.clone();
+        let event = if email_status == "sent" { "email_sent" } else { "email_failed" };
+        state
+            .blocking(move || {
+                store.write(|tx| {
+                    crate::domain::audit::record(tx, &work_item_id, now, &actor, event, json!({"interview": interview_id}), None)?;
+                    Ok(())
+                })
+            })
+            .await?;
+    }
+    let mut v = serde_json::to_value(&sent).map_err(|e| Error::Internal(e.to_string()))?;
+    v["email"]["status"] = json!(email_status);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+async fn audit(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let events = state
+        .blocking(move || {
+            store.read(|tx| {
+                tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
+                Ok(tx.audit(&id)?)
+            })
+        })
+        .await?;
+    Ok(Json(Value::Array(
+        events
+            .iter()
+            .map(|e| json!({"at": e.at.to_rfc3339(), "actor": e.actor, "event": e.event, "detail": e.detail, "ip": e.ip}))
+            .collect(),
+    )))
+}
+
+async fn cancel(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    state.blocking(move || sending::cancel(&store, now, &staff.actor, &id)).await?;
+    Ok(Json(json!({"state": "cancelled"})))
+}
+
+// ------------------------------------------------------------------ documents
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewDocument {
+    format: String,
+}
+
+async fn create_document(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewDocument>,
+) -> Result<(StatusCode, Json<Value>), Error> {
+    let format: crate::documents::Format = body.format.parse().map_err(|_| Error::Unprocessable {
+        code: "unknown_format",
+        message: format!("`{}` is not a document format: html, docx or md.", body.format),
+        errors: None,
+    })?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let data_dir = state.data_dir.clone();
+    let meta = state
+        .blocking(move || crate::domain::documents::generate(&store, &data_dir, now, &staff.actor, &id, format))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": meta.id, "url": format!("/api/v1/documents/{}", meta.id)}))))
+}
+
+async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Response, Error> {
+    let store = state.storage.clone();
+    let data_dir = state.data_dir.clone();
+    let (meta, bytes, name) = state
+        .blocking(move || {
+            let (meta, name) = crate::domain::documents::find(&store, &id)?;
+            let bytes = std::fs::read(crate::domain::documents::path_of(&data_dir, &meta))?;
+            Ok((meta, bytes, name))
+        })
+        .await?;
+    let format: crate::documents::Format =
+        meta.format.parse().map_err(|_| Error::Internal(format!("stored document format {}", meta.format)))?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(format.content_type()) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name(&name))) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+// ------------------------------------------------------------------ settings
+
+async fn get_settings(State(state): State<AppState>, staff: Staff) -> Result<Json<Value>, Error> {
+    staff.admin_only()?;
+    let store = state.storage.clone();
+    let settings = state.blocking(move || store.read(|tx| Ok(tx.settings()?))).await?;
+    Ok(Json(settings_json(&settings)))
+}
+
+/// Settings as shown: webhook secrets are write-only.
+fn settings_json(s: &Settings) -> Value {
+    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+    if let Some(hooks) = v.get_mut("webhooks").and_then(Value::as_array_mut) {
+        for hook in hooks {
+            hook["secret"] = json!("[redacted]");
+        }
+    }
+    v
+}
+
+async fn put_settings(State(state): State<AppState>, staff: Staff, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
+    staff.admin_only()?;
+    let changes = body.as_object().cloned().ok_or_else(|| Error::BadRequest {
+        code: "invalid_body",
+        message: "Send an object with the settings to change.".to_owned(),
+    })?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let actor = staff.actor.clone();
+    let settings = state
+        .blocking(move || {
+            store.write(|tx| {
+                let current = tx.settings()?;
+                let mut merged = serde_json::to_value(&current).map_err(|e| Error::Internal(e.to_string()))?;
+                for (k, v) in &changes {
+                    if merged.get(k).is_none() {
+                        return Err(Error::BadRequest { code: "unknown_setting", message: format!("`{k}` is not a setting.") });
+                    }
+                    merged[k] = v.clone();
+                }
+                let settings: Settings = serde_json::from_value(merged).map_err(|e| Error::BadRequest {
+                    code: "invalid_setting",
+                    message: format!("A setting has the wrong type: {e}"),
+                })?;
+                check_settings(&settings)?;
+                tx.put_settings(&settings)?;
+                let _ = (now, &actor);
+                Ok(settings)
+            })
+        })
+        .await?;
+    if let Ok(mut origins) = state.embed_origins.write() {
+        origins.clone_from(&settings.embed_origins);
+    }
+    Ok(Json(settings_json(&settings)))
+}
+
+fn check_settings(s: &Settings) -> Result<(), Error> {
+    let bad = |message: &str| Error::Unprocessable { code: "invalid_setting", message: message.to_owned(), errors: None };
+    const YEAR: u64 = 366 * 24 * 3600;
+    if s.link_lifetime_secs < 60 || s.link_lifetime_secs > YEAR {
+        return Err(bad("`link_lifetime_secs` must be between 60 seconds and a year."));
+    }
+    if s.access_window_secs < 60 || s.access_window_secs > YEAR {
+        return Err(bad("`access_window_secs` must be between 60 seconds and a year."));
+    }
+    if s.max_failed_attempts == 0 || s.max_failed_attempts > 100 {
+        return Err(bad("`max_failed_attempts` must be between 1 and 100."));
+    }
+    if s.lockout_secs == 0 || s.lockout_secs > 24 * 3600 {
+        return Err(bad("`lockout_secs` must be between 1 second and a day."));
+    }
+    if s.auth_methods.is_empty() {
+        return Err(bad("At least one sign-in method must stay enabled."));
+    }
+    if !(s.public_base_url.starts_with("http://") || s.public_base_url.starts_with("https://")) {
+        return Err(bad("`public_base_url` must start with http:// or https://."));
+    }
+    Ok(())
+}

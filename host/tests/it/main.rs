@@ -1,0 +1,6 @@
+//! Integration tests of the host, in one binary: the real server on
+//! `127.0.0.1:0` with a fresh data directory per test.
+
+mod api;
+mod serve;
+mod support;
