@@ -1,13 +1,16 @@
 //! The browser side of client interviews, compiled to `wasm32-unknown-unknown`.
 //!
-//! - [`Interview`]: the interview component (a placeholder for now: a heading
-//!   and a status line; the real interview comes with the engine).
+//! - [`InterviewForm`] (module [`form`]): a checked template rendered one page
+//!   at a time with native, labelled controls, validated by the runtime.
+//! - [`Interview`]: the placeholder shown until the link flow (token, sign-in,
+//!   loading the interview from the host) is wired in.
 //! - [`mount`] / [`Mounted`]: the embed API partners call from JavaScript. The
 //!   component renders inside a shadow root of the partner's element, so
 //!   neither page's CSS reaches the other; theming goes through CSS custom
 //!   properties (`--interview-*`), which do cross the shadow boundary.
 //! - [`mount_page`]: what the interview page (`index.html`, entry
-//!   `src/bin/interview-page.rs`) runs: the same embed, into the page's `<main>`.
+//!   `src/bin/interview-page.rs`) runs: the same embed, into the page's `<main>`;
+//!   without a link token it shows the example intake template.
 //!
 //! Event handling inside the shadow root relies on Leptos attaching each
 //! `on:` handler to its own element (the `delegation` feature stays off); see
@@ -19,8 +22,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod form;
+
 use std::any::Any;
 
+use interview_runtime::{AnswerSet, Template};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,6 +34,13 @@ use wasm_bindgen::JsCast;
 /// The styles of the component. They live inside the shadow root, so they are
 /// part of the wasm module rather than a page stylesheet.
 const STYLES: &str = include_str!("interview.css");
+
+/// The example template the interview page shows when opened without a link
+/// token, so that a developer sees a real form (feature `example-form`).
+#[cfg(feature = "example-form")]
+const EXAMPLE_TEMPLATE: &str = include_str!("../../examples/templates/intake.json");
+
+pub use form::InterviewForm;
 
 /// The interview a client fills in (placeholder: heading, status line and a
 /// start button until the engine's interview model is wired in).
@@ -97,8 +110,42 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
     mount_in(element)
 }
 
-/// Rust-side form of [`mount`]: mounts the interview into `element`'s shadow root.
+/// Rust-side form of [`mount`]: mounts the placeholder into `element`'s shadow root.
 pub fn mount_in(element: &web_sys::Element) -> Result<Mounted, JsValue> {
+    mount_view(element, |slot| {
+        Box::new(leptos::mount::mount_to(slot, Interview))
+    })
+}
+
+/// Mounts [`InterviewForm`] for a template (JSON text) and answers into
+/// `element`'s shadow root, with `today` for the date rules; a template the
+/// runtime rejects is an error naming its problems.
+pub fn mount_form(
+    element: &web_sys::Element,
+    template: &str,
+    answers: AnswerSet,
+    today: interview_runtime::date::Date,
+) -> Result<Mounted, JsValue> {
+    let template = Template::from_json(template).map_err(|error| {
+        JsValue::from_str(&format!("mount: the template is not valid: {error}"))
+    })?;
+    // The runtime's interview borrows its template for as long as the form
+    // lives, and a mounted view must be 'static: the template is kept for the
+    // life of the page (one per mount; an owned interview in the runtime
+    // would let unmount free it).
+    let template: &'static Template = Box::leak(Box::new(template));
+    mount_view(element, move |slot| {
+        Box::new(leptos::mount::mount_to(slot, move || {
+            view! { <InterviewForm template=template answers=answers today=today /> }
+        }))
+    })
+}
+
+/// Puts the styles and a slot into `element`'s shadow root and mounts a view there.
+fn mount_view(
+    element: &web_sys::Element,
+    mount: impl FnOnce(web_sys::HtmlElement) -> Box<dyn Any>,
+) -> Result<Mounted, JsValue> {
     let root = match element.shadow_root() {
         Some(root) => root,
         None => {
@@ -120,20 +167,35 @@ pub fn mount_in(element: &web_sys::Element) -> Result<Mounted, JsValue> {
     container.append_child(&slot)?;
     root.append_child(&container)?;
 
-    let handle = leptos::mount::mount_to(slot, Interview);
     Ok(Mounted {
-        view: Some(Box::new(handle)),
+        view: Some(mount(slot)),
         container,
     })
 }
 
 /// Mounts the interview into the page's `<main>` (the interview page's entry).
+/// With the feature `example-form` and no link token in the URL, that is the
+/// example intake template; otherwise the placeholder until the link flow comes.
 pub fn mount_page() -> Result<Mounted, JsValue> {
-    let document = web_sys::window()
-        .and_then(|window| window.document())
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let document = window
+        .document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
     let main = document
         .query_selector("main")?
         .ok_or_else(|| JsValue::from_str("the page has no <main> element"))?;
+    #[cfg(feature = "example-form")]
+    {
+        let has_token = window
+            .location()
+            .hash()
+            .map(|hash| hash.len() > 1)
+            .unwrap_or(false);
+        if !has_token {
+            let today =
+                form::today_utc().ok_or_else(|| JsValue::from_str("the clock is out of range"))?;
+            return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today);
+        }
+    }
     mount_in(&main)
 }
