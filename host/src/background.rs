@@ -38,6 +38,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(n) => tracing::info!(count = n, "interviews expired"),
             Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
         }
+        let (store, data_dir) = (state.storage.clone(), state.data_dir.clone());
+        if let Err(e) = state.blocking(move || crate::domain::files::remove_orphans(&store, &data_dir, now, crate::domain::files::ORPHAN_GRACE_SECS)).await {
+            tracing::warn!(error = %e, "file sweep failed");
+        }
         if let Some(client) = &client {
             deliver_due(&state, client).await;
         }

@@ -81,6 +81,7 @@ impl AppState {
             data_dir: config.data_dir.clone(),
             embed_origins: Arc::new(RwLock::new(settings.embed_origins.clone())),
             secure_cookies: settings.public_base_url.starts_with("https://"),
+            metrics: Arc::new(http::metrics::Metrics::new()),
         })
     }
 

@@ -172,7 +172,7 @@ pub fn passphrase_result(
     correct: bool,
     ip: Option<&str>,
 ) -> Result<NewSession, Error> {
-    let outcome = store.write(|tx| {
+    store.write(|tx| {
         let interview = live_interview(tx, link_token, now)?;
         // A lockout may have started while the hash was being checked.
         softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))?;
@@ -181,8 +181,7 @@ pub fn passphrase_result(
         } else {
             Ok(Err(refuse(tx, interview, now, ip, "wrong_passphrase", "The passphrase is not right.")?))
         }
-    })?;
-    outcome
+    })?
 }
 
 /// `POST /client/auth/sms/start`: checks the last 4 digits and issues a code to send.
@@ -193,7 +192,7 @@ pub fn sms_start(
     last4: &str,
     ip: Option<&str>,
 ) -> Result<PendingSms, Error> {
-    let outcome = store.write(|tx| {
+    store.write(|tx| {
         let mut interview = live_interview(tx, link_token, now)?;
         if interview.auth != ClientAuth::Sms {
             return Err(Error::BadRequest {
@@ -241,13 +240,12 @@ pub fn sms_start(
             to: mobile,
             body: format!("Your code is {code}. It works for 10 minutes. Do not share it with anyone."),
         }))
-    })?;
-    outcome
+    })?
 }
 
 /// `POST /client/auth/sms/verify`: a correct, unexpired code (used once) for a session.
 pub fn sms_verify(store: &Storage, now: Timestamp, link_token: &str, code: &str, ip: Option<&str>) -> Result<NewSession, Error> {
-    let outcome = store.write(|tx| {
+    store.write(|tx| {
         let mut interview = live_interview(tx, link_token, now)?;
         if interview.auth != ClientAuth::Sms {
             return Err(Error::BadRequest {
@@ -272,8 +270,7 @@ pub fn sms_verify(store: &Storage, now: Timestamp, link_token: &str, code: &str,
             }
             otp::OtpCheck::Wrong => Ok(Err(refuse(tx, interview, now, ip, "wrong_code", "The code is not right.")?)),
         }
-    })?;
-    outcome
+    })?
 }
 
 /// The interview a client session opens, if both are still live; records the access.

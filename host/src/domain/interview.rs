@@ -166,7 +166,7 @@ pub fn submit(
     ip: Option<&str>,
 ) -> Result<Receipt, Error> {
     let today = now.date().ok_or_else(|| Error::Internal("the clock is out of range".to_owned()))?;
-    let outcome = store.write(|tx| {
+    store.write(|tx| {
         let mut interview = tx.interview(interview_id)?.ok_or(Error::Expired)?;
         // A concurrent retry may have committed first: answer it like a replay.
         if interview.state == InterviewState::Submitted {
@@ -175,6 +175,8 @@ pub fn submit(
         if !expiry::is_live(&interview, now) {
             return Err(Error::Expired);
         }
+        // Files (issue #3): only this interview's uploads, described as the host recorded them.
+        let answers = super::files::resolve_references(tx, &interview, answers)?;
         let mut errors = Vec::new();
         let mut normalised = SectionAnswers::new();
         for (section, _version, template, _) in section_templates(tx, &interview)? {
@@ -237,6 +239,5 @@ pub fn submit(
             json!({"work_item": work_item.id, "interview": interview.id, "receipt": receipt}),
         )?;
         Ok(Ok(Receipt { receipt, message: SUBMITTED_MESSAGE.to_owned() }))
-    })?;
-    outcome
+    })?
 }

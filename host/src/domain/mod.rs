@@ -9,10 +9,12 @@
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 
 pub mod access;
+pub mod api_keys;
 pub mod audit;
 pub mod clients;
 pub mod documents;
 pub mod expiry;
+pub mod files;
 pub mod interview;
 pub mod sending;
 pub mod templates;

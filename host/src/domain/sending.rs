@@ -93,18 +93,22 @@ fn outstanding(iv: &Interview, now: Timestamp) -> bool {
     expiry::is_live(iv, now)
 }
 
-/// Sends an interview for a work item. `passphrase_hash` is the argon2id hash of the
-/// passphrase (made by the caller off the executor) when the method is `passphrase`.
-pub fn send(
-    store: &Storage,
-    now: Timestamp,
-    actor: &Actor,
-    work_item_id: &str,
-    recipient: Recipient,
-    method: AuthMethodName,
-    passphrase_hash: Option<String>,
-    sections: Option<Vec<String>>,
-) -> Result<(Sent, String), Error> {
+/// What staff asked to send.
+#[derive(Debug, Clone)]
+pub struct SendRequest {
+    /// To whom.
+    pub recipient: Recipient,
+    /// How the client proves who they are.
+    pub method: AuthMethodName,
+    /// The argon2id hash of the passphrase (made by the caller off the executor) for `passphrase`.
+    pub passphrase_hash: Option<String>,
+    /// Template ids, one section each (default: the work item's template).
+    pub sections: Option<Vec<String>>,
+}
+
+/// Sends an interview for a work item; returns it with the work item's id.
+pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, request: SendRequest) -> Result<(Sent, String), Error> {
+    let SendRequest { recipient, method, passphrase_hash, sections } = request;
     store.write(|tx| {
         let settings = tx.settings()?;
         let mut work_item = tx.work_item(work_item_id)?.ok_or(Error::NotFound { what: "work item" })?;

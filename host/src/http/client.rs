@@ -2,7 +2,8 @@
 //! embeds. Bearer client sessions, no cookies, so there is nothing for CSRF
 //! to ride on; CORS admits only the configured embed origins.
 
-use axum::extract::State;
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::extract::{bearer, ApiJson, ClientIp};
 use super::AppState;
-use crate::domain::{access, interview};
+use crate::domain::{access, files, interview};
 use crate::error::Error;
 use crate::notify::sms::SmsMessage;
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/client/interview", get(view))
         .route("/api/v1/client/progress", put(progress))
         .route("/api/v1/client/submit", post(submit))
+        .route("/api/v1/client/files", post(upload).layer(DefaultBodyLimit::max(files::UPLOAD_BODY_LIMIT)))
 }
 
 #[derive(Deserialize)]
@@ -185,4 +187,112 @@ async fn submit(
         })
         .await?;
     Ok(Json(receipt))
+}
+
+/// Longest `section` or `question` field accepted.
+const MAX_FIELD_CHARS: usize = 256;
+
+/// `POST /client/files`: one file (multipart field `file`), optionally for the
+/// question named by the text fields `section` and `question`; streamed to
+/// disk, checked against that question (or the default rule), then kept.
+async fn upload(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(StatusCode, Json<files::FileRef>), Error> {
+    // The session comes first: an expired link reads none of the body.
+    let session = bearer(&headers).ok_or(Error::Expired)?;
+    let store = state.storage.clone();
+    let now = state.now();
+    let iv = state.blocking(move || access::session_interview(&store, now, &session)).await?;
+    let mut multipart = multipart.map_err(|_| Error::UnsupportedMedia {
+        message: "Send the file as `multipart/form-data` with a `file` field.".to_owned(),
+    })?;
+    let (mut section, mut question, mut rule) = (None, None, None::<files::Rule>);
+    let mut file = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("file") => {
+                if file.is_some() {
+                    return Err(Error::BadRequest { code: "one_file_only", message: "Send one file per request.".to_owned() });
+                }
+                // When the question is known before the bytes, its own limit applies as they arrive.
+                if let (Some(s), Some(q)) = (section.clone(), question.clone()) {
+                    rule = Some(question_rule(&state, &iv, s, q).await?);
+                }
+                let name = field.file_name().unwrap_or("file").to_owned();
+                let declared = field.content_type().map(str::to_owned);
+                let mut incoming = files::Incoming::create(&state.data_dir, rule.clone().unwrap_or_default()).await?;
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    incoming.write(&chunk).await?;
+                }
+                file = Some((incoming.finish().await?, name, declared));
+            }
+            Some("section") => section = Some(text_field(field, "section").await?),
+            Some("question") => question = Some(text_field(field, "question").await?),
+            // Other fields are ignored, as forms often send extras; the body limit bounds them.
+            _ => while field.chunk().await.map_err(multipart_error)?.is_some() {},
+        }
+    }
+    let Some((staged, name, declared_type)) = file else {
+        return Err(Error::BadRequest {
+            code: "file_required",
+            message: "Send the file in a multipart field named `file`.".to_owned(),
+        });
+    };
+    let rule = match (rule, section.clone(), question.clone()) {
+        (Some(rule), _, _) => rule,
+        (None, Some(s), Some(q)) => question_rule(&state, &iv, s, q).await?,
+        (None, None, None) => files::Rule::default(),
+        (None, _, _) => {
+            return Err(Error::BadRequest {
+                code: "question_incomplete",
+                message: "Send both `section` and `question` to name the question, or neither.".to_owned(),
+            })
+        }
+    };
+    let upload = files::Upload { staged, name, declared_type, rule, section, question };
+    let store = state.storage.clone();
+    let data_dir = state.data_dir.clone();
+    let now = state.now();
+    let ip_text = ip.to_string();
+    let kept = state.blocking(move || files::keep(&store, &data_dir, now, &iv.id, upload, Some(&ip_text))).await?;
+    Ok((StatusCode::CREATED, Json(kept)))
+}
+
+async fn question_rule(
+    state: &AppState,
+    iv: &crate::storage::records::Interview,
+    section: String,
+    question: String,
+) -> Result<files::Rule, Error> {
+    let store = state.storage.clone();
+    let iv = iv.clone();
+    state.blocking(move || files::rule_for(&store, &iv, &section, &question)).await
+}
+
+/// A short text field, read with a bound.
+async fn text_field(mut field: Field<'_>, name: &str) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_FIELD_CHARS * 4 {
+            break;
+        }
+    }
+    let text = String::from_utf8(bytes).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty() && t.chars().count() <= MAX_FIELD_CHARS);
+    text.ok_or_else(|| Error::BadRequest {
+        code: "invalid_field",
+        message: format!("`{name}` must be text of 1 to {MAX_FIELD_CHARS} characters."),
+    })
+}
+
+/// A broken or oversized multipart body is the caller's problem: 413 or 400, never a 5xx.
+fn multipart_error(e: MultipartError) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::TooLarge { message: format!("The upload is larger than the most this host accepts ({} MB).", files::MAX_UPLOAD_BYTES / (1024 * 1024)) }
+    } else {
+        Error::BadRequest { code: "invalid_upload", message: format!("The upload could not be read: {}", e.body_text()) }
+    }
 }

@@ -1,18 +1,24 @@
 //! The layers around the API: body limit, request timeout, load shedding,
 //! CORS for the client API (configured embed origins only), `no-store` on
-//! API answers, and security headers on everything.
+//! API answers, and security headers on everything; around every request,
+//! a request id, a tracing span and the metrics.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{BoxError, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::Rng as _;
 use tower::ServiceBuilder;
+use tracing::Instrument as _;
 
+use super::metrics::route_label;
 use super::AppState;
 use crate::error::Error;
 
@@ -121,4 +127,93 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         );
     }
     response
+}
+
+/// The header carrying a request's id, in the request and in its answer.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Longest incoming request id taken over as is.
+pub const MAX_REQUEST_ID_LEN: usize = 64;
+
+/// A request's id, in the request's extensions for handlers that want it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+/// Whether an incoming request id may be kept: short, and only characters
+/// that cannot forge log lines or headers.
+pub fn sane_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A fresh request id: 16 random bytes, base64url (22 characters).
+pub fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Gives every request an id, a tracing span and a place in the metrics.
+///
+/// The span and the log line carry the method, the matched route pattern,
+/// the status, the latency and the id, never the URI: its query string, and
+/// the headers and bodies, can hold link tokens, sessions and cookies.
+pub async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| sane_request_id(v))
+        .map_or_else(new_request_id, str::to_owned);
+    let route = route_label(request.extensions().get::<MatchedPath>().map(MatchedPath::as_str), request.uri().path());
+    let method = request.method().clone();
+    // Both alphabets are header-safe, so this cannot fail; the fallback only avoids a panic path.
+    let header_value = HeaderValue::from_str(&id).ok();
+    if let Some(v) = &header_value {
+        request.headers_mut().insert(REQUEST_ID, v.clone());
+    }
+    request.extensions_mut().insert(RequestId(id.clone()));
+
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let in_flight = state.metrics.in_flight();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    drop(in_flight);
+
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    state.metrics.record(&method, &route, status, elapsed);
+    let latency_ms = elapsed.as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if response.status().is_server_error() {
+            // Whole on its own: under a `warn` filter the info span, and its fields, are off.
+            tracing::warn!(request_id = %id, method = %method, route = %route, status, latency_ms, "answered");
+        } else {
+            tracing::info!(status, latency_ms, "answered");
+        }
+    });
+    if let Some(v) = header_value {
+        response.headers_mut().insert(REQUEST_ID, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_are_kept() {
+        assert!(sane_request_id("abc-DEF_123"));
+        assert!(sane_request_id(&"a".repeat(MAX_REQUEST_ID_LEN)));
+        assert!(!sane_request_id(&"a".repeat(MAX_REQUEST_ID_LEN + 1)));
+        assert!(!sane_request_id(""));
+        assert!(!sane_request_id("a b"));
+        assert!(!sane_request_id("a\nb"));
+        assert!(!sane_request_id("a=b"));
+        let fresh = new_request_id();
+        assert!(sane_request_id(&fresh) && fresh.len() == 22, "{fresh}");
+        assert_ne!(fresh, new_request_id());
+    }
 }

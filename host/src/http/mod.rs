@@ -7,6 +7,8 @@ pub mod client;
 pub mod errors;
 pub mod extract;
 pub mod layers;
+pub mod metrics;
+pub mod openapi;
 pub mod staff;
 
 use std::net::IpAddr;
@@ -53,6 +55,8 @@ pub struct AppState {
     pub embed_origins: Arc<RwLock<Vec<String>>>,
     /// Whether cookies get `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// The counters served at `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -108,9 +112,13 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new().merge(client::routes()).merge(staff::routes());
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::serve))
+        .route("/api/v1/openapi.json", get(openapi::serve))
         .merge(layers::api(api, &state))
         .merge(crate::bundle::routes(&state.bundle_dir))
         .layer(axum::middleware::from_fn(layers::security_headers))
+        // Last, so it wraps every route and sees each one's matched pattern.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
         .with_state(state)
 }
 

@@ -17,7 +17,7 @@ use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
 use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
-use crate::domain::{templates, work_items};
+use crate::domain::{api_keys, templates, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, Settings, StaffSession, WorkItemStatus};
 
@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{id}", get(download_document))
         .route("/api/v1/interviews/{id}/cancel", post(cancel))
         .route("/api/v1/settings", get(get_settings).put(put_settings))
+        .route("/api/v1/work-items/{id}/history", get(answer_history))
+        .route("/api/v1/api-keys", post(create_api_key).get(list_api_keys))
+        .route("/api/v1/api-keys/{id}", axum::routing::delete(revoke_api_key))
+        .route("/api/v1/users", post(create_user).get(list_users))
 }
 
 /// A caller allowed on the staff API.
@@ -120,6 +124,20 @@ impl FromRequestParts<AppState> for Staff {
             }
         }
         Ok(Staff { actor: Actor::User(user.id), role: user.role })
+    }
+}
+
+/// A caller allowed on the admin-only calls; checked before the body is read, so a
+/// non-admin learns nothing from body errors.
+pub struct Admin(pub Staff);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        staff.admin_only()?;
+        Ok(Admin(staff))
     }
 }
 
@@ -454,33 +472,52 @@ async fn send_interview(
     let sections = body.sections;
     let method = auth.method;
     let (sent, work_item_id) = state
-        .blocking(move || sending::send(&store, now, &actor, &id, recipient, method, passphrase_hash, sections))
+        .blocking(move || {
+            sending::send(&store, now, &actor, &id, sending::SendRequest { recipient, method, passphrase_hash, sections })
+        })
         .await?;
+    // The interview exists once `send` returns; the email is extra. Its outcome is
+    // reported in `email.status` (with `email.error`) rather than as a failed call,
+    // so staff keep the link and the `mailto` to send it themselves.
     let mut email_status = "not_sent";
+    let mut email_error: Option<String> = None;
     if body.send_email {
-        email_status = match state.send_email(&sent.email).await {
-            Ok(()) => "sent",
-            Err(e) => {
-                tracing::warn!(error = %e, "interview email not sent");
-                "failed"
+        if state.smtp.is_none() {
+            email_status = "not_configured";
+            email_error = Some("No SMTP server is configured; send the email from your own mail program.".to_owned());
+        } else {
+            match state.send_email(&sent.email).await {
+                Ok(()) => email_status = "sent",
+                Err(e) => {
+                    tracing::warn!(error = %e, interview = %sent.id, "interview email not sent");
+                    email_status = "failed";
+                    email_error = Some("The mail server did not take the email; send it from your own mail program.".to_owned());
+                }
             }
-        };
-        let store = state.storage.clone();
-        let actor = staff.actor.clone();
-        let now = state.now();
-        let interview_id = sent.id.clone();
-        let event = if email_status == "sent" { "email_sent" } else { "email_failed" };
-        state
-            .blocking(move || {
-                store.write(|tx| {
-                    crate::domain::audit::record(tx, &work_item_id, now, &actor, event, json!({"interview": interview_id}), None)?;
-                    Ok(())
+            let store = state.storage.clone();
+            let actor = staff.actor.clone();
+            let now = state.now();
+            let interview_id = sent.id.clone();
+            let event = if email_status == "sent" { "email_sent" } else { "email_failed" };
+            let recorded = state
+                .blocking(move || {
+                    store.write(|tx| {
+                        crate::domain::audit::record(tx, &work_item_id, now, &actor, event, json!({"interview": interview_id}), None)?;
+                        Ok(())
+                    })
                 })
-            })
-            .await?;
+                .await;
+            // The interview and the email are done; a lost audit line must not turn that into an error.
+            if let Err(e) = recorded {
+                tracing::error!(error = %e, "recording the email's outcome failed");
+            }
+        }
     }
     let mut v = serde_json::to_value(&sent).map_err(|e| Error::Internal(e.to_string()))?;
     v["email"]["status"] = json!(email_status);
+    if let Some(error) = email_error {
+        v["email"]["error"] = json!(error);
+    }
     Ok((StatusCode::CREATED, Json(v)))
 }
 
@@ -562,33 +599,56 @@ async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id
 
 // ------------------------------------------------------------------ settings
 
-async fn get_settings(State(state): State<AppState>, staff: Staff) -> Result<Json<Value>, Error> {
-    staff.admin_only()?;
+async fn get_settings(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
     let store = state.storage.clone();
     let settings = state.blocking(move || store.read(|tx| Ok(tx.settings()?))).await?;
     Ok(Json(settings_json(&settings)))
 }
+
+/// What a webhook secret reads as: secrets are write-only.
+const REDACTED: &str = "[redacted]";
 
 /// Settings as shown: webhook secrets are write-only.
 fn settings_json(s: &Settings) -> Value {
     let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
     if let Some(hooks) = v.get_mut("webhooks").and_then(Value::as_array_mut) {
         for hook in hooks {
-            hook["secret"] = json!("[redacted]");
+            hook["secret"] = json!(REDACTED);
         }
     }
     v
 }
 
-async fn put_settings(State(state): State<AppState>, staff: Staff, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
-    staff.admin_only()?;
+/// Gives webhooks sent back without their secret (left out, or the `[redacted]`
+/// that GET shows) the secret stored for the same URL, so saving the settings
+/// as read does not overwrite every secret with the placeholder.
+fn keep_webhook_secrets(new_hooks: &mut Value, current: &Settings) -> Result<(), Error> {
+    let Some(hooks) = new_hooks.as_array_mut() else { return Ok(()) };
+    for hook in hooks {
+        let Some(obj) = hook.as_object_mut() else { continue };
+        let given = obj.get("secret");
+        if !(given.is_none() || given == Some(&json!(REDACTED))) {
+            continue;
+        }
+        let url = obj.get("url").and_then(Value::as_str).unwrap_or_default();
+        let stored = current.webhooks.iter().find(|h| h.url == url).ok_or_else(|| Error::Unprocessable {
+            code: "invalid_setting",
+            message: format!("The webhook `{url}` is new: give it a `secret`."),
+            errors: None,
+        })?;
+        obj.insert("secret".to_owned(), json!(stored.secret));
+    }
+    Ok(())
+}
+
+async fn put_settings(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
     let changes = body.as_object().cloned().ok_or_else(|| Error::BadRequest {
         code: "invalid_body",
         message: "Send an object with the settings to change.".to_owned(),
     })?;
     let store = state.storage.clone();
-    let now = state.now();
-    let actor = staff.actor.clone();
+    let actor = staff.actor.as_string();
+    let changed: Vec<String> = changes.keys().cloned().collect();
     let settings = state
         .blocking(move || {
             store.write(|tx| {
@@ -598,28 +658,40 @@ async fn put_settings(State(state): State<AppState>, staff: Staff, ApiJson(body)
                     if merged.get(k).is_none() {
                         return Err(Error::BadRequest { code: "unknown_setting", message: format!("`{k}` is not a setting.") });
                     }
-                    merged[k] = v.clone();
+                    let mut v = v.clone();
+                    if k == "webhooks" {
+                        keep_webhook_secrets(&mut v, &current)?;
+                    }
+                    merged[k] = v;
                 }
-                let settings: Settings = serde_json::from_value(merged).map_err(|e| Error::BadRequest {
+                // A value of the wrong type is a bad value like any other: 422, as `check_settings` answers.
+                let settings: Settings = serde_json::from_value(merged).map_err(|e| Error::Unprocessable {
                     code: "invalid_setting",
                     message: format!("A setting has the wrong type: {e}"),
+                    errors: None,
                 })?;
                 check_settings(&settings)?;
                 tx.put_settings(&settings)?;
-                let _ = (now, &actor);
                 Ok(settings)
             })
         })
         .await?;
+    // The audit log is per work item; site changes go to the operator's log, names only (values may be secrets).
+    tracing::info!(by = %actor, settings = ?changed, "settings changed");
     if let Ok(mut origins) = state.embed_origins.write() {
         origins.clone_from(&settings.embed_origins);
     }
     Ok(Json(settings_json(&settings)))
 }
 
+fn http_url(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
 fn check_settings(s: &Settings) -> Result<(), Error> {
     let bad = |message: &str| Error::Unprocessable { code: "invalid_setting", message: message.to_owned(), errors: None };
-    const YEAR: u64 = 366 * 24 * 3600;
+    const DAY: u64 = 24 * 3600;
+    const YEAR: u64 = 366 * DAY;
     if s.link_lifetime_secs < 60 || s.link_lifetime_secs > YEAR {
         return Err(bad("`link_lifetime_secs` must be between 60 seconds and a year."));
     }
@@ -629,14 +701,124 @@ fn check_settings(s: &Settings) -> Result<(), Error> {
     if s.max_failed_attempts == 0 || s.max_failed_attempts > 100 {
         return Err(bad("`max_failed_attempts` must be between 1 and 100."));
     }
-    if s.lockout_secs == 0 || s.lockout_secs > 24 * 3600 {
+    if s.lockout_secs == 0 || s.lockout_secs > DAY {
         return Err(bad("`lockout_secs` must be between 1 second and a day."));
+    }
+    if s.client_session_secs < 60 || s.client_session_secs > DAY {
+        return Err(bad("`client_session_secs` must be between 60 seconds and a day."));
+    }
+    // Too short a staff session would sign every admin out at once, with no way back in over the API.
+    if s.staff_session_secs < 300 || s.staff_session_secs > 30 * DAY {
+        return Err(bad("`staff_session_secs` must be between 5 minutes and 30 days."));
     }
     if s.auth_methods.is_empty() {
         return Err(bad("At least one sign-in method must stay enabled."));
     }
-    if !(s.public_base_url.starts_with("http://") || s.public_base_url.starts_with("https://")) {
-        return Err(bad("`public_base_url` must start with http:// or https://."));
+    if !http_url(&s.public_base_url) {
+        return Err(bad("`public_base_url` must be an http:// or https:// URL."));
+    }
+    if let Some(origin) = s.embed_origins.iter().find(|o| !http_url(o)) {
+        return Err(bad(&format!("`embed_origins`: `{origin}` is not an origin such as https://partner.example.")));
+    }
+    if s.email_subject.trim().is_empty() || s.email_subject.len() > 1000 {
+        return Err(bad("`email_subject` must have 1 to 1000 characters."));
+    }
+    // The email exists to carry the link; without the placeholder the client gets nothing to open.
+    if !s.email_body.contains("{link}") || s.email_body.len() > 20_000 {
+        return Err(bad("`email_body` must contain `{link}` and be at most 20000 characters."));
+    }
+    if s.webhooks.len() > 20 {
+        return Err(bad("At most 20 webhooks."));
+    }
+    for hook in &s.webhooks {
+        if !http_url(&hook.url) {
+            return Err(bad(&format!("Webhook `{}` is not an http:// or https:// URL.", hook.url)));
+        }
+        if hook.secret.len() < 16 || hook.secret == REDACTED {
+            return Err(bad(&format!("Webhook `{}` needs a secret of at least 16 characters.", hook.url)));
+        }
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------ answer history
+
+async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let item = state.blocking(move || store.read(|tx| tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" }))).await?;
+    Ok(Json(Value::Array(
+        item.history
+            .iter()
+            .map(|r| json!({"at": r.at.to_rfc3339(), "actor": r.actor, "source": r.source, "answers": r.answers}))
+            .collect(),
+    )))
+}
+
+// ------------------------------------------------------------------ API keys
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewApiKey {
+    name: String,
+    role: Option<Role>,
+}
+
+fn api_key_json(k: &crate::storage::records::ApiKey) -> Value {
+    json!({"id": k.id, "name": k.name, "role": k.role, "created_by": k.created_by,
+           "created_at": k.created_at.to_rfc3339(), "revoked": k.revoked})
+}
+
+async fn create_api_key(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<NewApiKey>) -> Result<(StatusCode, Json<Value>), Error> {
+    let store = state.storage.clone();
+    let now = state.now();
+    let created_by = staff.actor.as_string();
+    // Least privilege: a key acts as staff unless an admin key is asked for.
+    let role = body.role.unwrap_or(Role::Staff);
+    let made = state.blocking(move || api_keys::create(&store, now, &created_by, &body.name, role)).await?;
+    tracing::info!(key = %made.record.id, by = %made.record.created_by, "API key created");
+    let mut v = api_key_json(&made.record);
+    v["key"] = json!(made.key);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+async fn list_api_keys(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let keys = state.blocking(move || api_keys::list(&store)).await?;
+    Ok(Json(Value::Array(keys.iter().map(api_key_json).collect())))
+}
+
+async fn revoke_api_key(State(state): State<AppState>, Admin(staff): Admin, Path(id): Path<String>) -> Result<StatusCode, Error> {
+    let store = state.storage.clone();
+    let key = state.blocking(move || api_keys::revoke(&store, &id)).await?;
+    tracing::info!(key = %key.id, by = %staff.actor.as_string(), "API key revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ------------------------------------------------------------------ staff users
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    email: String,
+    password: String,
+    role: Option<Role>,
+}
+
+fn user_json(u: &crate::storage::records::User) -> Value {
+    json!({"id": u.id, "email": u.email, "name": u.name, "role": u.role, "created_at": u.created_at.to_rfc3339(), "disabled": u.disabled})
+}
+
+async fn create_user(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<NewUser>) -> Result<(StatusCode, Json<Value>), Error> {
+    let now = state.now();
+    let role = body.role.unwrap_or(Role::Staff);
+    let user = crate::bootstrap::add_user(&state.storage, &state.hasher, now, &body.email, &body.password, role).await?;
+    tracing::info!(user = %user.id, by = %staff.actor.as_string(), "staff user added");
+    Ok((StatusCode::CREATED, Json(user_json(&user))))
+}
+
+async fn list_users(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
+    let store = state.storage.clone();
+    let mut users = state.blocking(move || store.read(|tx| Ok(tx.users()?))).await?;
+    users.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(Json(Value::Array(users.iter().map(user_json).collect())))
 }

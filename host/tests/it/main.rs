@@ -2,5 +2,8 @@
 //! `127.0.0.1:0` with a fresh data directory per test.
 
 mod api;
+mod files;
 mod serve;
+mod server;
+mod staff;
 mod support;

@@ -99,6 +99,8 @@ pub struct Host {
     /// Its data directory.
     pub data: TempDir,
     _stop: tokio::sync::oneshot::Sender<()>,
+    /// The host's shared state, for calling the library directly (the background tasks).
+    pub state: AppState,
 }
 
 /// Just the address, for concurrent requests from several tasks.
@@ -119,12 +121,18 @@ impl Handle {
 impl Host {
     /// Starts a host with a fresh data directory, its clock at 2026-11-24 09:00 UTC.
     pub async fn start() -> Host {
+        Host::start_with(|_| {}).await
+    }
+
+    /// [`Host::start`] with the configuration changed by `configure` first (SMTP, say).
+    pub async fn start_with(configure: impl FnOnce(&mut ServeConfig)) -> Host {
         let data = tempfile::tempdir().expect("tempdir");
         let start = Timestamp::parse_rfc3339("2026-11-24T09:00:00Z").expect("time");
         let clock = Arc::new(ManualClock::new(start));
         let mut config = ServeConfig::for_tests(data.path().join("data"), data.path().join("dist"));
         config.admin_email = Some(ADMIN_EMAIL.to_owned());
         config.admin_password = Some(ADMIN_PASSWORD.to_owned());
+        configure(&mut config);
         let state = AppState::open_with_clock(&config, clock.clone()).await.expect("state");
         interview_host::bootstrap::first_admin(
             &state.storage,
@@ -138,10 +146,10 @@ impl Host {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(interview_host::run(listener, state, async {
+        tokio::spawn(interview_host::run(listener, state.clone(), async {
             let _ = stopped.await;
         }));
-        Host { addr, clock, data, _stop: stop }
+        Host { addr, clock, data, _stop: stop, state }
     }
 
     /// A handle for other tasks.
@@ -225,5 +233,43 @@ impl Staff {
         let mut h = self.headers();
         h.push(("content-type".into(), "application/json".into()));
         request(self.addr, "PUT", path, body.to_string().as_bytes(), &h).await
+    }
+}
+
+impl Host {
+    /// Signs in as any staff user.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Staff {
+        let reply = self.post("/api/v1/staff/session", serde_json::json!({"email": email, "password": password}), &[]).await;
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        let cookie = reply.header("set-cookie").expect("cookie").split(';').next().expect("pair").to_owned();
+        let csrf = reply.json()["csrf_token"].as_str().expect("csrf").to_owned();
+        Staff { addr: self.addr, cookie, csrf }
+    }
+
+    /// Calls the API as a partner back end: `Authorization: Bearer <key>`, no cookie, no CSRF header.
+    pub async fn with_key(&self, key: &str, method: &str, path: &str, body: Option<Value>) -> Reply {
+        let mut h = vec![("authorization".to_owned(), format!("Bearer {key}"))];
+        let bytes = match body {
+            Some(b) => {
+                h.push(("content-type".into(), "application/json".into()));
+                b.to_string().into_bytes()
+            }
+            None => Vec::new(),
+        };
+        request(self.addr, method, path, &bytes, &h).await
+    }
+}
+
+impl Staff {
+    /// PATCHes JSON as this user.
+    pub async fn patch(&self, path: &str, body: Value) -> Reply {
+        let mut h = self.headers();
+        h.push(("content-type".into(), "application/json".into()));
+        request(self.addr, "PATCH", path, body.to_string().as_bytes(), &h).await
+    }
+
+    /// DELETEs as this user.
+    pub async fn delete(&self, path: &str) -> Reply {
+        request(self.addr, "DELETE", path, b"", &self.headers()).await
     }
 }

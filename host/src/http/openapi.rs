@@ -1,0 +1,879 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of the HTTP API,
+//! built from one table of operations ([`OPERATIONS`]) and hand-written JSON
+//! Schemas. A derive macro crate would cost minutes of compile time and
+//! attributes on handlers that live in other modules; instead tests hold the
+//! table to the router: every `.route(...)` in the HTTP modules must be in the
+//! table, and every operation in the table must answer on a running host.
+
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// Who may call an operation; decides its security and its auth errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// A client session (`Authorization: Bearer <session>`).
+    Client,
+    /// Signed-in staff (cookie, plus `X-CSRF-Token` when changing state) or an API key.
+    Staff,
+    /// Like [`Access::Staff`], admins only.
+    Admin,
+}
+
+/// What a request or an answer carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// Nothing.
+    Empty,
+    /// JSON described by the named schema in `components/schemas`.
+    Json(&'static str),
+    /// A multipart form with one file.
+    Multipart,
+    /// Anything of this media type (text, documents).
+    Raw(&'static str),
+}
+
+/// One possible answer to an operation.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// When it happens (and the error codes it carries).
+    pub description: &'static str,
+    /// The body.
+    pub content: Content,
+}
+
+/// One operation of the API: a method on a route pattern.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// Lower-case HTTP method, as OpenAPI spells it.
+    pub method: &'static str,
+    /// The route pattern, as axum and OpenAPI both spell it (`/api/v1/clients/{id}`).
+    pub path: &'static str,
+    /// A unique name.
+    pub id: &'static str,
+    /// The group it is listed under.
+    pub tag: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// Query parameters: name and meaning.
+    pub query: &'static [(&'static str, &'static str)],
+    /// Request headers besides authentication: name and meaning.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// The request body.
+    pub body: Content,
+    /// The answers specific to this operation; the ones its access and body
+    /// imply (401, 403, 410, 400, 415, 503) are added when the document is built.
+    pub answers: &'static [Answer],
+}
+
+const fn ok(status: u16, description: &'static str, schema: &'static str) -> Answer {
+    Answer { status, description, content: Content::Json(schema) }
+}
+
+const fn err(status: u16, description: &'static str) -> Answer {
+    Answer { status, description, content: Content::Json("Error") }
+}
+
+const NOT_FOUND: Answer = err(404, "`not_found`: no such record.");
+const RATE_LIMITED: Answer = err(429, "`rate_limited`: too many calls from this network, or `locked`: too many failed attempts on this link; see `Retry-After`.");
+
+const fn op(method: &'static str, path: &'static str, id: &'static str, tag: &'static str, summary: &'static str) -> Operation {
+    Operation { method, path, id, tag, summary, access: Access::Public, query: &[], headers: &[], body: Content::Empty, answers: &[] }
+}
+
+/// Every operation the host serves, in the order the document lists them.
+pub const OPERATIONS: &[Operation] = &[
+    // ------------------------------------------------------------ client
+    Operation {
+        body: Content::Json("TokenBody"),
+        answers: &[
+            ok(200, "The link is valid: a session, or the sign-in step it needs first.", "Opened"),
+            err(410, "`expired`: the link was submitted, cancelled, expired or never existed (\"This request has expired.\")."),
+            RATE_LIMITED,
+        ],
+        ..op("post", "/api/v1/client/open", "openLink", "client", "Trade a link token for a client session.")
+    },
+    Operation {
+        body: Content::Json("PassphraseBody"),
+        answers: &[
+            ok(200, "The passphrase is right.", "Session"),
+            err(401, "`wrong_passphrase`, with `attempts_left`."),
+            err(410, "`expired`: the link no longer works."),
+            RATE_LIMITED,
+        ],
+        ..op("post", "/api/v1/client/auth/passphrase", "signInWithPassphrase", "client", "Sign in with the passphrase staff chose.")
+    },
+    Operation {
+        body: Content::Json("Last4Body"),
+        answers: &[
+            ok(202, "The code is on its way by SMS.", "SmsStarted"),
+            err(401, "`wrong_digits`: not the last 4 digits of the mobile number."),
+            err(410, "`expired`: the link no longer works."),
+            RATE_LIMITED,
+        ],
+        ..op("post", "/api/v1/client/auth/sms/start", "startSms", "client", "Prove the mobile number's last 4 digits; a code is sent to it.")
+    },
+    Operation {
+        body: Content::Json("CodeBody"),
+        answers: &[
+            ok(200, "The code is right.", "Session"),
+            err(401, "`wrong_code`, with `attempts_left`."),
+            err(410, "`expired`: the link no longer works."),
+            RATE_LIMITED,
+        ],
+        ..op("post", "/api/v1/client/auth/sms/verify", "verifySms", "client", "Sign in with the code sent by SMS.")
+    },
+    Operation {
+        access: Access::Client,
+        answers: &[ok(200, "The interview's sections (templates at their pinned versions) and saved progress.", "Interview")],
+        ..op("get", "/api/v1/client/interview", "getInterview", "client", "The interview to answer.")
+    },
+    Operation {
+        access: Access::Client,
+        body: Content::Json("AnswersBody"),
+        answers: &[
+            ok(200, "Saved.", "Saved"),
+            err(422, "`invalid_answers`: answers of the wrong shape (incomplete answers are fine)."),
+        ],
+        ..op("put", "/api/v1/client/progress", "saveProgress", "client", "Save answers so far.")
+    },
+    Operation {
+        access: Access::Client,
+        body: Content::Multipart,
+        answers: &[
+            ok(201, "Stored; put the answer in the question's answer as is.", "UploadedFile"),
+            err(400, "`file_required`, `one_file_only`, `empty_file` or `question_incomplete`."),
+            err(413, "`too_large`: the file is larger than allowed."),
+            err(415, "`unsupported_media_type`: not multipart, or a kind of file that is not accepted."),
+            err(422, "`unknown_question`, or `too_many_files` for this request."),
+        ],
+        ..op("post", "/api/v1/client/files", "uploadFile", "client", "Upload one file for an answer.")
+    },
+    Operation {
+        access: Access::Client,
+        headers: &[("Idempotency-Key", "Any unique text up to 200 characters; a repeated key gets the original answer, also after the link was submitted.")],
+        body: Content::Json("AnswersBody"),
+        answers: &[
+            ok(200, "Submitted (or the answer to an earlier submit with the same key).", "Receipt"),
+            err(400, "`idempotency_key_required`."),
+            err(422, "`invalid_answers`, with `errors`."),
+        ],
+        ..op("post", "/api/v1/client/submit", "submit", "client", "Submit the answers; the link then stops working.")
+    },
+    // ------------------------------------------------------------ staff
+    Operation {
+        body: Content::Json("SignIn"),
+        answers: &[
+            ok(200, "Signed in; the session cookie is set (`Set-Cookie`), send `csrf_token` as `X-CSRF-Token` on state-changing calls.", "SignedIn"),
+            err(401, "`wrong_credentials`."),
+            RATE_LIMITED,
+        ],
+        ..op("post", "/api/v1/staff/session", "signIn", "staff", "Sign in as staff.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[Answer { status: 204, description: "Signed out; the cookie is cleared.", content: Content::Empty }],
+        ..op("delete", "/api/v1/staff/session", "signOut", "staff", "Sign out.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("NewTemplate"),
+        answers: &[
+            ok(201, "Created; version 1 is live.", "TemplateCreated"),
+            err(422, "`invalid_template`, with `errors`."),
+        ],
+        ..op("post", "/api/v1/templates", "createTemplate", "templates", "Create a template.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "All templates.", "TemplateList")],
+        ..op("get", "/api/v1/templates", "listTemplates", "templates", "List templates.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "The template, its versions and its live definition.", "Template"), NOT_FOUND],
+        ..op("get", "/api/v1/templates/{id}", "getTemplate", "templates", "One template.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("NewVersion"),
+        answers: &[
+            ok(201, "Added; not live until published.", "VersionCreated"),
+            NOT_FOUND,
+            err(422, "`invalid_template`, with `errors`."),
+        ],
+        ..op("post", "/api/v1/templates/{id}/versions", "addTemplateVersion", "templates", "Add a version of a template.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("Publish"),
+        answers: &[ok(200, "The version is live.", "Published"), NOT_FOUND],
+        ..op("post", "/api/v1/templates/{id}/publish", "publishTemplateVersion", "templates", "Make a version live.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("ClientFields"),
+        answers: &[ok(201, "Created.", "Created"), err(422, "A field is missing or malformed.")],
+        ..op("post", "/api/v1/clients", "createClient", "clients", "Create a client.")
+    },
+    Operation {
+        access: Access::Staff,
+        query: &[("q", "Words to find in the name, email or mobile number.")],
+        answers: &[ok(200, "The matching clients.", "ClientList")],
+        ..op("get", "/api/v1/clients", "listClients", "clients", "Search clients.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "The client.", "Client"), NOT_FOUND],
+        ..op("get", "/api/v1/clients/{id}", "getClient", "clients", "One client.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("ClientFields"),
+        answers: &[ok(200, "The edited client.", "Client"), NOT_FOUND, err(422, "A field is malformed.")],
+        ..op("patch", "/api/v1/clients/{id}", "editClient", "clients", "Edit a client (only the fields sent).")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("NewWorkItem"),
+        answers: &[ok(201, "Created.", "Created"), NOT_FOUND, err(422, "Initial answers that do not fit the template.")],
+        ..op("post", "/api/v1/work-items", "createWorkItem", "work items", "Create a work item.")
+    },
+    Operation {
+        access: Access::Staff,
+        query: &[
+            ("status", "Only work items in this status: draft, waiting_for_client, submitted, cancelled or expired."),
+            ("q", "Words to find in the name."),
+        ],
+        answers: &[ok(200, "The matching work items.", "WorkItemList"), err(400, "`invalid_status`.")],
+        ..op("get", "/api/v1/work-items", "listWorkItems", "work items", "Search work items.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "The work item with its client, answers, interviews and documents.", "WorkItem"), NOT_FOUND],
+        ..op("get", "/api/v1/work-items/{id}", "getWorkItem", "work items", "One work item.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("AnswerSet"),
+        answers: &[ok(200, "Saved and audited.", "EditedAnswers"), NOT_FOUND, err(422, "`invalid_answers`, with `errors`.")],
+        ..op("put", "/api/v1/work-items/{id}/answers", "editAnswers", "work items", "Replace a work item's answers.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("SendInterview"),
+        answers: &[
+            ok(201, "Sent: the link (shown only now) and the email to send it with.", "SentInterview"),
+            NOT_FOUND,
+            err(409, "`outstanding_interview`: one is already waiting for the client; `different_client`: the work item belongs to another client."),
+            err(422, "`invalid_client`, a passphrase too short, a method not enabled, or a bad client field."),
+        ],
+        ..op("post", "/api/v1/work-items/{id}/interviews", "sendInterview", "work items", "Send an interview to a client.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "Oldest first.", "AuditLog"), NOT_FOUND],
+        ..op("get", "/api/v1/work-items/{id}/audit", "getAudit", "work items", "A work item's audit log.")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("NewDocument"),
+        answers: &[ok(201, "Generated; download it from `url`.", "DocumentCreated"), NOT_FOUND, err(422, "`unknown_format`.")],
+        ..op("post", "/api/v1/work-items/{id}/documents", "createDocument", "documents", "Generate a document from a work item's answers.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[
+            Answer { status: 200, description: "The document, as an attachment.", content: Content::Raw("application/octet-stream") },
+            NOT_FOUND,
+        ],
+        ..op("get", "/api/v1/documents/{id}", "downloadDocument", "documents", "Download a generated document.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "Cancelled; the link stops working.", "Cancelled"), NOT_FOUND, err(409, "The interview is already final.")],
+        ..op("post", "/api/v1/interviews/{id}/cancel", "cancelInterview", "work items", "Cancel an interview.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[ok(200, "The settings; webhook secrets read `[redacted]`.", "Settings")],
+        ..op("get", "/api/v1/settings", "getSettings", "settings", "The site settings.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("SettingsChange"),
+        answers: &[
+            ok(200, "The settings after the change.", "Settings"),
+            err(400, "`unknown_setting`, or `invalid_body`: not an object."),
+            err(422, "`invalid_setting`: a value of the wrong type or out of range, or a new webhook without a secret."),
+        ],
+        ..op("put", "/api/v1/settings", "putSettings", "settings", "Change some settings (only the keys sent).")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "Every revision of the answers, oldest first.", "AnswerHistory"), NOT_FOUND],
+        ..op("get", "/api/v1/work-items/{id}/history", "getAnswerHistory", "work items", "A work item's answer revisions.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("NewApiKey"),
+        answers: &[
+            ok(201, "Created; `key` is shown only in this answer.", "NewApiKeyCreated"),
+            err(422, "A missing or too long name."),
+        ],
+        ..op("post", "/api/v1/api-keys", "createApiKey", "settings", "Create an API key for a partner back end.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[ok(200, "All API keys, without their secrets.", "ApiKeyList")],
+        ..op("get", "/api/v1/api-keys", "listApiKeys", "settings", "List API keys.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[Answer { status: 204, description: "Revoked; the key stops working.", content: Content::Empty }, NOT_FOUND],
+        ..op("delete", "/api/v1/api-keys/{id}", "revokeApiKey", "settings", "Revoke an API key.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("NewUser"),
+        answers: &[
+            ok(201, "Added.", "User"),
+            err(409, "`user_exists`: a user with that email exists."),
+            err(422, "`invalid_email`, or too short a password."),
+        ],
+        ..op("post", "/api/v1/users", "createUser", "settings", "Add a staff user.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[ok(200, "All staff users, by email.", "UserList")],
+        ..op("get", "/api/v1/users", "listUsers", "settings", "List staff users.")
+    },
+    // ------------------------------------------------------------ operations
+    Operation {
+        answers: &[ok(200, "The host is up.", "Health")],
+        ..op("get", "/healthz", "health", "operations", "Health check.")
+    },
+    Operation {
+        answers: &[Answer { status: 200, description: "Prometheus text format 0.0.4.", content: Content::Raw("text/plain") }],
+        ..op("get", "/metrics", "metrics", "operations", "Metrics for Prometheus.")
+    },
+    Operation {
+        answers: &[Answer { status: 200, description: "This document.", content: Content::Raw("application/json") }],
+        ..op("get", "/api/v1/openapi.json", "openapi", "operations", "The OpenAPI 3.1 description of the API.")
+    },
+];
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}
+
+/// The whole OpenAPI 3.1 document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for operation in OPERATIONS {
+        let item = paths.entry(operation.path).or_insert_with(|| json!({}));
+        if let Some(item) = item.as_object_mut() {
+            item.insert(operation.method.to_owned(), operation_json(operation));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Interview host API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Client interviews: staff send a personal link, the client answers in the browser, \
+                staff get the answers. Every error is `{\"error\": {\"code\", \"message\", ...}}`; times are RFC 3339 UTC.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "tags": [
+            {"name": "client", "description": "The interview page and partner embeds: a link token traded for a client session."},
+            {"name": "staff", "description": "Staff sign-in."},
+            {"name": "templates"}, {"name": "clients"}, {"name": "work items"}, {"name": "documents"},
+            {"name": "settings", "description": "Admins only."},
+            {"name": "operations", "description": "Health, metrics and this document."},
+        ],
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "clientSession": {"type": "http", "scheme": "bearer", "description": "A client session from `/api/v1/client/open` or a sign-in call."},
+                "staffCookie": {"type": "apiKey", "in": "cookie", "name": super::staff::COOKIE, "description": "Set by `POST /api/v1/staff/session`."},
+                "csrfToken": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The `csrf_token` of the sign-in answer; needed with the cookie on state-changing calls."},
+                "apiKey": {"type": "http", "scheme": "bearer", "description": "An API key, for partner back ends."},
+            },
+            "headers": {
+                "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}},
+                "Set-Cookie": {"description": "The staff session cookie (HttpOnly, SameSite=Strict).", "schema": {"type": "string"}},
+                "X-Request-Id": {"description": "The request's id: the caller's own `X-Request-Id` when it is up to 64 of [A-Za-z0-9-_], else a new one.", "schema": {"type": "string"}},
+            },
+        },
+    })
+}
+
+fn operation_json(operation: &Operation) -> Value {
+    let mut parameters = Vec::new();
+    for segment in operation.path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+        }
+    }
+    for (name, description) in operation.query {
+        parameters.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}));
+    }
+    for (name, description) in operation.headers {
+        parameters.push(json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string", "maxLength": 200}}));
+    }
+
+    let mut answers: Vec<(u16, String, Content)> =
+        operation.answers.iter().map(|a| (a.status, a.description.to_owned(), a.content)).collect();
+    // An implied answer with a status already listed adds its reasons to that one.
+    let mut add = |answer: Answer| match answers.iter_mut().find(|(status, _, _)| *status == answer.status) {
+        Some((_, description, _)) => {
+            description.push_str(" Or ");
+            description.push_str(answer.description);
+        }
+        None => answers.push((answer.status, answer.description.to_owned(), answer.content)),
+    };
+    let changes_state = !matches!(operation.method, "get" | "head" | "options");
+    match operation.access {
+        Access::Public => {}
+        Access::Client => add(err(410, "`expired`: no session, or the session or its link is no longer valid.")),
+        Access::Staff | Access::Admin => {
+            add(err(401, "`not_signed_in`: no valid staff session or API key."));
+            if operation.access == Access::Admin {
+                add(err(403, "`admin_only`, or `csrf` when the cookie comes without a valid `X-CSRF-Token`."));
+            } else if changes_state {
+                add(err(403, "`csrf`: the cookie came without a valid `X-CSRF-Token`."));
+            }
+        }
+    }
+    if let Content::Json(_) = operation.body {
+        add(err(400, "`malformed_json` or `invalid_body`: the body is not JSON of the expected fields and types."));
+        add(err(413, "`too_large`: the body is larger than this call accepts."));
+        add(err(415, "`unsupported_media_type`: send `Content-Type: application/json`."));
+    }
+    // The API's layers shed load and time out; the operations routes sit outside them.
+    if operation.tag != "operations" {
+        add(err(503, "`unavailable`: the host is busy or the request took too long; try again (see `Retry-After`)."));
+    }
+    answers.sort_by_key(|(status, _, _)| *status);
+
+    let mut responses = Map::new();
+    for (status, description, content) in answers {
+        let mut response = json!({"description": description, "headers": {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}});
+        if let Some(content) = content_json(content) {
+            response["content"] = content;
+        }
+        if matches!(status, 429 | 503) {
+            response["headers"]["Retry-After"] = json!({"$ref": "#/components/headers/Retry-After"});
+        }
+        if operation.id == "signIn" && status == 200 {
+            response["headers"]["Set-Cookie"] = json!({"$ref": "#/components/headers/Set-Cookie"});
+        }
+        responses.insert(status.to_string(), response);
+    }
+
+    let mut out = json!({
+        "operationId": operation.id,
+        "tags": [operation.tag],
+        "summary": operation.summary,
+        "responses": responses,
+    });
+    if !parameters.is_empty() {
+        out["parameters"] = Value::Array(parameters);
+    }
+    if let Some(content) = content_json(operation.body) {
+        out["requestBody"] = json!({"required": true, "content": content});
+    }
+    out["security"] = match operation.access {
+        Access::Public => json!([]),
+        Access::Client => json!([{"clientSession": []}]),
+        Access::Staff | Access::Admin if changes_state => json!([{"staffCookie": [], "csrfToken": []}, {"apiKey": []}]),
+        Access::Staff | Access::Admin => json!([{"staffCookie": []}, {"apiKey": []}]),
+    };
+    out
+}
+
+fn content_json(content: Content) -> Option<Value> {
+    match content {
+        Content::Empty => None,
+        Content::Json(name) => Some(json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}})),
+        Content::Multipart => Some(json!({"multipart/form-data": {
+            "schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "contentMediaType": "application/octet-stream", "description": "One file."},
+                "section": {"type": "string", "description": "With `question`: the file question it answers, whose limits apply."},
+                "question": {"type": "string", "description": "With `section`: the item id of the file question."},
+            }}
+        }})),
+        Content::Raw(media_type) => Some(json!({media_type: {}})),
+    }
+}
+
+/// `{"type": "string"}` with a description.
+fn text(description: &str) -> Value {
+    json!({"type": "string", "description": description})
+}
+
+/// An RFC 3339 UTC time.
+fn time() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+/// A time that may be absent.
+fn maybe_time() -> Value {
+    json!({"type": ["string", "null"], "format": "date-time"})
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn array_of(name: &str) -> Value {
+    json!({"type": "array", "items": schema_ref(name)})
+}
+
+/// The JSON Schemas of the bodies, as the handlers read and write them.
+fn schemas() -> Value {
+    let maybe_text = json!({"type": ["string", "null"]});
+    let session = object(
+        &["session", "expires_at"],
+        json!({"session": text("Send as `Authorization: Bearer <session>`."), "expires_at": time()}),
+    );
+    let client_fields = json!({
+        "title": {"type": ["string", "null"], "description": "Mr, Ms, Dr, ..."},
+        "first_name": maybe_text, "last_name": maybe_text, "email": maybe_text,
+        "mobile": {"type": ["string", "null"], "description": "Any common form; stored in E.164."},
+        "region": {"type": ["string", "null"], "description": "ISO 3166 alpha-2 region the mobile number is written in, when it has no country code."},
+    });
+    let mut client = client_fields.clone();
+    client["id"] = json!({"type": "string"});
+    client["created_at"] = time();
+    client["updated_at"] = time();
+    let settings = json!({
+        "link_lifetime_secs": {"type": "integer", "minimum": 60, "description": "How long a link stays active if never opened."},
+        "access_window_secs": {"type": "integer", "minimum": 60, "description": "How long a link stays active after its last access."},
+        "auth_methods": {"type": "array", "items": schema_ref("AuthMethod"), "minItems": 1},
+        "max_failed_attempts": {"type": "integer", "minimum": 1, "maximum": 100},
+        "lockout_secs": {"type": "integer", "minimum": 1},
+        "client_session_secs": {"type": "integer"},
+        "staff_session_secs": {"type": "integer"},
+        "public_base_url": {"type": "string", "format": "uri"},
+        "embed_origins": {"type": "array", "items": {"type": "string"}},
+        "email_subject": {"type": "string"},
+        "email_body": {"type": "string"},
+        "webhooks": {"type": "array", "items": object(&["url", "secret"], json!({"url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "writeOnly": true}}))},
+    });
+    let settings_keys: Vec<String> = settings.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    let answer_set = json!({"type": "object", "description": "Answers keyed by item id, as the template defines them.", "additionalProperties": true});
+
+    let entries = [
+        ("Error", object(&["error"], json!({"error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": text("snake_case, stable: what programs match on."),
+                "message": text("A sentence for a person."),
+                "attempts_left": {"type": "integer", "minimum": 0},
+                "retry_after": {"type": "integer", "minimum": 0, "description": "Seconds; also in `Retry-After`."},
+                "errors": {"type": "array", "items": schema_ref("FieldError")},
+            },
+        }}))),
+        ("FieldError", object(&["path", "code", "message"], json!({
+            "section": text("The section id (client calls)."), "path": text("The item id."),
+            "code": {"type": "string"}, "message": {"type": "string"},
+        }))),
+        ("AuthMethod", json!({"type": "string", "enum": ["none", "passphrase", "sms"]})),
+        ("TokenBody", object(&["token"], json!({"token": text("The link token from the link's fragment.")}))),
+        ("PassphraseBody", object(&["token", "passphrase"], json!({"token": {"type": "string"}, "passphrase": {"type": "string"}}))),
+        ("Last4Body", object(&["token", "last4"], json!({"token": {"type": "string"}, "last4": {"type": "string", "pattern": "^[0-9]{4}$"}}))),
+        ("CodeBody", object(&["token", "code"], json!({"token": {"type": "string"}, "code": {"type": "string", "pattern": "^[0-9]{6}$"}}))),
+        ("Session", session),
+        ("Opened", json!({"oneOf": [
+            object(&["state", "session", "expires_at"], json!({"state": {"const": "ready"}, "session": {"type": "string"}, "expires_at": time()})),
+            object(&["state", "method"], json!({"state": {"const": "auth_required"}, "method": {"type": "string", "enum": ["passphrase", "sms"]}})),
+        ]})),
+        ("SmsStarted", object(&["code_expires_in"], json!({"code_expires_in": {"type": "integer", "description": "Seconds."}}))),
+        ("AnswerSet", answer_set),
+        ("SectionAnswers", json!({"type": "object", "description": "Answer sets keyed by section id.", "additionalProperties": schema_ref("AnswerSet")})),
+        ("AnswersBody", object(&["answers"], json!({"answers": schema_ref("SectionAnswers")}))),
+        ("Interview", object(&["title", "sections", "answers"], json!({
+            "title": {"type": "string"},
+            "sections": {"type": "array", "items": object(&["id", "title", "template_version", "template"], json!({
+                "id": {"type": "string"}, "title": {"type": "string"}, "template_version": {"type": "integer"},
+                "template": {"type": "object", "description": "The template document."},
+            }))},
+            "answers": schema_ref("SectionAnswers"),
+            "saved_at": maybe_time(),
+            "expires_at": maybe_time(),
+        }))),
+        ("Saved", object(&["saved_at"], json!({"saved_at": time()}))),
+        ("UploadedFile", object(&["file_id", "name", "size", "content_type", "sha256"], json!({
+            "file_id": {"type": "string"}, "name": {"type": "string"}, "size": {"type": "integer"},
+            "content_type": {"type": "string"}, "sha256": text("Hex digest of the content."),
+        }))),
+        ("Receipt", object(&["receipt", "message"], json!({"receipt": text("The number shown to the client."), "message": {"const": "Data successfully submitted"}}))),
+        ("SignIn", object(&["email", "password"], json!({"email": {"type": "string"}, "password": {"type": "string", "writeOnly": true}}))),
+        ("SignedIn", object(&["csrf_token", "user"], json!({
+            "csrf_token": text("Send as `X-CSRF-Token` on state-changing calls."),
+            "user": object(&["id", "email", "role"], json!({"id": {"type": "string"}, "email": {"type": "string"}, "name": maybe_text, "role": {"type": "string", "enum": ["admin", "staff"]}})),
+        }))),
+        ("NewTemplate", object(&["name", "definition"], json!({"name": {"type": "string"}, "definition": {"type": "object", "description": "A template document (`interview/1`)."}}))),
+        ("TemplateCreated", object(&["id", "version"], json!({"id": {"type": "string"}, "version": {"const": 1}}))),
+        ("NewVersion", object(&["definition"], json!({"definition": {"type": "object"}}))),
+        ("VersionCreated", object(&["version"], json!({"version": {"type": "integer"}}))),
+        ("Publish", object(&["version"], json!({"version": {"type": "integer", "minimum": 1}}))),
+        ("Published", object(&["id", "live_version"], json!({"id": {"type": "string"}, "live_version": {"type": "integer"}}))),
+        ("Template", object(&["id", "name", "live_version", "created_at", "versions"], json!({
+            "id": {"type": "string"}, "name": {"type": "string"}, "live_version": {"type": "integer"}, "created_at": time(),
+            "versions": {"type": "array", "items": object(&["version", "created_at"], json!({
+                "version": {"type": "integer"}, "title": maybe_text, "created_at": time(), "created_by": {"type": "string"},
+            }))},
+            "definition": {"type": ["object", "null"], "description": "The live version's document (one template only)."},
+        }))),
+        ("TemplateList", array_of("Template")),
+        ("ClientFields", json!({"type": "object", "properties": client_fields})),
+        ("Client", object(&["id", "created_at", "updated_at"], client)),
+        ("ClientList", array_of("Client")),
+        ("Created", object(&["id"], json!({"id": {"type": "string"}}))),
+        ("WorkItemStatus", json!({"type": "string", "enum": ["draft", "waiting_for_client", "submitted", "cancelled", "expired"]})),
+        ("NewWorkItem", object(&["name", "template_id"], json!({
+            "name": {"type": "string"}, "template_id": {"type": "string"},
+            "work_group": maybe_text, "initial_answers": {"oneOf": [schema_ref("AnswerSet"), {"type": "null"}]},
+        }))),
+        ("WorkItemSummary", object(&["id", "name", "status", "created_at", "updated_at"], json!({
+            "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
+            "template_id": {"type": "string"}, "work_group": maybe_text, "client_id": maybe_text,
+            "created_at": time(), "updated_at": time(),
+        }))),
+        ("WorkItemList", array_of("WorkItemSummary")),
+        ("WorkItem", object(&["id", "name", "status", "client", "answers", "interviews", "documents"], json!({
+            "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
+            "template_id": {"type": "string"}, "work_group": maybe_text,
+            "client": {"oneOf": [schema_ref("Client"), {"type": "null"}]},
+            "answers": schema_ref("AnswerSet"),
+            "interviews": {"type": "array", "items": object(&["id", "state", "created_at"], json!({
+                "id": {"type": "string"},
+                "state": {"type": "string", "enum": ["sent", "opened", "submitted", "cancelled", "expired"]},
+                "created_at": time(), "expires_at": maybe_time(), "first_opened_at": maybe_time(),
+                "submitted_at": maybe_time(), "receipt": maybe_text,
+                "sections": {"type": "array", "items": object(&["id", "template_id"], json!({
+                    "id": {"type": "string"}, "template_id": {"type": "string"}, "template_version": {"type": ["integer", "null"]},
+                }))},
+            }))},
+            "documents": {"type": "array", "items": object(&["id", "format", "created_at"], json!({
+                "id": {"type": "string"}, "format": {"type": "string"}, "created_at": time(),
+            }))},
+            "created_at": time(), "updated_at": time(),
+        }))),
+        ("EditedAnswers", object(&["id", "answers"], json!({"id": {"type": "string"}, "answers": schema_ref("AnswerSet")}))),
+        ("SendInterview", json!({
+            "type": "object",
+            "description": "Exactly one of `client_id` and `client`.",
+            "oneOf": [{"required": ["client_id"]}, {"required": ["client"]}],
+            "properties": {
+                "client_id": {"type": "string"},
+                "client": schema_ref("ClientFields"),
+                "auth": object(&["method"], json!({
+                    "method": schema_ref("AuthMethod"),
+                    "passphrase": {"type": "string", "minLength": 8, "writeOnly": true, "description": "For `passphrase`."},
+                })),
+                "sections": {"type": "array", "items": {"type": "string"}, "description": "Template ids, one section each (default: the work item's template)."},
+                "send_email": {"type": "boolean", "default": false},
+            },
+            "additionalProperties": false,
+        })),
+        ("SentInterview", object(&["id", "link", "expires_at", "email"], json!({
+            "id": {"type": "string"}, "link": text("The personal link; shown only in this answer."), "expires_at": time(),
+            "email": object(&["to", "subject", "body", "mailto"], json!({
+                "to": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string"}, "mailto": {"type": "string"},
+                "status": {"type": "string", "enum": ["sent", "failed", "not_configured", "not_sent"], "description": "Whether the host sent the email (`send_email`)."},
+                "error": text("Why the email was not sent, when `status` is `failed` or `not_configured`."),
+            })),
+        }))),
+        ("Cancelled", object(&["state"], json!({"state": {"const": "cancelled"}}))),
+        ("AuditLog", json!({"type": "array", "items": object(&["at", "actor", "event", "detail"], json!({
+            "at": time(), "actor": text("A user id, `client`, `api_key:...` or `system`."), "event": {"type": "string"},
+            "detail": {}, "ip": maybe_text,
+        }))})),
+        ("NewDocument", object(&["format"], json!({"format": {"type": "string", "enum": ["html", "docx", "md"]}}))),
+        ("DocumentCreated", object(&["id", "url"], json!({"id": {"type": "string"}, "url": text("Where to GET it (staff only).")}))),
+        ("Settings", object(&settings_keys.iter().map(String::as_str).collect::<Vec<_>>(), settings.clone())),
+        ("SettingsChange", json!({"type": "object", "description": "Any subset of the settings; only those change.", "properties": settings, "additionalProperties": false})),
+        ("AnswerHistory", json!({"type": "array", "items": object(&["at", "actor", "source", "answers"], json!({
+            "at": time(), "actor": text("A user id, `client` or `api_key:...`."),
+            "source": {"type": "string", "enum": ["initial", "submission", "staff_edit"]},
+            "answers": schema_ref("AnswerSet"),
+        }))})),
+        ("Role", json!({"type": "string", "enum": ["admin", "staff"]})),
+        ("NewApiKey", object(&["name"], json!({"name": {"type": "string"}, "role": {"oneOf": [schema_ref("Role"), {"type": "null"}], "description": "Default `staff`."}}))),
+        ("ApiKey", object(&["id", "name", "role", "created_at", "revoked"], json!({
+            "id": {"type": "string"}, "name": {"type": "string"}, "role": schema_ref("Role"),
+            "created_by": {"type": "string"}, "created_at": time(), "revoked": {"type": "boolean"},
+        }))),
+        ("NewApiKeyCreated", json!({"allOf": [schema_ref("ApiKey"), object(&["key"], json!({"key": text("Send as `Authorization: Bearer <key>`; shown only once.")}))]})),
+        ("ApiKeyList", array_of("ApiKey")),
+        ("NewUser", object(&["email", "password"], json!({
+            "email": {"type": "string"}, "password": {"type": "string", "writeOnly": true},
+            "role": {"oneOf": [schema_ref("Role"), {"type": "null"}], "description": "Default `staff`."},
+        }))),
+        ("User", object(&["id", "email", "role", "created_at", "disabled"], json!({
+            "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": ["string", "null"]},
+            "role": schema_ref("Role"), "created_at": time(), "disabled": {"type": "boolean"},
+        }))),
+        ("UserList", array_of("User")),
+        ("Health", object(&["status"], json!({"status": {"const": "ok"}}))),
+    ];
+    Value::Object(entries.into_iter().map(|(name, schema)| (name.to_owned(), schema)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The routes declared in the HTTP modules' sources: each `.route("path", ...)`
+    /// with the methods its method router names.
+    fn routes_in_source() -> BTreeSet<(String, String)> {
+        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs")];
+        let methods = ["get", "post", "put", "patch", "delete"];
+        let mut found = BTreeSet::new();
+        for source in sources {
+            for piece in source.split(".route(\"").skip(1) {
+                let Some((path, rest)) = piece.split_once('"') else { continue };
+                // The method router runs to the `)` closing `.route(`.
+                let mut depth = 1usize;
+                let end = rest
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(rest.len(), |(i, _)| i);
+                let call = &rest[..end];
+                let mut word = String::new();
+                for c in call.chars() {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        word.push(c);
+                        continue;
+                    }
+                    if c == '(' && methods.contains(&word.as_str()) {
+                        found.insert((word.clone(), path.to_owned()));
+                    }
+                    word.clear();
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_routed_operation_is_documented() {
+        let documented: BTreeSet<(String, String)> =
+            OPERATIONS.iter().map(|o| (o.method.to_owned(), o.path.to_owned())).collect();
+        let routed = routes_in_source();
+        assert!(routed.len() >= 30, "the route scan found too little: {routed:?}");
+        let missing: Vec<_> = routed.difference(&documented).collect();
+        assert!(missing.is_empty(), "routes missing from OPERATIONS in openapi.rs: {missing:?}");
+    }
+
+    #[test]
+    fn operations_are_unique() {
+        let mut ids = BTreeSet::new();
+        let mut routes = BTreeSet::new();
+        for o in OPERATIONS {
+            assert!(ids.insert(o.id), "operation id {} twice", o.id);
+            assert!(routes.insert((o.method, o.path)), "{} {} twice", o.method, o.path);
+            assert!(!o.answers.is_empty(), "{} has no answers", o.id);
+        }
+    }
+
+    /// Every `$ref` in `value`.
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_document_is_openapi_3_1_with_answers_and_resolvable_refs() {
+        let doc = document();
+        let text = serde_json::to_string(&doc).expect("serialises");
+        let doc: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(doc["openapi"], "3.1.0");
+        let paths = doc["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().expect("path item") {
+                let responses = operation["responses"].as_object().expect("responses");
+                assert!(!responses.is_empty(), "{method} {path} has no responses");
+                assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} has no success answer");
+                for segment in path.split('/').filter(|s| s.starts_with('{')) {
+                    let name = segment.trim_matches(['{', '}']);
+                    assert!(
+                        operation["parameters"].as_array().is_some_and(|p| p.iter().any(|p| p["name"] == name && p["in"] == "path")),
+                        "{method} {path} lacks its path parameter {name}"
+                    );
+                }
+                for requirement in operation["security"].as_array().expect("security") {
+                    for scheme in requirement.as_object().expect("requirement").keys() {
+                        assert!(doc["components"]["securitySchemes"].get(scheme).is_some(), "unknown scheme {scheme}");
+                    }
+                }
+            }
+        }
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        assert!(!all.is_empty());
+        for r in all {
+            let pointer = r.strip_prefix('#').expect("a local ref");
+            assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+        }
+    }
+
+    #[test]
+    fn security_follows_access() {
+        let doc = document();
+        assert_eq!(doc["paths"]["/api/v1/client/interview"]["get"]["security"], json!([{"clientSession": []}]));
+        assert_eq!(doc["paths"]["/api/v1/staff/session"]["post"]["security"], json!([]));
+        assert_eq!(
+            doc["paths"]["/api/v1/work-items"]["post"]["security"],
+            json!([{"staffCookie": [], "csrfToken": []}, {"apiKey": []}])
+        );
+        assert_eq!(doc["paths"]["/api/v1/work-items"]["get"]["security"], json!([{"staffCookie": []}, {"apiKey": []}]));
+        let locked = &doc["paths"]["/api/v1/client/auth/passphrase"]["post"]["responses"]["429"];
+        assert!(locked["headers"]["Retry-After"].is_object());
+        // Implied answers: auth errors by access, body errors by body, merged with listed ones.
+        let submit = &doc["paths"]["/api/v1/client/submit"]["post"]["responses"];
+        let bad = submit["400"]["description"].as_str().unwrap_or_default();
+        assert!(bad.contains("idempotency_key_required") && bad.contains("malformed_json"), "{bad}");
+        assert!(submit["410"].is_object() && submit["415"].is_object() && submit["503"].is_object());
+        let create = &doc["paths"]["/api/v1/work-items"]["post"]["responses"];
+        assert!(create["401"].is_object() && create["403"].is_object());
+        assert!(doc["paths"]["/api/v1/work-items"]["get"]["responses"].get("403").is_none());
+        assert!(doc["paths"]["/api/v1/settings"]["get"]["responses"]["403"].is_object());
+        assert!(doc["paths"]["/healthz"]["get"]["responses"].get("503").is_none());
+    }
+}
