@@ -90,7 +90,7 @@ pub async fn add_user(
     })
 }
 
-/// Sets a new password for a user, ending their sessions' use of the old one.
+/// Sets a new password for a user (sessions already signed in stay until they expire).
 pub async fn reset_password(store: &Storage, hasher: &Hasher, email: &str, password: &str) -> Result<(), Error> {
     check_password(password)?;
     let email = email.trim().to_lowercase();

@@ -69,8 +69,8 @@ pub enum Command {
         #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
-    /// Write a consistent copy of the database to FILE (run while the host is stopped, or use the
-    /// host's own backup while it runs).
+    /// Write a consistent copy of the database to FILE (run while the host is stopped: redb locks
+    /// the file while the host has it open).
     Backup {
         /// Where to write the copy.
         file: PathBuf,

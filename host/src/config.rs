@@ -1,7 +1,9 @@
 //! Settings of the `serve` command, layered: built-in defaults, then a TOML
 //! file (`--config`), then `INTERVIEW_*` environment variables, then
-//! command-line flags. Secrets can come from files (`*_FILE` variables or
-//! `password_file` keys) so they stay out of process listings and shells.
+//! command-line flags. The admin password can come from a file
+//! (`INTERVIEW_ADMIN_PASSWORD_FILE`) so it stays out of process listings and
+//! shells; SMS and SMTP secrets live in the TOML file (keep it readable by the
+//! host only).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -117,11 +117,13 @@ pub fn edit_answers(store: &Storage, now: Timestamp, actor: &Actor, id: &str, gi
         let mut item = tx.work_item(id)?.ok_or(Error::NotFound { what: "work item" })?;
         let template = live_template(tx, &item.template_id)?;
         let answers = read_answers(&template, given, today)?;
-        let changed: Vec<&String> = answers
+        let mut changed: Vec<&String> = answers
             .keys()
             .chain(item.answers.keys())
             .filter(|k| answers.get(*k) != item.answers.get(*k))
             .collect();
+        changed.sort();
+        changed.dedup();
         let detail = json!({"changed": changed});
         item.answers = answers.clone();
         item.history.push(AnswerRevision { at: now, actor: actor.as_string(), source: AnswerSource::StaffEdit, answers });

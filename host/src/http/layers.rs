@@ -26,6 +26,8 @@ use crate::error::Error;
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// Longest a request may take before it is answered 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest an upload may take: 25 MiB over a slow mobile connection needs minutes.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// Requests served at once before new ones are shed with a 503.
 pub const MAX_IN_FLIGHT: usize = 512;
 
@@ -35,28 +37,36 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
         .layer(middleware::from_fn_with_state(state.clone(), cors))
         .layer(middleware::from_fn(no_store))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn(deadline))
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(overloaded))
                 .load_shed()
-                .concurrency_limit(MAX_IN_FLIGHT)
-                .timeout(REQUEST_TIMEOUT),
+                .concurrency_limit(MAX_IN_FLIGHT),
         )
 }
 
-/// Answers requests the stack gave up on (timeout, load shed) in the API's shape.
-async fn overloaded(error: BoxError) -> Response {
-    let message = if error.is::<tower::timeout::error::Elapsed>() {
-        "The request took too long; nothing was lost, please try again."
-    } else {
-        "The service is busy; please try again in a moment."
-    };
+/// Answers 503 when a request runs past its time: uploads get longer than everything else.
+async fn deadline(request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == "/api/v1/client/files" { UPLOAD_TIMEOUT } else { REQUEST_TIMEOUT };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => unavailable("The request took too long; nothing was lost, please try again."),
+    }
+}
+
+fn unavailable(message: &str) -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, HeaderValue::from_static("5"))],
         axum::Json(serde_json::json!({"error": {"code": "unavailable", "message": message}})),
     )
         .into_response()
+}
+
+/// Answers requests the stack shed under load, in the API's shape.
+async fn overloaded(_error: BoxError) -> Response {
+    unavailable("The service is busy; please try again in a moment.")
 }
 
 /// API answers are personal: never cached.
