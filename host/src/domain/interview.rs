@@ -61,6 +61,9 @@ pub struct Receipt {
     pub receipt: String,
     /// "Data successfully submitted".
     pub message: String,
+    /// True for the submit that recorded it, false for a repeat answered from the record.
+    #[serde(skip)]
+    pub fresh: bool,
 }
 
 /// Loads the checked template of each section at its pinned version.
@@ -149,7 +152,7 @@ pub fn save_progress(store: &Storage, now: Timestamp, interview_id: &str, answer
 pub fn replay(interview: &Interview, idempotency_key: &str) -> Result<Receipt, Error> {
     match (&interview.submission, interview.state) {
         (Some(s), InterviewState::Submitted) if token::digest_eq(&s.idempotency_key_hash, &token::hash_token(idempotency_key)) => {
-            Ok(Receipt { receipt: s.receipt.clone(), message: SUBMITTED_MESSAGE.to_owned() })
+            Ok(Receipt { receipt: s.receipt.clone(), message: SUBMITTED_MESSAGE.to_owned(), fresh: false })
         }
         _ => Err(Error::Expired),
     }
@@ -238,6 +241,6 @@ pub fn submit(
             "interview.submitted",
             json!({"work_item": work_item.id, "interview": interview.id, "receipt": receipt}),
         )?;
-        Ok(Ok(Receipt { receipt, message: SUBMITTED_MESSAGE.to_owned() }))
+        Ok(Ok(Receipt { receipt, message: SUBMITTED_MESSAGE.to_owned(), fresh: true }))
     })?
 }

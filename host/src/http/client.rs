@@ -186,6 +186,9 @@ async fn submit(
             interview::submit(&store, now, &iv.id, answers, &key, Some(&ip_text))
         })
         .await?;
+    if receipt.fresh {
+        state.metrics.submission();
+    }
     Ok(Json(receipt))
 }
 

@@ -331,3 +331,40 @@ async fn cors_admits_only_configured_embed_origins() {
     let real = h.post("/api/v1/client/open", json!({"token": "x"}), &[("origin", "https://partner.example".to_owned())]).await;
     assert_eq!(real.header("access-control-allow-origin"), Some("https://partner.example"));
 }
+
+#[tokio::test]
+async fn one_request_bundles_several_sections_submitted_together() {
+    let h = Host::start().await;
+    let staff = h.admin().await;
+    let form = staff.post("/api/v1/templates", json!({"name": "Form", "definition": small_template("About you")})).await;
+    let form_id = form.json()["id"].as_str().expect("id").to_owned();
+    let request = json!({"format": "interview/1", "title": "Documents", "pages": [{"id": "d", "title": "D", "items": [
+        {"type": "choice", "id": "id_type", "label": "Document", "required": true, "options": ["passport", "licence"]}
+    ]}]});
+    let docs = staff.post("/api/v1/templates", json!({"name": "Docs", "definition": request})).await;
+    let docs_id = docs.json()["id"].as_str().expect("id").to_owned();
+    let item = staff.post("/api/v1/work-items", json!({"name": "KYC", "template_id": form_id})).await.json()["id"].as_str().expect("id").to_owned();
+    let sent = staff
+        .post(&format!("/api/v1/work-items/{item}/interviews"), json!({"client": new_client(), "sections": [form_id, docs_id]}))
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.text());
+    let token = sent.json()["link"].as_str().expect("link").split_once("/i/#").expect("fragment").1.to_owned();
+    let session = open_session(&h, &token).await;
+    let auth = ("authorization", format!("Bearer {session}"));
+    let view = h.get("/api/v1/client/interview", &[auth.clone()]).await.json();
+    let titles: Vec<&str> = view["sections"].as_array().expect("list").iter().map(|s| s["title"].as_str().unwrap_or("")).collect();
+    assert_eq!(titles, ["About you", "Documents"]);
+
+    // Both sections are validated; one missing answer in the second holds back the whole submit.
+    let partial = json!({"answers": {"s1": {"full_name": "Ann"}}});
+    let refused = h.post("/api/v1/client/submit", partial, &[auth.clone(), ("idempotency-key", "a".to_owned())]).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert_eq!(refused.json()["error"]["errors"][0]["section"], "s2");
+    assert_eq!(refused.json()["error"]["errors"][0]["path"], "id_type");
+
+    let whole = json!({"answers": {"s1": {"full_name": "Ann"}, "s2": {"id_type": "passport"}}});
+    let ok = h.post("/api/v1/client/submit", whole, &[auth, ("idempotency-key", "b".to_owned())]).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    let answers = staff.get(&format!("/api/v1/work-items/{item}")).await.json()["answers"].clone();
+    assert_eq!(answers, json!({"full_name": "Ann", "id_type": "passport"}));
+}
