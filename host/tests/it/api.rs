@@ -351,7 +351,7 @@ async fn one_request_bundles_several_sections_submitted_together() {
     let token = sent.json()["link"].as_str().expect("link").split_once("/i/#").expect("fragment").1.to_owned();
     let session = open_session(&h, &token).await;
     let auth = ("authorization", format!("Bearer {session}"));
-    let view = h.get("/api/v1/client/interview", &[auth.clone()]).await.json();
+    let view = h.get("/api/v1/client/interview", std::slice::from_ref(&auth)).await.json();
     let titles: Vec<&str> = view["sections"].as_array().expect("list").iter().map(|s| s["title"].as_str().unwrap_or("")).collect();
     assert_eq!(titles, ["About you", "Documents"]);
 

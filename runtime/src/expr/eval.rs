@@ -282,15 +282,9 @@ fn round_to(x: f64, digits: i32) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    // `{:e}` gives `d.ddddde±x`: the digits and where the decimal point goes.
-    let text = format!("{:e}", x.abs());
-    let Some((mantissa, exponent)) = text.split_once('e') else {
-        return x;
-    };
-    let Ok(exponent) = exponent.parse::<i32>() else {
-        return x;
-    };
-    let significant: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    // The shortest digits (what `{:e}` writes as `d.ddddde±x`) and where the
+    // decimal point goes.
+    let (significant, exponent) = crate::value::shortest_digits(x);
     // Number of significant digits to keep: those before the decimal point
     // (exponent + 1) plus `digits` after it.
     let keep = i64::from(exponent) + 1 + i64::from(digits);

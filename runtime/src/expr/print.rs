@@ -4,6 +4,7 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::{prec, Expr, ExprKind};
+use crate::value::{display_f64, lower_exp_f64};
 
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -117,10 +118,10 @@ fn write_number(f: &mut Formatter<'_>, n: f64) -> fmt::Result {
     // Plain digits read best for everyday magnitudes; exponent form keeps
     // 1e300 or 1e-300 short (plain `Display` would print hundreds of digits).
     if n == 0.0 || (1e-5..1e16).contains(&n) {
-        write!(f, "{n}")
+        f.write_str(&display_f64(n))
     } else {
-        let plain = format!("{n}");
-        let exp = format!("{n:e}");
+        let plain = display_f64(n);
+        let exp = lower_exp_f64(n);
         f.write_str(if exp.len() < plain.len() {
             &exp
         } else {
