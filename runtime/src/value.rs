@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn float_text_is_std_float_text() {
-        let mut check = |x: f64| {
+        let check = |x: f64| {
             assert_eq!(display_f64(x), format!("{x}"), "{x:?}");
             assert_eq!(lower_exp_f64(x), format!("{x:e}"), "{x:?}");
         };

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::plan::{Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
 use crate::error::Problem;
-use crate::expr::{self, Type, TypeScope};
+use crate::expr::Type;
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+use crate::expr::{self, TypeScope};
 
 /// Checks the template and builds its plan, or returns every problem found.
 pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
@@ -276,18 +278,21 @@ fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], p
 
 struct Typer<'a> {
     template: &'a Template,
+    #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     scopes: &'a Scopes,
     types: Vec<Type>,
     problems: Vec<Problem>,
 }
 
 /// Looks up names for the type checker, from one scope.
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 struct ScopeTypes<'a> {
     scopes: &'a Scopes,
     types: &'a [Type],
     scope: Option<ItemId>,
 }
 
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 impl TypeScope for ScopeTypes<'_> {
     fn type_of(&self, name: &str) -> Option<Type> {
         let id = self.scopes.resolve(self.scope, name)?;
@@ -297,6 +302,7 @@ impl TypeScope for ScopeTypes<'_> {
 
 impl Typer<'_> {
     /// Type-checks an expression, reporting its problems at `path`.
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: &str) -> Type {
         let scope_types = ScopeTypes { scopes: self.scopes, types: &self.types, scope };
         match expr::check(&e.expr, &scope_types) {
@@ -308,6 +314,13 @@ impl Typer<'_> {
                 Type::Any
             }
         }
+    }
+
+    /// On wasm32 without the `checker` feature expressions are not type-checked:
+    /// every expression is taken to be of type `Any` (see the feature in Cargo.toml).
+    #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: &str) -> Type {
+        Type::Any
     }
 
     /// Type-checks an expression that must give true or false.
