@@ -154,14 +154,36 @@ pub fn normalise(template: &Template, answers: &AnswerSet, today: Date) -> Answe
 
 /// Builds the normalised answer set of an evaluated interview.
 pub fn normalised(interview: &Interview<'_>) -> AnswerSet {
-    let template = interview.template();
+    collect_top_level(interview, keep)
+}
+
+/// What fills an answer map from one item instance.
+type Collect = fn(&Interview<'_>, ItemId, &[u32], &mut AnswerSet);
+
+/// A map filled by `collect` from every top-level item, in document order.
+fn collect_top_level(interview: &Interview<'_>, collect: Collect) -> AnswerSet {
     let mut out = AnswerSet::new();
-    for page in &template.pages {
+    for page in &interview.template().pages {
         for item in &page.items {
-            keep(interview, *item, &[], &mut out);
+            collect(interview, *item, &[], &mut out);
         }
     }
     out
+}
+
+/// A repeat instance's entries, each a map filled by `collect` from the repeat's items.
+fn collect_entries(iv: &Interview<'_>, id: ItemId, instance: &[u32], items: &[ItemId], collect: Collect) -> Json {
+    let mut entries = Vec::new();
+    for entry in 0..iv.entries(id, instance) {
+        let mut child_instance = instance.to_vec();
+        child_instance.push(entry);
+        let mut map = AnswerSet::new();
+        for child in items {
+            collect(iv, *child, &child_instance, &mut map);
+        }
+        entries.push(Json::Object(map));
+    }
+    Json::Array(entries)
 }
 
 fn keep(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
@@ -176,17 +198,7 @@ fn keep(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
             out.insert(item.id_str().to_owned(), raw.clone());
         }
         (ItemKind::Repeat { items, .. }, Coerced::Answer(_)) => {
-            let mut entries = Vec::new();
-            for entry in 0..iv.entries(id, instance) {
-                let mut child_instance = instance.to_vec();
-                child_instance.push(entry);
-                let mut map = AnswerSet::new();
-                for child in items {
-                    keep(iv, *child, &child_instance, &mut map);
-                }
-                entries.push(Json::Object(map));
-            }
-            out.insert(item.id_str().to_owned(), Json::Array(entries));
+            out.insert(item.id_str().to_owned(), collect_entries(iv, id, instance, items, keep));
         }
         (_, Coerced::Answer(json)) => {
             out.insert(item.id_str().to_owned(), json);
@@ -196,14 +208,7 @@ fn keep(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
 
 /// The computed values of an evaluated interview, mirroring repeats.
 pub fn computed(interview: &Interview<'_>) -> AnswerSet {
-    let template = interview.template();
-    let mut out = AnswerSet::new();
-    for page in &template.pages {
-        for item in &page.items {
-            computed_into(interview, *item, &[], &mut out);
-        }
-    }
-    out
+    collect_top_level(interview, computed_into)
 }
 
 fn computed_into(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut AnswerSet) {
@@ -219,17 +224,7 @@ fn computed_into(iv: &Interview<'_>, id: ItemId, instance: &[u32], out: &mut Ans
             if !items.iter().any(|c| has_computed(iv.template(), *c)) {
                 return;
             }
-            let mut entries = Vec::new();
-            for entry in 0..iv.entries(id, instance) {
-                let mut child_instance = instance.to_vec();
-                child_instance.push(entry);
-                let mut map = AnswerSet::new();
-                for child in items {
-                    computed_into(iv, *child, &child_instance, &mut map);
-                }
-                entries.push(Json::Object(map));
-            }
-            out.insert(item.id_str().to_owned(), Json::Array(entries));
+            out.insert(item.id_str().to_owned(), collect_entries(iv, id, instance, items, computed_into));
         }
         _ => {}
     }
