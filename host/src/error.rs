@@ -83,6 +83,16 @@ pub enum Error {
         /// Details (validation errors, template problems).
         errors: Option<serde_json::Value>,
     },
+    /// 503: a service the host relies on (the SMS gateway) failed; trying again later can work.
+    #[error("{message}")]
+    Unavailable {
+        /// Stable snake_case code.
+        code: &'static str,
+        /// For a person.
+        message: String,
+        /// Seconds until trying again makes sense.
+        retry_after_secs: u64,
+    },
     /// 429: too many attempts or requests.
     #[error("{message}")]
     TooManyRequests {

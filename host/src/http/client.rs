@@ -107,7 +107,16 @@ async fn sms_start(
         .sms
         .send(SmsMessage { to: pending.to, body: pending.body })
         .await
-        .map_err(|e| Error::Internal(format!("the SMS could not be sent: {e}")))?;
+        .map_err(|e| {
+            // The gateway's failure is logged for operators; the client is told to try again
+            // once the resend gap has passed.
+            tracing::warn!(error = %e, "SMS not sent");
+            Error::Unavailable {
+                code: "sms_unavailable",
+                message: "The text message could not be sent just now. Please try again in a minute.".to_owned(),
+                retry_after_secs: access::SMS_RESEND_GAP_SECS,
+            }
+        })?;
     Ok((StatusCode::ACCEPTED, Json(json!({"code_expires_in": access::SMS_CODE_TTL_SECS}))))
 }
 

@@ -38,6 +38,10 @@ fn parts(error: &Error) -> (StatusCode, &'static str, String, Map<String, Value>
             extra.insert("retry_after".to_owned(), json!(retry_after_secs));
             (StatusCode::TOO_MANY_REQUESTS, *code, message.clone())
         }
+        Error::Unavailable { code, message, retry_after_secs } => {
+            extra.insert("retry_after".to_owned(), json!(retry_after_secs));
+            (StatusCode::SERVICE_UNAVAILABLE, *code, message.clone())
+        }
         Error::Io(_) | Error::Storage(_) | Error::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -58,7 +62,7 @@ impl IntoResponse for Error {
         body.insert("message".to_owned(), json!(message));
         body.extend(extra);
         let mut response = (status, Json(json!({"error": body}))).into_response();
-        if let Error::TooManyRequests { retry_after_secs, .. } = &self {
+        if let Error::TooManyRequests { retry_after_secs, .. } | Error::Unavailable { retry_after_secs, .. } = &self {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -110,6 +114,8 @@ mod tests {
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
         let (s, _, _) = body_of(Error::UnsupportedMedia { message: "x".into() }).await;
         assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let (s, b, retry) = body_of(Error::Unavailable { code: "sms_unavailable", message: "x".into(), retry_after_secs: 30 }).await;
+        assert_eq!((s, &b["error"]["code"], retry.as_deref()), (StatusCode::SERVICE_UNAVAILABLE, &json!("sms_unavailable"), Some("30")));
     }
 
     #[tokio::test]

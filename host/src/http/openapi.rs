@@ -115,6 +115,7 @@ pub const OPERATIONS: &[Operation] = &[
             err(401, "`wrong_digits`: not the last 4 digits of the mobile number."),
             err(410, "`expired`: the link no longer works."),
             RATE_LIMITED,
+            err(503, "`sms_unavailable`: the SMS gateway failed; try again after `Retry-After` seconds."),
         ],
         ..op("post", "/api/v1/client/auth/sms/start", "startSms", "client", "Prove the mobile number's last 4 digits; a code is sent to it.")
     },

@@ -368,3 +368,22 @@ async fn one_request_bundles_several_sections_submitted_together() {
     let answers = staff.get(&format!("/api/v1/work-items/{item}")).await.json()["answers"].clone();
     assert_eq!(answers, json!({"full_name": "Ann", "id_type": "passport"}));
 }
+
+#[tokio::test]
+async fn a_failing_sms_gateway_is_a_503_to_retry_not_a_crash() {
+    let gateway = interview_host::notify::testing::closed_port_url().await.expect("a closed port");
+    let h = Host::start_with(|config| {
+        config.sms = Some(interview_host::notify::sms::SmsConfig::Twilio {
+            account_sid: "AC0000".to_owned(),
+            auth_token: interview_host::notify::Secret::new("token"),
+            from: "+15005550006".to_owned(),
+            base_url: gateway,
+        });
+    })
+    .await;
+    let (_staff, _item, _iv, token) = sent_interview(&h, json!({"method": "sms"})).await;
+    let start = h.post("/api/v1/client/auth/sms/start", json!({"token": token, "last4": "0123"}), &[]).await;
+    assert_eq!(start.status, 503, "{}", start.text());
+    assert_eq!(start.json()["error"]["code"], "sms_unavailable");
+    assert_eq!(start.header("retry-after"), Some("30"));
+}
