@@ -29,8 +29,11 @@ impl Timestamp {
         let secs = self.0.div_euclid(1000);
         let days = secs.div_euclid(86_400);
         let rem = secs.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
+        // Outside years 1-9999 (never reached by a real clock) the day is clamped.
+        let day = interview_runtime::date::Date::from_days_since_epoch(days)
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| if days < 0 { "0001-01-01" } else { "9999-12-31" }.to_owned());
+        format!("{day}T{:02}:{:02}:{:02}Z", rem / 3600, (rem % 3600) / 60, rem % 60)
     }
 
     /// Parses the RFC 3339 UTC form written by [`Timestamp::to_rfc3339`] (fractions and offsets accepted).
@@ -81,20 +84,6 @@ impl Timestamp {
     pub fn date(self) -> Option<interview_runtime::date::Date> {
         interview_runtime::date::Date::from_days_since_epoch(self.0.div_euclid(86_400_000))
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Where the host gets "now" from.

@@ -183,15 +183,7 @@ fn section_template(tx: &dyn ReadTxn, interview: &Interview, section_id: &str) -
     let Some(section) = interview.sections.iter().find(|s| s.id == section_id) else {
         return Ok(None);
     };
-    let template = tx
-        .template(&section.template_id)?
-        .ok_or_else(|| Error::Internal(format!("template {} of an interview is missing", section.template_id)))?;
-    let version = section.version.unwrap_or(template.live_version);
-    let text = tx
-        .template_definition(&section.template_id, version)?
-        .ok_or_else(|| Error::Internal(format!("version {version} of template {} is missing", section.template_id)))?;
-    let parsed = Template::from_json(&text)
-        .map_err(|e| Error::Internal(format!("stored template {} v{version} no longer checks: {e}", section.template_id)))?;
+    let (_version, parsed) = super::interview::pinned_template(tx, section)?;
     Ok(Some(parsed))
 }
 

@@ -18,7 +18,7 @@ use crate::auth::token;
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::storage::records::{
-    AnswerRevision, AnswerSource, Interview, InterviewState, Progress, SectionAnswers, Submission, WorkItemStatus,
+    AnswerRevision, AnswerSource, Interview, InterviewState, Progress, Section, SectionAnswers, Submission, WorkItemStatus,
 };
 use crate::storage::txn::ReadTxn;
 use crate::storage::Storage;
@@ -66,19 +66,25 @@ pub struct Receipt {
     pub fresh: bool,
 }
 
+/// The checked template of a section at its pinned version (the live one before the first opening).
+pub(crate) fn pinned_template(tx: &dyn ReadTxn, section: &Section) -> Result<(u32, Template), Error> {
+    let template = tx
+        .template(&section.template_id)?
+        .ok_or_else(|| Error::Internal(format!("template {} of an interview is missing", section.template_id)))?;
+    let version = section.version.unwrap_or(template.live_version);
+    let text = tx
+        .template_definition(&section.template_id, version)?
+        .ok_or_else(|| Error::Internal(format!("version {version} of template {} is missing", section.template_id)))?;
+    let parsed = Template::from_json(&text)
+        .map_err(|e| Error::Internal(format!("stored template {} v{version} no longer checks: {e}", section.template_id)))?;
+    Ok((version, parsed))
+}
+
 /// Loads the checked template of each section at its pinned version.
 fn section_templates(tx: &dyn ReadTxn, interview: &Interview) -> Result<Vec<(String, u32, Template, Value)>, Error> {
     let mut out = Vec::new();
     for section in &interview.sections {
-        let template = tx
-            .template(&section.template_id)?
-            .ok_or_else(|| Error::Internal(format!("template {} of an interview is missing", section.template_id)))?;
-        let version = section.version.unwrap_or(template.live_version);
-        let text = tx
-            .template_definition(&section.template_id, version)?
-            .ok_or_else(|| Error::Internal(format!("version {version} of template {} is missing", section.template_id)))?;
-        let parsed = Template::from_json(&text)
-            .map_err(|e| Error::Internal(format!("stored template {} v{version} no longer checks: {e}", section.template_id)))?;
+        let (version, parsed) = pinned_template(tx, section)?;
         let doc = parsed.source().clone();
         out.push((section.id.clone(), version, parsed, doc));
     }
