@@ -59,6 +59,24 @@ fn live_interview(tx: &dyn crate::storage::txn::ReadTxn, link_token: &str, now: 
     Ok(interview)
 }
 
+/// Refuses while the interview is locked after too many failed attempts.
+fn not_locked(interview: &Interview, now: Timestamp) -> Result<(), Error> {
+    softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))
+}
+
+/// The live, unlocked interview of an SMS-protected link.
+fn live_sms_interview(tx: &dyn crate::storage::txn::ReadTxn, link_token: &str, now: Timestamp) -> Result<Interview, Error> {
+    let interview = live_interview(tx, link_token, now)?;
+    if interview.auth != ClientAuth::Sms {
+        return Err(Error::BadRequest {
+            code: "wrong_method",
+            message: "This request is not protected by an SMS code.".to_owned(),
+        });
+    }
+    not_locked(&interview, now)?;
+    Ok(interview)
+}
+
 /// Makes a client session, records the access (pinning template versions at the
 /// first one) and audits the opening.
 fn admit(
@@ -159,7 +177,7 @@ pub fn passphrase_hash(store: &Storage, now: Timestamp, link_token: &str) -> Res
                 message: "This request is not protected by a passphrase.".to_owned(),
             });
         };
-        softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))?;
+        not_locked(&interview, now)?;
         Ok(hash.clone())
     })
 }
@@ -175,7 +193,7 @@ pub fn passphrase_result(
     store.write(|tx| {
         let interview = live_interview(tx, link_token, now)?;
         // A lockout may have started while the hash was being checked.
-        softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))?;
+        not_locked(&interview, now)?;
         if correct {
             Ok(Ok(admit(tx, interview, now, ip, "passphrase")?))
         } else {
@@ -193,14 +211,7 @@ pub fn sms_start(
     ip: Option<&str>,
 ) -> Result<PendingSms, Error> {
     store.write(|tx| {
-        let mut interview = live_interview(tx, link_token, now)?;
-        if interview.auth != ClientAuth::Sms {
-            return Err(Error::BadRequest {
-                code: "wrong_method",
-                message: "This request is not protected by an SMS code.".to_owned(),
-            });
-        }
-        softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))?;
+        let mut interview = live_sms_interview(tx, link_token, now)?;
         let client = tx.client(&interview.client_id)?.ok_or(Error::Expired)?;
         let Some(mobile) = client.mobile.clone() else {
             return Err(Error::Conflict {
@@ -246,14 +257,7 @@ pub fn sms_start(
 /// `POST /client/auth/sms/verify`: a correct, unexpired code (used once) for a session.
 pub fn sms_verify(store: &Storage, now: Timestamp, link_token: &str, code: &str, ip: Option<&str>) -> Result<NewSession, Error> {
     store.write(|tx| {
-        let mut interview = live_interview(tx, link_token, now)?;
-        if interview.auth != ClientAuth::Sms {
-            return Err(Error::BadRequest {
-                code: "wrong_method",
-                message: "This request is not protected by an SMS code.".to_owned(),
-            });
-        }
-        softlock::check(&interview.attempts, now).map_err(|l| Error::locked(l.retry_after_secs))?;
+        let mut interview = live_sms_interview(tx, link_token, now)?;
         let Some(stored) = interview.sms.clone() else {
             return Ok(Err(refuse(tx, interview, now, ip, "wrong_code", "Ask for a code first.")?));
         };
