@@ -184,6 +184,20 @@ pub fn InterviewForm(
     /// Called with the kept (normalised) answers when the last page is valid.
     #[prop(optional, into)]
     on_finish: Option<Callback<AnswerSet>>,
+    /// Called with the answers as given after every change (for drafts).
+    #[prop(optional, into)]
+    on_change: Option<Callback<AnswerSet>>,
+    /// The page to open on (a template page index; the first shown page when
+    /// absent or hidden).
+    #[prop(default = None)]
+    start_page: Option<usize>,
+    /// When given, Back shows on the first page too and calls this (going back
+    /// to the previous section).
+    #[prop(default = None)]
+    on_back: Option<Callback<()>>,
+    /// The last page's button text [default: "Finish"].
+    #[prop(optional, into)]
+    finish_label: Option<String>,
 ) -> impl IntoView {
     let store = Store::new(Interview::new(
         template,
@@ -203,7 +217,17 @@ pub fn InterviewForm(
         store.read(Interview::visible_pages)
     });
     let first_page = store.read(|iv| iv.visible_pages().first().copied().unwrap_or(0));
-    let current = RwSignal::new(first_page);
+    let opening = start_page
+        .filter(|p| store.read(|iv| iv.is_page_visible(*p)))
+        .unwrap_or(first_page);
+    let current = RwSignal::new(opening);
+    if let Some(callback) = on_change {
+        Effect::new(move |_| {
+            store.any.track();
+            callback.run(store.read(|iv| iv.answers().clone()));
+        });
+    }
+    let finish_label = finish_label.unwrap_or_else(|| "Finish".to_owned());
 
     // "Page N of M" counts shown pages only; a page hidden while on it keeps
     // its place among the ones around it.
@@ -260,8 +284,11 @@ pub fn InterviewForm(
             errors.set(Vec::new());
             current.set(p);
             focus_heading();
+        } else if let Some(callback) = on_back {
+            callback.run(());
         }
     };
+    let has_back = on_back.is_some();
 
     let summary_heading = format!("{prefix}-summary-title");
     let summary_labelled_by = summary_heading.clone();
@@ -313,11 +340,11 @@ pub fn InterviewForm(
                     untrack(|| page_view(&page_ctx, page, heading_ref))
                 }}
                 <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=is_first on:click=back>
+                    <button type="button" class="interview-back" hidden=move || is_first() && !has_back on:click=back>
                         "Back"
                     </button>
                     <button type="submit" class="interview-next">
-                        {move || if is_last() { "Finish" } else { "Next" }}
+                        {move || if is_last() { finish_label.clone() } else { "Next".to_owned() }}
                     </button>
                 </div>
             </form>

@@ -22,6 +22,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod api;
+pub mod app;
 pub mod form;
 
 use std::any::Any;
@@ -99,15 +101,32 @@ impl Mounted {
 }
 
 /// Mounts the interview inside the shadow root of `element` (attaching an
-/// open shadow root if the element has none). `options` is reserved for the
-/// link token and settings the real interview will take; pass `{}` or
-/// `undefined`.
+/// open shadow root if the element has none). `options`: `{token, host?}`:
+/// the link token (from the partner's back end) and the host's base URL
+/// (default: this page's origin). Without a token the placeholder is shown.
 #[wasm_bindgen]
 pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, JsValue> {
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
         return Err(JsValue::from_str("mount: options must be an object"));
     }
-    mount_in(element)
+    let text = |key: &str| {
+        js_sys::Reflect::get(&options, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let (token, host) = if options.is_object() { (text("token"), text("host")) } else { Default::default() };
+    if token.is_empty() {
+        return mount_in(element);
+    }
+    mount_app(element, app::AppOptions { host, token, events: element.clone().into() })
+}
+
+/// Mounts the whole client flow ([`app::ClientApp`]) for a link into `element`'s shadow root.
+pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result<Mounted, JsValue> {
+    mount_view(element, move |slot| {
+        Box::new(leptos::mount::mount_to(slot, move || view! { <app::ClientApp options=options /> }))
+    })
 }
 
 /// Rust-side form of [`mount`]: mounts the placeholder into `element`'s shadow root.
@@ -184,6 +203,22 @@ pub fn mount_page() -> Result<Mounted, JsValue> {
     let main = document
         .query_selector("main")?
         .ok_or_else(|| JsValue::from_str("the page has no <main> element"))?;
+    // The link's token rides in the fragment (never sent to a server, never
+    // logged); it leaves the address bar at once, so it is not left in the
+    // history or shown over the client's shoulder.
+    let token = window.location().hash().unwrap_or_default().trim_start_matches('#').to_owned();
+    if !token.is_empty() {
+        let location = window.location();
+        let clean = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+        }
+        return mount_app(&main, app::AppOptions { host: String::new(), token, events: main.clone().into() });
+    }
     #[cfg(feature = "example-form")]
     {
         let has_token = window

@@ -5,15 +5,45 @@
 //! every load, or a client keeps an old bundle after an upgrade. When the build
 //! left a brotli copy beside a file (`*.br`), it is sent to browsers that
 //! accept it.
+//!
+//! A binary built with the `embed-bundle` feature carries the bundle inside
+//! (see `build.rs`), so one file deploys; a `--bundle-dir` given at start
+//! still wins over it.
 
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::http::header::{
+    HeaderMap, HeaderValue, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    LOCATION, VARY,
+};
+use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use tower_http::services::ServeDir;
+
+/// One file of a bundle compiled into the binary.
+#[derive(Debug)]
+pub struct EmbeddedFile {
+    /// Path inside the bundle, `/`-separated, no leading slash.
+    pub path: &'static str,
+    /// The file's bytes.
+    pub body: &'static [u8],
+    /// Its brotli copy, when the build made one.
+    pub br: Option<&'static [u8]>,
+    /// A strong ETag of the content (quoted).
+    pub etag: &'static str,
+}
+
+/// The bundle compiled into this binary (empty without the `embed-bundle` feature).
+pub static EMBEDDED: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/embedded_bundle.rs"));
+
+/// Whether this binary carries a bundle.
+pub fn is_embedded() -> bool {
+    EMBEDDED.iter().any(|f| f.path == "index.html")
+}
 
 /// Path prefix of the interview page.
 pub const PREFIX: &str = "/i";
@@ -24,14 +54,87 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `Cache-Control` of everything else (the page itself, unhashed files).
 pub const REVALIDATE: &str = "no-cache";
 
-/// Routes serving `bundle_dir` under [`PREFIX`].
-pub fn routes<S: Clone + Send + Sync + 'static>(bundle_dir: &Path) -> Router<S> {
-    let files = ServeDir::new(bundle_dir)
-        .precompressed_br()
-        .append_index_html_on_directories(true);
+/// Routes serving the bundle under [`PREFIX`]: from `bundle_dir` when given,
+/// else the embedded one when this binary has it, else from `./dist`.
+pub fn routes<S: Clone + Send + Sync + 'static>(bundle_dir: Option<&Path>) -> Router<S> {
+    let router = match bundle_dir {
+        None if is_embedded() => embedded_routes(EMBEDDED),
+        dir => {
+            let files = ServeDir::new(dir.unwrap_or(Path::new("./dist")))
+                .precompressed_br()
+                .append_index_html_on_directories(true);
+            Router::new().nest_service(PREFIX, files)
+        }
+    };
+    router.layer(middleware::from_fn(cache_control))
+}
+
+/// Routes serving `files` (an embedded bundle) under [`PREFIX`].
+pub fn embedded_routes<S: Clone + Send + Sync + 'static>(files: &'static [EmbeddedFile]) -> Router<S> {
+    let serve = move |uri: Uri, headers: HeaderMap| async move { serve_embedded(files, uri.path(), &headers) };
     Router::new()
-        .nest_service(PREFIX, files)
-        .layer(middleware::from_fn(cache_control))
+        .route(PREFIX, get(|| async { (StatusCode::PERMANENT_REDIRECT, [(LOCATION, "/i/")]).into_response() }))
+        .route(&format!("{PREFIX}/"), get(serve))
+        .route(&format!("{PREFIX}/{{*path}}"), get(serve))
+}
+
+fn serve_embedded(files: &[EmbeddedFile], path: &str, headers: &HeaderMap) -> Response {
+    let mut name = path.strip_prefix(PREFIX).unwrap_or(path).trim_start_matches('/');
+    if name.is_empty() {
+        name = "index.html";
+    }
+    let Some(file) = files.iter().find(|f| f.path == name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut response = if headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|tags| {
+        tags.split(',').any(|t| t.trim() == file.etag || t.trim() == "*")
+    }) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let accepts_br = headers
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|coding| {
+                let mut parts = coding.split(';');
+                let name = parts.next().unwrap_or_default().trim();
+                let refused = parts.any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                name.eq_ignore_ascii_case("br") && !refused
+            });
+        match file.br {
+            Some(br) if accepts_br => {
+                let mut response = br.into_response();
+                response.headers_mut().insert(CONTENT_ENCODING, HeaderValue::from_static("br"));
+                response
+            }
+            _ => file.body.into_response(),
+        }
+    };
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type(file.path)));
+    headers.insert(ETAG, HeaderValue::from_static(file.etag));
+    if file.br.is_some() {
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+/// The media type of a bundle file, by its extension.
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or_default() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" | "map" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
 }
 
 async fn cache_control(request: Request, next: Next) -> Response {
@@ -60,7 +163,69 @@ pub fn is_hashed_asset(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{embedded_routes, is_hashed_asset, EmbeddedFile};
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    static FILES: &[EmbeddedFile] = &[
+        EmbeddedFile { path: "index.html", body: b"<!doctype html>page", br: None, etag: "\"aa\"" },
+        EmbeddedFile {
+            path: "app-0123456789abcdef_bg.wasm",
+            body: b"\0asm-plain",
+            br: Some(b"compressed"),
+            etag: "\"bb\"",
+        },
+    ];
+
+    async fn get(path: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let router = super::embedded_routes::<()>(FILES).layer(axum::middleware::from_fn(super::cache_control));
+        let response = router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap().to_vec();
+        (status, headers, body)
+    }
+
+    #[tokio::test]
+    async fn the_embedded_page_is_served_with_revalidation_and_an_etag() {
+        let _ = embedded_routes::<()>;
+        let (status, headers, body) = get("/i/", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, b"<!doctype html>page");
+        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        assert_eq!(headers["cache-control"], super::REVALIDATE);
+        assert_eq!(headers["etag"], "\"aa\"");
+        let (status, _, body) = get("/i/", &[("if-none-match", "\"aa\"")]).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+        assert!(body.is_empty());
+        let (status, headers, _) = get("/i", &[]).await;
+        assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(headers["location"], "/i/");
+    }
+
+    #[tokio::test]
+    async fn embedded_assets_are_immutable_and_brotli_only_when_accepted() {
+        let path = "/i/app-0123456789abcdef_bg.wasm";
+        let (status, headers, body) = get(path, &[("accept-encoding", "gzip, br")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, b"compressed");
+        assert_eq!(headers["content-encoding"], "br");
+        assert_eq!(headers["content-type"], "application/wasm");
+        assert_eq!(headers["cache-control"], super::IMMUTABLE);
+        assert_eq!(headers["vary"], "accept-encoding");
+        let (_, headers, body) = get(path, &[("accept-encoding", "gzip, br;q=0")]).await;
+        assert_eq!(body, b"\0asm-plain");
+        assert!(headers.get("content-encoding").is_none());
+        let (status, _, _) = get("/i/missing.js", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _, _) = get("/i/../Cargo.toml", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
 
     #[test]
     fn trunk_asset_names_are_hashed_and_the_page_is_not() {

@@ -69,20 +69,27 @@ pub enum Command {
         #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
-    /// Write a consistent copy of the database to FILE (run while the host is stopped: redb locks
-    /// the file while the host has it open).
+    /// Write a consistent copy of the database to FILE. While the host runs it keeps the database
+    /// locked: then ask it with --host.
     Backup {
         /// Where to write the copy.
         file: PathBuf,
         /// The data directory.
         #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// Asking a running host instead.
+        #[command(flatten)]
+        remote: crate::remote::RemoteArgs,
     },
-    /// Check the database's integrity and print a report as JSON (exit 1 on problems).
+    /// Check the database's integrity and print a report as JSON (exit 1 on problems). While the
+    /// host runs it keeps the database locked: then ask it with --host.
     Check {
         /// The data directory.
         #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// Asking a running host instead.
+        #[command(flatten)]
+        remote: crate::remote::RemoteArgs,
     },
 }
 

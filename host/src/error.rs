@@ -93,6 +93,14 @@ pub enum Error {
         /// Seconds until trying again makes sense.
         retry_after_secs: u64,
     },
+    /// 429 `locked`: too many failed sign-in attempts on one interview.
+    #[error("Too many failed attempts. Try again in {} minute(s).", .retry_after_secs.div_ceil(60))]
+    Locked {
+        /// Seconds until the lock lifts.
+        retry_after_secs: u64,
+        /// Whether this very attempt locked it (the metrics count lockouts by this).
+        just_now: bool,
+    },
     /// 429: too many attempts or requests.
     #[error("{message}")]
     TooManyRequests {
@@ -106,14 +114,14 @@ pub enum Error {
 }
 
 impl Error {
-    /// The lockout answer after too many failed attempts.
+    /// The lockout answer while an interview is locked after too many failed attempts.
     pub fn locked(retry_after_secs: u64) -> Error {
-        let minutes = retry_after_secs.div_ceil(60);
-        Error::TooManyRequests {
-            code: "locked",
-            message: format!("Too many failed attempts. Try again in {minutes} minute(s)."),
-            retry_after_secs,
-        }
+        Error::Locked { retry_after_secs, just_now: false }
+    }
+
+    /// The lockout answer to the failed attempt that locked the interview.
+    pub fn locked_now(retry_after_secs: u64) -> Error {
+        Error::Locked { retry_after_secs, just_now: true }
     }
 }
 

@@ -7,7 +7,8 @@
 //! - [`storage`]: the redb database behind read/write transaction types.
 //! - [`notify`]: the edges to the world: SMS providers, SMTP, webhooks.
 //! - [`http`]: the router, its layers and the thin handlers.
-//! - [`config`], [`cli`]: the command line and its settings.
+//! - [`config`], [`cli`]: the command line and its settings; [`remote`]:
+//!   `backup` and `check` asking a running host.
 //! - [`clock`]: time as a parameter, so expiry and lockout are testable.
 //! - [`bundle`]: the built browser bundle served at `/i/`.
 //! - [`error`]: the crate's one error type.
@@ -31,6 +32,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod notify;
+pub mod remote;
 pub mod storage;
 
 use std::future::Future;

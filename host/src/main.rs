@@ -11,6 +11,7 @@ use clap::Parser;
 use interview_host::bootstrap::{self, Bootstrap};
 use interview_host::cli::{Cli, Command};
 use interview_host::clock::{Clock, SystemClock};
+use interview_host::remote::{self, Remote, RemoteArgs};
 use interview_host::storage::records::Role;
 use interview_host::{background, ServeConfig, Storage};
 
@@ -24,8 +25,8 @@ fn main() -> ExitCode {
         }
         Command::AddUser { email, role, data_dir } => add_user(&data_dir, &email, &role),
         Command::ResetPassword { email, data_dir } => reset_password(&data_dir, &email),
-        Command::Backup { file, data_dir } => backup(&data_dir, &file),
-        Command::Check { data_dir } => return check(&data_dir),
+        Command::Backup { file, data_dir, remote } => backup(&data_dir, &file, &remote),
+        Command::Check { data_dir, remote } => return check(&data_dir, &remote),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,11 +72,17 @@ fn serve(args: interview_host::config::ServeArgs) -> anyhow::Result<()> {
             Bootstrap::FromEnvironment { email } => say(&format!("Created the first admin {email} from the environment.")),
             Bootstrap::AlreadyDone => {}
         }
-        if !config.bundle_dir.join("index.html").is_file() {
-            eprintln!(
-                "warning: {} has no index.html; build the bundle with `cargo xtask build`",
-                config.bundle_dir.display()
-            );
+        match &config.bundle_dir {
+            None if interview_host::bundle::is_embedded() => {}
+            dir => {
+                let dir = dir.clone().unwrap_or_else(|| std::path::PathBuf::from("./dist"));
+                if !dir.join("index.html").is_file() {
+                    eprintln!(
+                        "warning: {} has no index.html; build the bundle with `cargo xtask build`",
+                        dir.display()
+                    );
+                }
+            }
         }
         let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
         let tasks = tokio::spawn(background::run(state.clone(), tasks_stopped));
@@ -127,26 +134,48 @@ fn reset_password(data_dir: &Path, email: &str) -> anyhow::Result<()> {
     })
 }
 
-fn backup(data_dir: &Path, file: &Path) -> anyhow::Result<()> {
-    let store = Storage::open(data_dir)?;
+/// The running host `--host` names, with the API key from `--api-key-file` or INTERVIEW_API_KEY.
+fn remote_host(url: &str, args: &RemoteArgs) -> anyhow::Result<Remote> {
+    let key = remote::api_key(args.api_key_file.as_deref(), std::env::var(remote::API_KEY_ENV).ok())?;
+    let host = Remote::new(url, key)?;
+    if host.is_insecure() {
+        eprintln!("warning: {url} is plain http to another machine: the API key and the data travel unencrypted");
+    }
+    Ok(host)
+}
+
+fn backup(data_dir: &Path, file: &Path, args: &RemoteArgs) -> anyhow::Result<()> {
+    if let Some(url) = &args.host {
+        let host = remote_host(url, args)?;
+        let bytes = runtime()?.block_on(host.backup(file))?;
+        say(&format!("Wrote a consistent copy of the database from {url} to {} ({bytes} bytes).", file.display()));
+        return Ok(());
+    }
+    let instead = format!("interview backup {} --host http://<the host's address>", file.display());
+    let store = remote::open_offline(data_dir, &instead)?;
     store.backup(file)?;
     say(&format!("Wrote a consistent copy of the database to {}.", file.display()));
     Ok(())
 }
 
-fn check(data_dir: &Path) -> ExitCode {
-    let report = Storage::open(data_dir).and_then(|s| s.check());
-    match report {
-        Ok(report) => {
+fn check(data_dir: &Path, args: &RemoteArgs) -> ExitCode {
+    let outcome = match &args.host {
+        Some(url) => remote_host(url, args).and_then(|host| runtime()?.block_on(host.check())),
+        None => remote::open_offline(data_dir, "interview check --host http://<the host's address>")
+            .and_then(|store| Ok(store.check()?))
+            .and_then(|report| Ok((report.is_ok(), serde_json::to_value(&report)?))),
+    };
+    match outcome {
+        Ok((sound, report)) => {
             say(&serde_json::to_string_pretty(&report).unwrap_or_default());
-            if report.is_ok() {
+            if sound {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }

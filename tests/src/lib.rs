@@ -94,14 +94,18 @@ pub struct Host {
 }
 
 impl Host {
-    /// Starts `interview serve` and waits until `/healthz` answers.
+    /// Starts `interview serve` and waits until `/healthz` answers. The host
+    /// serves the bundle built into it (one-file deploy): it runs in its data
+    /// directory, where no `dist/` could stand in for a missing one.
     pub async fn start() -> Host {
         let data_dir = tempfile::tempdir().expect("temp data dir");
+        // The binary embeds dist/ at build time; require it so a stale or
+        // missing bundle fails here with a clear message.
+        dist_dir();
         let mut child = Command::new(host_binary())
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path())
-            .arg("--bundle-dir")
-            .arg(dist_dir())
+            .current_dir(data_dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

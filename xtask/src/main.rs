@@ -201,12 +201,14 @@ fn build_bundle(ctx: &Ctx) -> Result<()> {
 }
 
 fn build_host(ctx: &Ctx) -> Result<()> {
-    section("Host: cargo build --profile release-host -p interview-host");
+    section("Host: cargo build --profile release-host -p interview-host --features embed-bundle");
     let started = Instant::now();
+    // The bundle goes inside the binary (host/build.rs), so the one file deploys.
     run_step(
         "the host build",
         ctx.cargo()
-            .args(["build", "--profile", "release-host", "-p", "interview-host"]),
+            .args(["build", "--profile", "release-host", "-p", "interview-host", "--features", "embed-bundle"])
+            .env("INTERVIEW_EMBED_DIR", ctx.dist()),
     )?;
     println!(
         "host built in {}: {}",
@@ -229,9 +231,7 @@ fn run(ctx: &Ctx) -> Result<()> {
         .arg("--listen")
         .arg(&listen)
         .arg("--data-dir")
-        .arg(&data_dir)
-        .arg("--bundle-dir")
-        .arg(ctx.dist());
+        .arg(&data_dir);
     run_step("the host", &mut command)
 }
 

@@ -150,7 +150,7 @@ fn refuse(
                 json!({"interview": interview.id, "for_secs": retry_after_secs}),
                 ip,
             )?;
-            Error::locked(retry_after_secs)
+            Error::locked_now(retry_after_secs)
         }
     })
 }

@@ -42,6 +42,8 @@ pub struct SectionView {
 /// `GET /client/interview`.
 #[derive(Debug, Clone, Serialize)]
 pub struct InterviewView {
+    /// The interview's id: the browser keys its local draft by it.
+    pub id: String,
     /// The interview's title (the work item's name).
     pub title: String,
     /// The sections, in order.
@@ -109,6 +111,7 @@ pub fn view(store: &Storage, interview: &Interview) -> Result<InterviewView, Err
             None => (SectionAnswers::new(), None),
         };
         Ok(InterviewView {
+            id: interview.id.clone(),
             title: work_item.name,
             sections,
             answers,

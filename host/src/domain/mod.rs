@@ -5,7 +5,7 @@
 //! - [`access`]: trading a link for a client session, passphrase and SMS (rule 6).
 //! - [`interview`]: reading, saving progress, submitting (rules 5, 7, 8).
 //! - [`sending`]: staff sending and cancelling interviews (rules 2, 3).
-//! - [`templates`], [`clients`], [`work_items`]: what staff manage.
+//! - [`templates`], [`clients`], [`work_items`], [`work_groups`]: what staff manage.
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 
 pub mod access;
@@ -19,4 +19,5 @@ pub mod interview;
 pub mod sending;
 pub mod templates;
 pub mod webhooks;
+pub mod work_groups;
 pub mod work_items;

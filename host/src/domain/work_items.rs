@@ -7,6 +7,7 @@ use interview_runtime::Template;
 use serde_json::{json, Value};
 
 use super::audit::{self, Actor};
+use super::work_groups;
 use crate::auth::token;
 use crate::clock::Timestamp;
 use crate::error::Error;
@@ -62,7 +63,9 @@ fn read_answers(template: &Template, given: &Value, today: interview_runtime::da
     Ok(answers)
 }
 
-/// Makes a work item, with initial answers when given.
+/// Makes a work item, with initial answers when given, filed under the
+/// work group of that name (ignoring case) when one is given: it must exist
+/// and not be archived. A blank group name means none.
 pub fn create(
     store: &Storage,
     now: Timestamp,
@@ -87,11 +90,15 @@ pub fn create(
             Some(given) => read_answers(&template, given, today)?,
             None => Answers::new(),
         };
+        let group = match work_group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            Some(name) => Some(work_groups::for_new_work_item(tx, name)?),
+            None => None,
+        };
         let mut item = WorkItem {
             id: token::new_id("wi_"),
             name: name.to_owned(),
             template_id: template_id.to_owned(),
-            work_group: work_group.clone().map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()),
+            work_group_id: group.as_ref().map(|g| g.id.clone()),
             status: WorkItemStatus::Draft,
             client_id: None,
             answers: answers.clone(),
@@ -105,7 +112,11 @@ pub fn create(
             item.history.push(AnswerRevision { at: now, actor: actor.as_string(), source: AnswerSource::Initial, answers });
         }
         tx.put_work_item(&item)?;
-        audit::record(tx, &item.id, now, actor, "work_item_created", json!({"template": template_id}), None)?;
+        let mut detail = json!({"template": template_id});
+        if let Some(group) = &group {
+            detail["work_group"] = json!(group.id);
+        }
+        audit::record(tx, &item.id, now, actor, "work_item_created", detail, None)?;
         Ok(item)
     })
 }
@@ -134,12 +145,25 @@ pub fn edit_answers(store: &Storage, now: Timestamp, actor: &Actor, id: &str, gi
     })
 }
 
-/// Work items with this status (when given) whose name contains `q`, newest first.
-pub fn search(all: Vec<WorkItem>, status: Option<WorkItemStatus>, q: Option<&str>) -> Vec<WorkItem> {
+/// Which work items a search keeps: every filter given must match.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    /// Only this status.
+    pub status: Option<WorkItemStatus>,
+    /// Only names containing this (ignoring case).
+    pub q: Option<&'a str>,
+    /// Only items filed under the group with this id.
+    pub work_group_id: Option<&'a str>,
+}
+
+/// The work items `filter` keeps, newest first.
+pub fn search(all: Vec<WorkItem>, filter: Filter<'_>) -> Vec<WorkItem> {
+    let Filter { status, q, work_group_id } = filter;
     let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     let mut found: Vec<WorkItem> = all
         .into_iter()
         .filter(|w| status.is_none_or(|s| w.status == s))
+        .filter(|w| work_group_id.is_none_or(|g| w.work_group_id.as_deref() == Some(g)))
         .filter(|w| needle.as_ref().is_none_or(|n| w.name.to_lowercase().contains(n.as_str())))
         .collect();
     found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::extract::{bearer, ApiJson, ClientIp};
+use super::metrics::SignInMethod;
 use super::AppState;
 use crate::domain::{access, files, interview};
 use crate::error::Error;
@@ -89,7 +90,8 @@ async fn passphrase(
     let ip_text = ip.to_string();
     let session = state
         .blocking(move || access::passphrase_result(&store, now, &body.token, correct, Some(&ip_text)))
-        .await?;
+        .await
+        .inspect_err(|e| state.metrics.sign_in_refused(SignInMethod::Passphrase, e))?;
     Ok(Json(session_json(session)))
 }
 
@@ -102,7 +104,10 @@ async fn sms_start(
     let store = state.storage.clone();
     let now = state.now();
     let ip_text = ip.to_string();
-    let pending = state.blocking(move || access::sms_start(&store, now, &body.token, &body.last4, Some(&ip_text))).await?;
+    let pending = state
+        .blocking(move || access::sms_start(&store, now, &body.token, &body.last4, Some(&ip_text)))
+        .await
+        .inspect_err(|e| state.metrics.sign_in_refused(SignInMethod::Sms, e))?;
     state
         .sms
         .send(SmsMessage { to: pending.to, body: pending.body })
@@ -129,7 +134,10 @@ async fn sms_verify(
     let store = state.storage.clone();
     let now = state.now();
     let ip_text = ip.to_string();
-    let session = state.blocking(move || access::sms_verify(&store, now, &body.token, &body.code, Some(&ip_text))).await?;
+    let session = state
+        .blocking(move || access::sms_verify(&store, now, &body.token, &body.code, Some(&ip_text)))
+        .await
+        .inspect_err(|e| state.metrics.sign_in_refused(SignInMethod::Sms, e))?;
     Ok(Json(session_json(session)))
 }
 

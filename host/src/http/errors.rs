@@ -34,6 +34,10 @@ fn parts(error: &Error) -> (StatusCode, &'static str, String, Map<String, Value>
             }
             (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone())
         }
+        Error::Locked { retry_after_secs, .. } => {
+            extra.insert("retry_after".to_owned(), json!(retry_after_secs));
+            (StatusCode::TOO_MANY_REQUESTS, "locked", error.to_string())
+        }
         Error::TooManyRequests { code, message, retry_after_secs } => {
             extra.insert("retry_after".to_owned(), json!(retry_after_secs));
             (StatusCode::TOO_MANY_REQUESTS, *code, message.clone())
@@ -62,7 +66,10 @@ impl IntoResponse for Error {
         body.insert("message".to_owned(), json!(message));
         body.extend(extra);
         let mut response = (status, Json(json!({"error": body}))).into_response();
-        if let Error::TooManyRequests { retry_after_secs, .. } | Error::Unavailable { retry_after_secs, .. } = &self {
+        if let Error::TooManyRequests { retry_after_secs, .. }
+        | Error::Locked { retry_after_secs, .. }
+        | Error::Unavailable { retry_after_secs, .. } = &self
+        {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
@@ -97,6 +104,10 @@ mod tests {
         assert_eq!(b["error"]["code"], json!("locked"));
         assert_eq!(b["error"]["retry_after"], json!(61));
         assert_eq!(retry.as_deref(), Some("61"));
+        // The attempt that locks answers exactly as every later one does.
+        let now = body_of(Error::locked_now(61)).await;
+        assert_eq!((now.0, now.1.clone(), now.2), (s, b.clone(), retry));
+        assert_eq!(b["error"]["message"], json!("Too many failed attempts. Try again in 2 minute(s)."));
 
         let (s, b, _) = body_of(Error::Unprocessable { code: "invalid_answers", message: "x".into(), errors: Some(json!([1])) }).await;
         assert_eq!((s, &b["error"]["errors"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!([1])));

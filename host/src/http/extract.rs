@@ -29,6 +29,28 @@ where
     }
 }
 
+/// A query string; one that does not fit (a repeated or malformed parameter)
+/// is a JSON `400 invalid_query` rather than axum's plain-text rejection.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(Error::BadRequest {
+                code: "invalid_query",
+                message: format!("The query string does not fit this call: {}", rejection.body_text()),
+            }),
+        }
+    }
+}
+
 /// Maps axum's JSON rejections to the API's errors.
 fn json_error(rejection: JsonRejection) -> Error {
     match rejection {

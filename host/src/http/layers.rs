@@ -46,9 +46,19 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
         )
 }
 
-/// Answers 503 when a request runs past its time: uploads get longer than everything else.
+/// How long a request to `path` may take before its answer starts: uploads,
+/// and the admin's backup and check of a database that may be large, get
+/// [`UPLOAD_TIMEOUT`]; everything else [`REQUEST_TIMEOUT`].
+pub fn time_limit(path: &str) -> Duration {
+    match path {
+        "/api/v1/client/files" | "/api/v1/admin/backup" | "/api/v1/admin/check" => UPLOAD_TIMEOUT,
+        _ => REQUEST_TIMEOUT,
+    }
+}
+
+/// Answers 503 when a request runs past its [`time_limit`].
 async fn deadline(request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == "/api/v1/client/files" { UPLOAD_TIMEOUT } else { REQUEST_TIMEOUT };
+    let limit = time_limit(request.uri().path());
     match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => unavailable("The request took too long; nothing was lost, please try again."),
@@ -212,6 +222,16 @@ pub async fn observe(State(state): State<AppState>, mut request: Request, next: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploads_backups_and_checks_get_the_long_deadline() {
+        for path in ["/api/v1/client/files", "/api/v1/admin/backup", "/api/v1/admin/check"] {
+            assert_eq!(time_limit(path), UPLOAD_TIMEOUT, "{path}");
+        }
+        for path in ["/api/v1/work-items", "/api/v1/admin/backup/x", "/api/v1/client/submit"] {
+            assert_eq!(time_limit(path), REQUEST_TIMEOUT, "{path}");
+        }
+    }
 
     #[test]
     fn only_short_plain_request_ids_are_kept() {

@@ -36,7 +36,30 @@ pub struct Metrics {
     interviews_sent: AtomicU64,
     submissions: AtomicU64,
     auth_failures: AtomicU64,
-    lockouts: AtomicU64,
+    /// Per [`SignInMethod`], in the order of [`SignInMethod::ALL`].
+    lockouts: [AtomicU64; 2],
+}
+
+/// How a client proves who they are; labels the lockouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInMethod {
+    /// The passphrase staff chose.
+    Passphrase,
+    /// The mobile number's last digits, then a code sent by SMS.
+    Sms,
+}
+
+impl SignInMethod {
+    /// Every method, in the order the metrics list them.
+    pub const ALL: [SignInMethod; 2] = [SignInMethod::Passphrase, SignInMethod::Sms];
+
+    /// The `kind` label value.
+    pub fn label(self) -> &'static str {
+        match self {
+            SignInMethod::Passphrase => "passphrase",
+            SignInMethod::Sms => "sms",
+        }
+    }
 }
 
 /// One route's answers by method and status, and its duration histogram.
@@ -150,8 +173,20 @@ impl Metrics {
     }
 
     /// Counts a link locked after too many failed attempts (not an IP rate limit).
-    pub fn lockout(&self) {
-        self.lockouts.fetch_add(1, Ordering::Relaxed);
+    /// The attempt that locked it failed too, but its answer is a 429, which
+    /// [`Metrics::record`] does not count as a failed sign-in, so it is counted here.
+    pub fn lockout(&self, method: SignInMethod) {
+        if let Some(counter) = self.lockouts.get(method as usize) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+        self.auth_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a lockout when `error` is the answer to the client sign-in attempt that caused it.
+    pub fn sign_in_refused(&self, method: SignInMethod, error: &crate::error::Error) {
+        if matches!(error, crate::error::Error::Locked { just_now: true, .. }) {
+            self.lockout(method);
+        }
     }
 
     /// The stats of a route, made on its first request.
@@ -217,10 +252,14 @@ impl Metrics {
             ("interview_interviews_sent_total", "Interviews sent to clients.", &self.interviews_sent),
             ("interview_submissions_total", "Interviews submitted by clients.", &self.submissions),
             ("interview_auth_failures_total", "Failed sign-ins: wrong passphrase, digits, code or staff password.", &self.auth_failures),
-            ("interview_lockouts_total", "Links locked after too many failed attempts.", &self.lockouts),
         ] {
             header_lines(&mut out, name, "counter", help);
             let _ = writeln!(out, "{name} {}", counter.load(Ordering::Relaxed));
+        }
+        let name = "interview_lockouts_total";
+        header_lines(&mut out, name, "counter", "Links locked after too many failed sign-in attempts, by sign-in method.");
+        for (method, counter) in SignInMethod::ALL.iter().zip(&self.lockouts) {
+            let _ = writeln!(out, "{name}{{kind=\"{}\"}} {}", method.label(), counter.load(Ordering::Relaxed));
         }
         out
     }
@@ -291,9 +330,18 @@ mod tests {
         m.record(&Method::POST, "/api/v1/client/auth/passphrase", 401, Duration::ZERO);
         m.record(&Method::POST, "/api/v1/client/auth/passphrase", 200, Duration::ZERO);
         m.submission();
-        m.lockout();
+        m.sign_in_refused(SignInMethod::Sms, &crate::error::Error::locked_now(900));
+        // Refusals while already locked, and other refusals, are no new lockout.
+        m.sign_in_refused(SignInMethod::Sms, &crate::error::Error::locked(800));
+        m.sign_in_refused(SignInMethod::Passphrase, &crate::error::Error::Expired);
         let text = m.render();
-        for line in ["interview_interviews_sent_total 1", "interview_auth_failures_total 1", "interview_submissions_total 1", "interview_lockouts_total 1"] {
+        for line in [
+            "interview_interviews_sent_total 1",
+            "interview_auth_failures_total 2",
+            "interview_submissions_total 1",
+            "interview_lockouts_total{kind=\"passphrase\"} 0",
+            "interview_lockouts_total{kind=\"sms\"} 1",
+        ] {
             assert!(text.lines().any(|l| l == line), "{line} in {text}");
         }
     }

@@ -3,6 +3,7 @@
 //! shedding, CORS for the client API, security headers). Handlers stay thin:
 //! parse, call the domain, map the result.
 
+pub mod admin;
 pub mod client;
 pub mod errors;
 pub mod extract;
@@ -10,6 +11,7 @@ pub mod layers;
 pub mod metrics;
 pub mod openapi;
 pub mod staff;
+pub mod work_groups;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -47,8 +49,8 @@ pub struct AppState {
     pub blocking_slots: Arc<Semaphore>,
     /// An argon2 hash of nothing, verified against when a sign-in names no user.
     pub dummy_hash: String,
-    /// Directory holding the built interview bundle (Trunk's `dist/`).
-    pub bundle_dir: PathBuf,
+    /// Directory holding the built interview bundle (None: the embedded one, else `./dist`).
+    pub bundle_dir: Option<PathBuf>,
     /// The data directory (database, uploaded files, documents).
     pub data_dir: PathBuf,
     /// Origins allowed to call the client API from a browser (kept in step with the settings).
@@ -109,13 +111,13 @@ impl AppState {
 
 /// The host's router: health, metrics, the API and the interview bundle.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new().merge(client::routes()).merge(staff::routes());
+    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(admin::routes()).merge(work_groups::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))
         .route("/api/v1/openapi.json", get(openapi::serve))
         .merge(layers::api(api, &state))
-        .merge(crate::bundle::routes(&state.bundle_dir))
+        .merge(crate::bundle::routes(state.bundle_dir.as_deref()))
         .layer(axum::middleware::from_fn(layers::security_headers))
         // Last, so it wraps every route and sees each one's matched pattern.
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))

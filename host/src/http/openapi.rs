@@ -242,7 +242,11 @@ pub const OPERATIONS: &[Operation] = &[
     Operation {
         access: Access::Staff,
         body: Content::Json("NewWorkItem"),
-        answers: &[ok(201, "Created.", "Created"), NOT_FOUND, err(422, "Initial answers that do not fit the template.")],
+        answers: &[
+            ok(201, "Created.", "Created"),
+            NOT_FOUND,
+            err(422, "`invalid_name`, `unknown_template`, `invalid_answers` (initial answers that do not fit the template), or `unknown_work_group` / `archived_work_group`: `work_group` names no work group, or an archived one."),
+        ],
         ..op("post", "/api/v1/work-items", "createWorkItem", "work items", "Create a work item.")
     },
     Operation {
@@ -250,8 +254,9 @@ pub const OPERATIONS: &[Operation] = &[
         query: &[
             ("status", "Only work items in this status: draft, waiting_for_client, submitted, cancelled or expired."),
             ("q", "Words to find in the name."),
+            ("work_group", "Only work items filed under the work group of this name (ignoring case); none when no group has it."),
         ],
-        answers: &[ok(200, "The matching work items.", "WorkItemList"), err(400, "`invalid_status`.")],
+        answers: &[ok(200, "The matching work items.", "WorkItemList"), err(400, "`invalid_status`, or `invalid_query`: a parameter given twice.")],
         ..op("get", "/api/v1/work-items", "listWorkItems", "work items", "Search work items.")
     },
     Operation {
@@ -321,6 +326,33 @@ pub const OPERATIONS: &[Operation] = &[
         ..op("get", "/api/v1/work-items/{id}/history", "getAnswerHistory", "work items", "A work item's answer revisions.")
     },
     Operation {
+        access: Access::Staff,
+        query: &[("archived", "`true`: only archived groups; `false`: only the ones offered for new work items. Default: all.")],
+        answers: &[ok(200, "The work groups, by name.", "WorkGroupList"), err(400, "`invalid_query`: `archived` is not `true` or `false`.")],
+        ..op("get", "/api/v1/work-groups", "listWorkGroups", "work groups", "List work groups.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("NewWorkGroup"),
+        answers: &[
+            ok(201, "Created.", "Created"),
+            err(409, "`work_group_exists`: a group has that name, ignoring case."),
+            err(422, "`invalid_name` (1 to 200 characters, one line) or `invalid_description` (at most 2000 characters)."),
+        ],
+        ..op("post", "/api/v1/work-groups", "createWorkGroup", "work groups", "Create a work group.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("WorkGroupChange"),
+        answers: &[
+            ok(200, "The group after the change.", "WorkGroup"),
+            NOT_FOUND,
+            err(409, "`work_group_exists`: another group has that name, ignoring case."),
+            err(422, "`invalid_name` or `invalid_description`."),
+        ],
+        ..op("patch", "/api/v1/work-groups/{id}", "editWorkGroup", "work groups", "Rename, describe, archive or bring back a work group (only the fields sent).")
+    },
+    Operation {
         access: Access::Admin,
         body: Content::Json("NewApiKey"),
         answers: &[
@@ -353,6 +385,29 @@ pub const OPERATIONS: &[Operation] = &[
         access: Access::Admin,
         answers: &[ok(200, "All staff users, by email.", "UserList")],
         ..op("get", "/api/v1/users", "listUsers", "settings", "List staff users.")
+    },
+    // ------------------------------------------------------------ admin
+    Operation {
+        access: Access::Admin,
+        answers: &[Answer {
+            status: 200,
+            description: "A consistent copy of the database (a redb file), taken while the host runs, as an attachment named \
+                `interview-<UTC time>.redb` (`Content-Disposition`), with its `Content-Length`.",
+            content: Content::Raw("application/octet-stream"),
+        }],
+        ..op("post", "/api/v1/admin/backup", "backupDatabase", "admin", "Back up the database while the host runs.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[
+            ok(200, "The database is sound: the report, with `healthy: true`.", "CheckReport"),
+            Answer {
+                status: 500,
+                description: "`database_problems`: the check found problems; the message says which, and `report` lists them.",
+                content: Content::Json("CheckProblems"),
+            },
+        ],
+        ..op("post", "/api/v1/admin/check", "checkDatabase", "admin", "Check the database's integrity, records and indexes.")
     },
     // ------------------------------------------------------------ operations
     Operation {
@@ -396,7 +451,9 @@ pub fn document() -> Value {
             {"name": "client", "description": "The interview page and partner embeds: a link token traded for a client session."},
             {"name": "staff", "description": "Staff sign-in."},
             {"name": "templates"}, {"name": "clients"}, {"name": "work items"}, {"name": "documents"},
+            {"name": "work groups", "description": "Headings work items are filed under; admins manage them."},
             {"name": "settings", "description": "Admins only."},
+            {"name": "admin", "description": "Admins only: backups and checks of the running host's database."},
             {"name": "operations", "description": "Health, metrics and this document."},
         ],
         "paths": paths,
@@ -607,7 +664,8 @@ fn schemas() -> Value {
         ("AnswerSet", answer_set),
         ("SectionAnswers", json!({"type": "object", "description": "Answer sets keyed by section id.", "additionalProperties": schema_ref("AnswerSet")})),
         ("AnswersBody", object(&["answers"], json!({"answers": schema_ref("SectionAnswers")}))),
-        ("Interview", object(&["title", "sections", "answers"], json!({
+        ("Interview", object(&["id", "title", "sections", "answers"], json!({
+            "id": {"type": "string", "description": "The interview's id (the page keys its local draft by it)."},
             "title": {"type": "string"},
             "sections": {"type": "array", "items": object(&["id", "title", "template_version", "template"], json!({
                 "id": {"type": "string"}, "title": {"type": "string"}, "template_version": {"type": "integer"},
@@ -649,17 +707,18 @@ fn schemas() -> Value {
         ("WorkItemStatus", json!({"type": "string", "enum": ["draft", "waiting_for_client", "submitted", "cancelled", "expired"]})),
         ("NewWorkItem", object(&["name", "template_id"], json!({
             "name": {"type": "string"}, "template_id": {"type": "string"},
-            "work_group": maybe_text, "initial_answers": {"oneOf": [schema_ref("AnswerSet"), {"type": "null"}]},
+            "work_group": {"type": ["string", "null"], "description": "The name of a work group that is not archived (ignoring case); blank for none."},
+            "initial_answers": {"oneOf": [schema_ref("AnswerSet"), {"type": "null"}]},
         }))),
         ("WorkItemSummary", object(&["id", "name", "status", "created_at", "updated_at"], json!({
             "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
-            "template_id": {"type": "string"}, "work_group": maybe_text, "client_id": maybe_text,
-            "created_at": time(), "updated_at": time(),
+            "template_id": {"type": "string"}, "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,
+            "client_id": maybe_text, "created_at": time(), "updated_at": time(),
         }))),
         ("WorkItemList", array_of("WorkItemSummary")),
         ("WorkItem", object(&["id", "name", "status", "client", "answers", "interviews", "documents"], json!({
             "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
-            "template_id": {"type": "string"}, "work_group": maybe_text,
+            "template_id": {"type": "string"}, "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,
             "client": {"oneOf": [schema_ref("Client"), {"type": "null"}]},
             "answers": schema_ref("AnswerSet"),
             "interviews": {"type": "array", "items": object(&["id", "state", "created_at"], json!({
@@ -732,7 +791,30 @@ fn schemas() -> Value {
             "role": schema_ref("Role"), "created_at": time(), "disabled": {"type": "boolean"},
         }))),
         ("UserList", array_of("User")),
+        ("NewWorkGroup", json!({"type": "object", "required": ["name"], "additionalProperties": false, "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Unique ignoring case."},
+            "description": {"type": ["string", "null"], "maxLength": 2000},
+        }})),
+        ("WorkGroupChange", json!({"type": "object", "additionalProperties": false, "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": {"type": ["string", "null"], "maxLength": 2000, "description": "`null` or blank removes it."},
+            "archived": {"type": "boolean", "description": "An archived group is not offered for new work items; items in it keep it."},
+        }})),
+        ("WorkGroup", object(&["id", "name", "description", "archived", "created_at"], json!({
+            "id": {"type": "string"}, "name": {"type": "string"}, "description": maybe_text,
+            "archived": {"type": "boolean"}, "created_at": time(),
+        }))),
+        ("WorkGroupList", array_of("WorkGroup")),
         ("Health", object(&["status"], json!({"status": {"const": "ok"}}))),
+        ("CheckReport", object(&["healthy", "integrity", "rows", "problems"], json!({
+            "healthy": {"type": "boolean", "description": "The file is clean and every record and index is sound."},
+            "integrity": {"type": "string", "enum": ["clean", "repaired"], "description": "What redb's check of the file found; `repaired`: damage was found and repaired."},
+            "rows": {"type": "object", "additionalProperties": {"type": "integer"}, "description": "Rows per table."},
+            "problems": {"type": "array", "items": {"type": "string"}, "description": "Records that do not decode and index entries that disagree with their rows."},
+        }))),
+        ("CheckProblems", object(&["error"], json!({"error": object(&["code", "message", "report"], json!({
+            "code": {"const": "database_problems"}, "message": {"type": "string"}, "report": schema_ref("CheckReport"),
+        }))}))),
     ];
     Value::Object(entries.into_iter().map(|(name, schema)| (name.to_owned(), schema)).collect())
 }
@@ -746,7 +828,7 @@ mod tests {
     /// The routes declared in the HTTP modules' sources: each `.route("path", ...)`
     /// with the methods its method router names.
     fn routes_in_source() -> BTreeSet<(String, String)> {
-        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs")];
+        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("work_groups.rs"), include_str!("admin.rs")];
         let methods = ["get", "post", "put", "patch", "delete"];
         let mut found = BTreeSet::new();
         for source in sources {

@@ -2,7 +2,9 @@
 //! session cookie plus a CSRF header on every state-changing call) or a
 //! partner back end (an API key as a bearer token).
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{bearer, ApiJson, ClientIp};
+use super::extract::{bearer, ApiJson, ApiQuery, ClientIp};
 use super::AppState;
 use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
@@ -19,7 +21,7 @@ use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
 use crate::domain::{api_keys, templates, work_items};
 use crate::error::Error;
-use crate::storage::records::{Role, Settings, StaffSession, WorkItemStatus};
+use crate::storage::records::{Role, Settings, StaffSession, WorkGroup, WorkItem, WorkItemStatus};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -307,10 +309,9 @@ async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(bod
 #[derive(Deserialize)]
 struct Search {
     q: Option<String>,
-    status: Option<String>,
 }
 
-async fn list_clients(State(state): State<AppState>, _staff: Staff, Query(search): Query<Search>) -> Result<Json<Value>, Error> {
+async fn list_clients(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<Search>) -> Result<Json<Value>, Error> {
     let store = state.storage.clone();
     let all = state.blocking(move || store.read(|tx| Ok(tx.clients()?))).await?;
     Ok(Json(Value::Array(clients::search(all, search.q.as_deref()).iter().map(client_json).collect())))
@@ -360,7 +361,16 @@ fn status_name(s: WorkItemStatus) -> Value {
     serde_json::to_value(s).unwrap_or(Value::Null)
 }
 
-async fn list_work_items(State(state): State<AppState>, _staff: Staff, Query(search): Query<Search>) -> Result<Json<Value>, Error> {
+/// The filters of `GET /api/v1/work-items`.
+#[derive(Deserialize)]
+struct WorkItemSearch {
+    q: Option<String>,
+    status: Option<String>,
+    /// A work group's name, ignoring case.
+    work_group: Option<String>,
+}
+
+async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<WorkItemSearch>) -> Result<Json<Value>, Error> {
     let status = match search.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(serde_json::from_value::<WorkItemStatus>(json!(s)).map_err(|_| Error::BadRequest {
@@ -370,22 +380,46 @@ async fn list_work_items(State(state): State<AppState>, _staff: Staff, Query(sea
     };
     let store = state.storage.clone();
     let now = state.now();
-    let all = state.blocking(move || current_work_items(&store, now)).await?;
-    let found = work_items::search(all, status, search.q.as_deref());
+    let wanted = search.work_group.filter(|g| !g.trim().is_empty());
+    let (all, groups, filed_under) = state
+        .blocking(move || {
+            // Expiry written down first, so statuses are current.
+            sending::sweep_expired(&store, now)?;
+            store.read(|tx| {
+                let filed_under = match &wanted {
+                    Some(name) => Some(tx.work_group_by_name(name)?.map(|g| g.id)),
+                    None => None,
+                };
+                Ok((tx.work_items()?, tx.work_groups()?, filed_under))
+            })
+        })
+        .await?;
+    let work_group_id = match filed_under {
+        None => None,
+        Some(Some(id)) => Some(id),
+        // No group has that name, so nothing is filed under it.
+        Some(None) => return Ok(Json(json!([]))),
+    };
+    let names = work_group_names(groups);
+    let filter = work_items::Filter { status, q: search.q.as_deref(), work_group_id: work_group_id.as_deref() };
     Ok(Json(Value::Array(
-        found
+        work_items::search(all, filter)
             .iter()
             .map(|w| json!({"id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
-                            "work_group": w.work_group, "client_id": w.client_id, "created_at": w.created_at.to_rfc3339(),
-                            "updated_at": w.updated_at.to_rfc3339()}))
+                            "work_group": group_name(&names, w), "work_group_id": w.work_group_id, "client_id": w.client_id,
+                            "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339()}))
             .collect(),
     )))
 }
 
-/// Work items with expiry written down first, so statuses are current.
-fn current_work_items(store: &crate::storage::Storage, now: crate::clock::Timestamp) -> Result<Vec<crate::storage::records::WorkItem>, Error> {
-    sending::sweep_expired(store, now)?;
-    store.read(|tx| Ok(tx.work_items()?))
+/// Group id to name.
+fn work_group_names(groups: Vec<WorkGroup>) -> HashMap<String, String> {
+    groups.into_iter().map(|g| (g.id, g.name)).collect()
+}
+
+/// The name of a work item's group, as the API shows `work_group`.
+fn group_name(names: &HashMap<String, String>, item: &WorkItem) -> Option<String> {
+    item.work_group_id.as_ref().and_then(|id| names.get(id).cloned())
 }
 
 async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
@@ -396,6 +430,10 @@ async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): P
             sending::sweep_expired(&store, now)?;
             store.read(|tx| {
                 let w = tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
+                let group = match &w.work_group_id {
+                    Some(g) => tx.work_group(g)?.map(|g| g.name),
+                    None => None,
+                };
                 let client = match &w.client_id {
                     Some(c) => tx.client(c)?.map(|c| client_json(&c)),
                     None => None,
@@ -416,7 +454,7 @@ async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): P
                 }
                 Ok(json!({
                     "id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
-                    "work_group": w.work_group, "client": client, "answers": w.answers, "interviews": interviews,
+                    "work_group": group, "work_group_id": w.work_group_id, "client": client, "answers": w.answers, "interviews": interviews,
                     "documents": w.documents.iter().map(|d| json!({"id": d.id, "format": d.format, "created_at": d.created_at.to_rfc3339()})).collect::<Vec<_>>(),
                     "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339(),
                 }))

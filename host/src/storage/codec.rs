@@ -82,6 +82,7 @@ mod tests {
         round_trip(testdata::template("tpl_1", 1000));
         round_trip(testdata::client("cli_1"));
         round_trip(testdata::work_item("wi_1", 1000));
+        round_trip(testdata::work_group("wg_1", "North"));
         round_trip(testdata::interview("iv_1", [2; 32]));
         round_trip(testdata::full_interview());
         round_trip(testdata::client_session([3; 32], "iv_1"));

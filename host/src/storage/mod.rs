@@ -266,7 +266,7 @@ pub(crate) mod testdata {
             id: id.into(),
             name: format!("Matter {id}"),
             template_id: "tpl_1".into(),
-            work_group: Some("north".into()),
+            work_group_id: Some("wg_north".into()),
             status: WorkItemStatus::WaitingForClient,
             client_id: Some("cli_1".into()),
             answers: answers.clone(),
@@ -287,6 +287,16 @@ pub(crate) mod testdata {
             }],
             created_at: Timestamp(created_at),
             updated_at: Timestamp(created_at),
+        }
+    }
+
+    pub fn work_group(id: &str, name: &str) -> WorkGroup {
+        WorkGroup {
+            id: id.into(),
+            name: name.into(),
+            description: Some("Matters for the north office".into()),
+            created_at: Timestamp(1),
+            archived: true,
         }
     }
 
@@ -463,7 +473,7 @@ mod tests {
         let _first = Storage::open(dir.path()).unwrap();
         assert!(matches!(
             Storage::open(dir.path()),
-            Err(crate::Error::Storage(StorageError::Backend(_)))
+            Err(crate::Error::Storage(StorageError::Locked(_)))
         ));
     }
 
@@ -541,6 +551,73 @@ mod tests {
         assert!(storage.check().unwrap().is_ok());
     }
 
+    #[test]
+    fn a_version_1_database_gets_a_work_group_for_every_name_its_work_items_used() {
+        use schema::legacy::{version_1, work_item_v1};
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = Database::create(dir.path().join(DATABASE_FILE)).unwrap();
+            version_1(
+                &db,
+                &[
+                    ("wi_a", 300, work_item_v1("wi_a", 300, Some("North"))),
+                    // The oldest user of a name decides its spelling and date.
+                    ("wi_b", 100, work_item_v1("wi_b", 100, Some("  north "))),
+                    ("wi_c", 200, work_item_v1("wi_c", 200, Some("South"))),
+                    ("wi_d", 400, work_item_v1("wi_d", 400, None)),
+                    ("wi_e", 500, work_item_v1("wi_e", 500, Some(" "))),
+                ],
+            );
+        }
+        let storage = Storage::open(dir.path()).unwrap();
+        assert_eq!(storage.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        let report = storage.check().unwrap();
+        assert!(report.is_ok(), "{report:#?}");
+        assert_eq!(report.rows.get("work_groups"), Some(&2));
+        assert_eq!(report.rows.get("work_groups_by_name"), Some(&2));
+
+        let (groups, items, by_name) = storage
+            .read(|t| {
+                let by_name = t.work_group_by_name("NORTH")?;
+                Ok((t.work_groups()?, t.work_items()?, by_name))
+            })
+            .unwrap();
+        let mut summary: Vec<_> = groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.created_at.0, g.archived, g.description.clone()))
+            .collect();
+        summary.sort();
+        assert_eq!(summary, [("South", 200, false, None), ("north", 100, false, None)]);
+        let north = by_name.expect("found ignoring case");
+        assert_eq!(north.name, "north");
+        assert!(north.id.starts_with("wg_"), "{}", north.id);
+        let south = groups.iter().find(|g| g.name == "South").unwrap();
+        let group_of = |id: &str| {
+            let item = items.iter().find(|w| w.id == id).unwrap();
+            item.work_group_id.clone()
+        };
+        assert_eq!(group_of("wi_a"), Some(north.id.clone()));
+        assert_eq!(group_of("wi_b"), Some(north.id.clone()));
+        assert_eq!(group_of("wi_c"), Some(south.id.clone()));
+        assert_eq!(group_of("wi_d"), None);
+        assert_eq!(group_of("wi_e"), None);
+        // Everything else of an item is as it was.
+        let a = items.iter().find(|w| w.id == "wi_a").unwrap();
+        assert_eq!(
+            a,
+            &WorkItem {
+                work_group_id: Some(north.id.clone()),
+                ..work_item("wi_a", 300)
+            }
+        );
+
+        // A second open finds the file current and changes nothing.
+        drop(storage);
+        let storage = Storage::open(dir.path()).unwrap();
+        let again = storage.read(|t| Ok(t.work_groups()?)).unwrap();
+        assert_eq!(again, groups);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn async_calls_run_on_the_blocking_pool_at_most_the_bound_at_once() {
         let dir = tempfile::tempdir().unwrap();
@@ -602,6 +679,7 @@ mod tests {
     /// changes that move index entries, all in one transaction.
     fn busy_write(t: &mut dyn WriteTxn, n: u64) -> Result<()> {
         let id = format!("wi_{n}");
+        t.put_work_group(&work_group("wg_north", &format!("North {}", n % 3)))?;
         t.put_work_item(&WorkItem {
             id: id.clone(),
             ..work_item("x", 1_000 - n as i64)

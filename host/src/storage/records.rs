@@ -272,8 +272,11 @@ pub struct WorkItem {
     pub name: String,
     /// The main template.
     pub template_id: String,
-    /// Optional work group.
-    pub work_group: Option<String>,
+    /// The work group it is filed under (a [`WorkGroup`] id); schema version 1
+    /// stored the group's name in a field `work_group` instead, which the
+    /// migration to version 2 turned into this.
+    #[serde(default)]
+    pub work_group_id: Option<String>,
     /// Where it stands.
     pub status: WorkItemStatus,
     /// The client attached by the first interview.
@@ -290,6 +293,30 @@ pub struct WorkItem {
     pub created_at: Timestamp,
     /// When it last changed.
     pub updated_at: Timestamp,
+}
+
+/// A work group: a named heading staff file work items under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkGroup {
+    /// `wg_…`.
+    pub id: String,
+    /// Shown to staff; unique ignoring case (see [`WorkGroup::name_key`]).
+    pub name: String,
+    /// What the group is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// An archived group is not offered for new work items; items already in it keep it.
+    #[serde(default)]
+    pub archived: bool,
+}
+
+impl WorkGroup {
+    /// The key of the name index: names that differ only in case share it.
+    pub fn name_key(name: &str) -> String {
+        name.trim().to_lowercase()
+    }
 }
 
 /// An interview's state.

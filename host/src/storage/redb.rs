@@ -67,8 +67,10 @@ impl RedbBackend {
                 }
             }
         }
-        let db = Database::create(path)
-            .map_err(|e| StorageError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        let db = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StorageError::Locked(path.to_owned()),
+            e => StorageError::Backend(format!("cannot open {}: {e}", path.display())),
+        })?;
         schema::upgrade(&db)?;
         Ok(RedbBackend {
             db: RwLock::new(db),
@@ -444,6 +446,24 @@ impl<T: Tables> ReadTxn for Txn<T> {
             .collect()
     }
 
+    fn work_group(&self, id: &str) -> Result<Option<WorkGroup>, StorageError> {
+        self.record(&WORK_GROUPS, id)
+    }
+
+    fn work_group_by_name(&self, name: &str) -> Result<Option<WorkGroup>, StorageError> {
+        let key = WorkGroup::name_key(name);
+        match self.lookup(&WORK_GROUPS_BY_NAME, key.as_str(), str::to_owned)? {
+            Some(id) => self
+                .indexed(WORK_GROUPS_BY_NAME.name, &WORK_GROUPS, &id, &id)
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn work_groups(&self) -> Result<Vec<WorkGroup>, StorageError> {
+        self.all(&WORK_GROUPS)
+    }
+
     fn interview(&self, id: &str) -> Result<Option<Interview>, StorageError> {
         self.record(&INTERVIEWS, id)
     }
@@ -632,6 +652,23 @@ impl WriteTxn for Txn<WriteTransaction> {
             }
             index.insert((item.created_at.0, item.id.as_str()), ())?;
             put(txn, &WORK_ITEMS, &item.id, item)
+        })
+    }
+
+    fn put_work_group(&mut self, group: &WorkGroup) -> Result<(), StorageError> {
+        let old: Option<WorkGroup> = self.record(&WORK_GROUPS, &group.id)?;
+        let key = WorkGroup::name_key(&group.name);
+        self.claim(&WORK_GROUPS_BY_NAME, key.as_str(), &group.id, "the work group name")?;
+        self.change(|txn| {
+            let mut index = txn.open_table(WORK_GROUPS_BY_NAME.def)?;
+            if let Some(old) = old {
+                let old_key = WorkGroup::name_key(&old.name);
+                if old_key != key {
+                    index.remove(old_key.as_str())?;
+                }
+            }
+            index.insert(key.as_str(), group.id.as_str())?;
+            put(txn, &WORK_GROUPS, &group.id, group)
         })
     }
 
@@ -916,10 +953,33 @@ impl Checker<'_> {
             c.key_matches(CLIENTS.name, &key, &cl.id)
         })?;
 
+        let (mut names, mut groups) = (HashMap::new(), HashSet::new());
+        self.rows(&WORK_GROUPS, str::to_owned, |c, key, group: WorkGroup| {
+            c.key_matches(WORK_GROUPS.name, &key, &group.id);
+            groups.insert(key.clone());
+            let name = WorkGroup::name_key(&group.name);
+            if let Some(other) = names.get(&name) {
+                c.problem(format!(
+                    "{}[{key}] has the name of {other}: {name}",
+                    WORK_GROUPS.name
+                ));
+            } else {
+                names.insert(name, key);
+            }
+        })?;
+        let found = self.entries(&WORK_GROUPS_BY_NAME, |k, v| (k.to_owned(), v.to_owned()))?;
+        self.one_to_one(WORK_GROUPS_BY_NAME.name, names, found);
+
         let mut created = HashSet::new();
         self.rows(&WORK_ITEMS, str::to_owned, |c, key, item: WorkItem| {
             c.key_matches(WORK_ITEMS.name, &key, &item.id);
             created.insert(format!("({}, {key})", item.created_at.0));
+            if let Some(group) = item.work_group_id.filter(|g| !groups.contains(g)) {
+                c.problem(format!(
+                    "{}[{key}] names work group {group}, which is not in {}",
+                    WORK_ITEMS.name, WORK_GROUPS.name
+                ));
+            }
         })?;
         let found = self.entries(&WORK_ITEMS_BY_CREATED, |(at, id), ()| {
             format!("({at}, {id})")
@@ -1175,6 +1235,7 @@ mod tests {
     #[test]
     fn work_items_list_oldest_first_whatever_their_ids() {
         let (_dir, b) = backend();
+        write(&b, |t| t.put_work_group(&work_group("wg_north", "North")));
         write(&b, |t| t.put_work_item(&work_item("wi_a", 300)));
         write(&b, |t| t.put_work_item(&work_item("wi_b", 100)));
         write(&b, |t| t.put_work_item(&work_item("wi_c", 200)));
@@ -1199,6 +1260,100 @@ mod tests {
             Some("renamed")
         );
         assert_clean(&b);
+    }
+
+    #[test]
+    fn work_groups_are_found_by_name_ignoring_case_and_a_rename_moves_the_index() {
+        let (_dir, b) = backend();
+        let north = work_group("wg_n", "North");
+        write(&b, |t| {
+            t.put_work_group(&north)?;
+            t.put_work_group(&work_group("wg_s", "South"))
+        });
+        assert_eq!(read(&b, |t| t.work_group("wg_n")), Some(north.clone()));
+        for spelling in ["North", "north", " NORTH "] {
+            assert_eq!(
+                read(&b, move |t| t.work_group_by_name(spelling)),
+                Some(north.clone()),
+                "{spelling}"
+            );
+        }
+        assert_eq!(read(&b, |t| t.work_group_by_name("Nort")), None);
+        assert_eq!(read(&b, |t| t.work_group("wg_x")), None);
+
+        // A change of case keeps the one index entry; a new name moves it.
+        let recased = WorkGroup {
+            name: "NORTH".into(),
+            ..north.clone()
+        };
+        write(&b, |t| t.put_work_group(&recased));
+        assert_eq!(read(&b, |t| t.work_group_by_name("north")), Some(recased.clone()));
+        let renamed = WorkGroup {
+            name: "Northern".into(),
+            description: None,
+            ..recased
+        };
+        write(&b, |t| t.put_work_group(&renamed));
+        assert_eq!(read(&b, |t| t.work_group_by_name("north")), None);
+        assert_eq!(read(&b, |t| t.work_group_by_name("northern")), Some(renamed));
+        assert_eq!(read(&b, |t| t.work_groups()).len(), 2);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn a_work_group_name_of_another_group_is_refused_in_any_case() {
+        let (_dir, b) = backend();
+        write(&b, |t| t.put_work_group(&work_group("wg_n", "North")));
+        let err = b
+            .write(&mut |t| Ok(t.put_work_group(&work_group("wg_m", "nORTH"))?))
+            .unwrap_err();
+        assert!(err.to_string().contains("already belongs to wg_n"), "{err}");
+        assert_eq!(read(&b, |t| t.work_group("wg_m")), None);
+        assert_eq!(
+            read(&b, |t| t.work_group_by_name("north")).map(|g| g.id),
+            Some("wg_n".into())
+        );
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn check_finds_work_group_index_problems_and_items_naming_missing_groups() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            t.put_work_group(&work_group("wg_north", "North"))?;
+            t.put_work_group(&work_group("wg_south", "South"))?;
+            t.put_work_item(&work_item("wi_1", 5))?;
+            t.put_work_item(&WorkItem {
+                work_group_id: Some("wg_gone".into()),
+                ..work_item("wi_2", 6)
+            })
+        });
+        {
+            let db = b.shared();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut index = txn.open_table(WORK_GROUPS_BY_NAME.def).unwrap();
+                index.remove("south").unwrap();
+                index.insert("east", "wg_east").unwrap();
+                index.insert("north", "wg_south").unwrap();
+            }
+            // A second group under a name already taken, written past `put_work_group`.
+            let twin = crate::storage::codec::encode(&work_group("wg_twin", "NORTH")).unwrap();
+            txn.open_table(WORK_GROUPS.def)
+                .unwrap()
+                .insert("wg_twin", twin.as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+        }
+        let report = b.check().unwrap();
+        let has = |needle: &str| has_problem(&report, needle);
+        assert!(has("work_groups_by_name lacks south (for wg_south)"), "{:#?}", report.problems);
+        assert!(has("work_groups_by_name[east] names wg_east, which has no such row"), "{:#?}", report.problems);
+        assert!(has("work_groups_by_name[north] names wg_south, not wg_north"), "{:#?}", report.problems);
+        assert!(has("work_groups[wg_twin] has the name of wg_north"), "{:#?}", report.problems);
+        assert!(has("work_items[wi_2] names work group wg_gone"), "{:#?}", report.problems);
+        assert_eq!(report.problems.len(), 5, "{:#?}", report.problems);
+        assert_eq!(report.rows.get("work_groups"), Some(&3));
     }
 
     #[test]
@@ -1412,6 +1567,7 @@ mod tests {
         write(&b, |t| {
             t.put_user(&user("usr_a", "a@example.com"))?;
             t.put_interview(&interview("iv_1", [1; 32]))?;
+            t.put_work_group(&work_group("wg_north", "North"))?;
             t.put_work_item(&work_item("wi_1", 5))
         });
         assert_clean(&b);

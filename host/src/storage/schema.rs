@@ -11,10 +11,12 @@ use redb::{
     WriteTransaction,
 };
 
+use super::codec::{decode, encode};
+use super::records::{WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -92,6 +94,10 @@ tables! {
     WORK_ITEMS: &'static str => Rec = "work_items";
     /// (created_at, id) of every work item: the oldest-first order.
     WORK_ITEMS_BY_CREATED: (i64, &'static str) => () = "work_items_by_created";
+    /// Work groups by id (since version 2).
+    WORK_GROUPS: &'static str => Rec = "work_groups";
+    /// `WorkGroup::name_key` of each group's name to its id (since version 2).
+    WORK_GROUPS_BY_NAME: &'static str => &'static str = "work_groups_by_name";
     /// Interviews by id.
     INTERVIEWS: &'static str => Rec = "interviews";
     /// SHA-256 of the link token to interview id.
@@ -142,11 +148,73 @@ pub(crate) struct Migration {
 /// Every migration, oldest first; each moves the file from `from` to `from + 1`.
 // When a step changes the layout, it must spell out its own tables rather than
 // call `create_tables`, which always means the newest layout.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    from: 0,
-    name: "create tables",
-    run: create_tables,
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 0,
+        name: "create tables",
+        run: create_tables,
+    },
+    Migration {
+        from: 1,
+        name: "work groups",
+        run: add_work_groups,
+    },
+];
+
+/// What version 1 stored of a work item's group: its name, as free text.
+#[derive(serde::Deserialize)]
+struct WorkItemV1 {
+    #[serde(default)]
+    work_group: Option<String>,
+}
+
+/// 1 -> 2: work groups become records. Every distinct name (ignoring case and
+/// surrounding spaces) the work items carry becomes a group, spelt and dated
+/// as on the oldest item using it, and each item then names its group by id.
+fn add_work_groups(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut groups = txn.open_table(WORK_GROUPS.def)?;
+    let mut by_name = txn.open_table(WORK_GROUPS_BY_NAME.def)?;
+    let mut items = txn.open_table(WORK_ITEMS.def)?;
+    let mut found = Vec::new();
+    for entry in items.iter()? {
+        let (key, value) = entry?;
+        let id = key.value().to_owned();
+        let bytes = value.value();
+        let old: WorkItemV1 = decode(WORK_ITEMS.name, bytes).map_err(|e| in_item(&id, e))?;
+        let item: WorkItem = decode(WORK_ITEMS.name, bytes).map_err(|e| in_item(&id, e))?;
+        let name = old.work_group.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        found.push((item, name));
+    }
+    // Oldest first, so each group takes the spelling and the time of its first item.
+    found.sort_by(|(a, _), (b, _)| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    for (mut item, name) in found {
+        let Some(name) = name else { continue };
+        let key = WorkGroup::name_key(&name);
+        let existing = by_name.get(key.as_str())?.map(|id| id.value().to_owned());
+        let group_id = match existing {
+            Some(id) => id,
+            None => {
+                let group = WorkGroup {
+                    id: crate::auth::token::new_id("wg_"),
+                    name,
+                    description: None,
+                    created_at: item.created_at,
+                    archived: false,
+                };
+                by_name.insert(key.as_str(), group.id.as_str())?;
+                groups.insert(group.id.as_str(), encode(&group)?.as_slice())?;
+                group.id
+            }
+        };
+        item.work_group_id = Some(group_id);
+        items.insert(item.id.as_str(), encode(&item)?.as_slice())?;
+    }
+    Ok(())
+}
+
+fn in_item(id: &str, error: StorageError) -> StorageError {
+    StorageError::Backend(format!("work item {id}: {error}"))
+}
 
 /// What opening found and did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +304,44 @@ fn missing_tables(db: &Database) -> Result<bool, StorageError> {
         .any(|name| !present.iter().any(|p| p == name)))
 }
 
+/// Files as older builds left them, for the migration tests.
+#[cfg(test)]
+pub(crate) mod legacy {
+    use redb::Database;
+
+    use super::*;
+    use crate::storage::testdata;
+
+    /// A work item's record as version 1 wrote it: the group as a name.
+    pub(crate) fn work_item_v1(id: &str, created_at: i64, group: Option<&str>) -> Vec<u8> {
+        let mut value = serde_json::to_value(testdata::work_item(id, created_at)).unwrap();
+        let fields = value.as_object_mut().unwrap();
+        fields.remove("work_group_id");
+        fields.insert("work_group".into(), serde_json::json!(group));
+        encode(&value).unwrap()
+    }
+
+    /// Makes `db` a version 1 file (its tables only, stamped 1) holding these
+    /// work items: `(id, created_at, record)`.
+    pub(crate) fn version_1(db: &Database, items: &[(&str, i64, Vec<u8>)]) {
+        upgrade_with(db, &MIGRATIONS[..1], 1).unwrap();
+        let txn = db.begin_write().unwrap();
+        // Step 0 makes the newest layout; version 1 did not have these.
+        assert!(txn.delete_table(WORK_GROUPS.def).unwrap());
+        assert!(txn.delete_table(WORK_GROUPS_BY_NAME.def).unwrap());
+        {
+            let mut rows = txn.open_table(WORK_ITEMS.def).unwrap();
+            let mut order = txn.open_table(WORK_ITEMS_BY_CREATED.def).unwrap();
+            for (id, at, record) in items {
+                rows.insert(*id, record.as_slice()).unwrap();
+                order.insert((*at, *id), ()).unwrap();
+            }
+        }
+        txn.commit().unwrap();
+        assert_eq!(stamped_version(db).unwrap(), Some(1));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,19 +389,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();
         upgrade(&db).unwrap();
-        let history = [
-            MIGRATIONS[0],
-            Migration {
-                from: 1,
-                name: "marker",
-                run: add_marker,
-            },
-        ];
-        assert_eq!(upgrade_with(&db, &history, 2).unwrap(), Opened::Migrated(1));
-        assert_eq!(stamped_version(&db).unwrap(), Some(2));
-        // Only 1 -> 2 ran; 0 -> 1 was behind the file already.
+        let mut history = MIGRATIONS.to_vec();
+        history.push(Migration {
+            from: SCHEMA_VERSION,
+            name: "marker",
+            run: add_marker,
+        });
+        let next = SCHEMA_VERSION + 1;
+        assert_eq!(
+            upgrade_with(&db, &history, next).unwrap(),
+            Opened::Migrated(SCHEMA_VERSION)
+        );
+        assert_eq!(stamped_version(&db).unwrap(), Some(next));
+        // Only the last step ran; the earlier ones were behind the file already.
         assert_eq!(marker_runs(&db), Some(1));
-        assert_eq!(upgrade_with(&db, &history, 2).unwrap(), Opened::Current);
+        assert_eq!(upgrade_with(&db, &history, next).unwrap(), Opened::Current);
         assert_eq!(marker_runs(&db), Some(1));
     }
 
@@ -315,22 +423,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();
         upgrade(&db).unwrap();
-        let history = [
-            MIGRATIONS[0],
-            Migration {
-                from: 1,
-                name: "marker",
-                run: add_marker,
-            },
-            Migration {
-                from: 2,
-                name: "broken",
-                run: fail,
-            },
-        ];
-        let err = upgrade_with(&db, &history, 3).unwrap_err();
+        let mut history = MIGRATIONS.to_vec();
+        history.push(Migration {
+            from: SCHEMA_VERSION,
+            name: "marker",
+            run: add_marker,
+        });
+        history.push(Migration {
+            from: SCHEMA_VERSION + 1,
+            name: "broken",
+            run: fail,
+        });
+        let err = upgrade_with(&db, &history, SCHEMA_VERSION + 2).unwrap_err();
         assert!(err.to_string().contains("broken"), "{err}");
-        assert_eq!(stamped_version(&db).unwrap(), Some(1));
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION));
         assert_eq!(
             marker_runs(&db),
             None,
@@ -343,13 +449,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();
         upgrade(&db).unwrap();
-        let err = upgrade_with(&db, MIGRATIONS, 2).unwrap_err();
+        let err = upgrade_with(&db, MIGRATIONS, SCHEMA_VERSION + 1).unwrap_err();
         assert!(
             err.to_string()
-                .contains("no migration from schema version 1"),
+                .contains(&format!("no migration from schema version {SCHEMA_VERSION}")),
             "{err}"
         );
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn a_version_1_work_item_that_does_not_read_stops_the_upgrade_and_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        legacy::version_1(
+            &db,
+            &[
+                ("wi_good", 1, legacy::work_item_v1("wi_good", 1, Some("North"))),
+                ("wi_bad", 2, vec![1, 0xff]),
+            ],
+        );
+        let err = upgrade(&db).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("work groups") && message.contains("wi_bad"),
+            "{message}"
+        );
         assert_eq!(stamped_version(&db).unwrap(), Some(1));
+        assert!(missing_tables(&db).unwrap(), "nothing of version 2 was kept");
     }
 
     #[test]

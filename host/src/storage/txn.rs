@@ -1,8 +1,8 @@
 //! The storage interface the domain codes against: read and write
 //! transactions with typed operations on each table. A write transaction
 //! commits only when its closure returns `Ok`, so a domain operation is
-//! all-or-nothing; secondary indexes (token hash to interview, email to user
-//! or client) are kept by the `put_*` operations in the same transaction as
+//! all-or-nothing; secondary indexes (token hash to interview, email to user,
+//! name to work group) are kept by the `put_*` operations in the same transaction as
 //! their rows. redb is the backend today (`storage::redb`); a second backend
 //! implements [`Backend`] and nothing above it changes.
 
@@ -23,6 +23,9 @@ pub enum StorageError {
         /// Why.
         message: String,
     },
+    /// Another process (a running host) has the database file open; redb lets one process open it at a time.
+    #[error("{} is in use by another process (a running `interview serve`?); only one process can open it at a time", .0.display())]
+    Locked(std::path::PathBuf),
     /// The database was written by a newer version of the host.
     #[error("the database has schema version {found}; this host reads up to {supported}: upgrade the host")]
     TooNew {
@@ -69,6 +72,13 @@ pub trait ReadTxn {
     fn work_item(&self, id: &str) -> Result<Option<WorkItem>, StorageError>;
     /// All work items, oldest first.
     fn work_items(&self) -> Result<Vec<WorkItem>, StorageError>;
+
+    /// A work group by id.
+    fn work_group(&self, id: &str) -> Result<Option<WorkGroup>, StorageError>;
+    /// A work group by name, ignoring case.
+    fn work_group_by_name(&self, name: &str) -> Result<Option<WorkGroup>, StorageError>;
+    /// All work groups, archived ones included.
+    fn work_groups(&self) -> Result<Vec<WorkGroup>, StorageError>;
 
     /// An interview by id.
     fn interview(&self, id: &str) -> Result<Option<Interview>, StorageError>;
@@ -118,6 +128,9 @@ pub trait WriteTxn: ReadTxn {
 
     /// Inserts or replaces a work item.
     fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError>;
+
+    /// Inserts or replaces a work group (and its name index); a name another group has, in any case, is refused.
+    fn put_work_group(&mut self, group: &WorkGroup) -> Result<(), StorageError>;
 
     /// Inserts or replaces an interview (and its token index).
     fn put_interview(&mut self, interview: &Interview) -> Result<(), StorageError>;

@@ -3,7 +3,9 @@
 
 mod api;
 mod files;
+mod ops;
 mod serve;
 mod server;
 mod staff;
 mod support;
+mod work_groups;

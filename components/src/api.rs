@@ -1,0 +1,168 @@
+//! The client half of the host's API (docs/api.md, "Client side"), over the
+//! browser's `fetch`.
+//!
+//! Every call answers JSON or a [`Failure`]: either the network is down (the
+//! page then keeps the draft and retries when the connection returns) or the
+//! host answered with an error object, whose code and sentence are kept.
+
+use serde_json::{json, Value as Json};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a call did not succeed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No answer: the device is offline or the host cannot be reached.
+    Offline,
+    /// The host answered with an error.
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The error's `code` (`expired`, `wrong_passphrase`, ...).
+        code: String,
+        /// The error's sentence for a person.
+        message: String,
+        /// The whole error object, for the fields some errors carry
+        /// (`attempts_left`, `retry_after`, `errors`).
+        detail: Json,
+    },
+}
+
+impl Failure {
+    /// Whether the link is no longer usable (the host's `410`, or a session
+    /// that stopped working).
+    pub fn is_expired(&self) -> bool {
+        matches!(self, Failure::Http { status: 410, .. })
+    }
+
+    /// The sentence to show the client.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Offline => OFFLINE.to_owned(),
+            Failure::Http { message, .. } => message.clone(),
+        }
+    }
+
+    /// A whole-number field of the error object (`attempts_left`, `retry_after`).
+    pub fn number(&self, field: &str) -> Option<u64> {
+        match self {
+            Failure::Http { detail, .. } => detail.get(field).and_then(Json::as_u64),
+            Failure::Offline => None,
+        }
+    }
+}
+
+/// What the page says when a call gets no answer.
+pub const OFFLINE: &str = "You seem to be offline. Your answers are kept on this device; we will try again when the connection returns.";
+
+/// The host's client API, at `base` (empty for the page's own origin).
+#[derive(Debug, Clone)]
+pub struct Api {
+    base: String,
+}
+
+impl Api {
+    /// The API of the host at `base` (`https://intake.example.com`, or `""`).
+    pub fn new(base: &str) -> Api {
+        Api { base: base.trim_end_matches('/').to_owned() }
+    }
+
+    /// `POST /api/v1/client/open`.
+    pub async fn open(&self, token: &str) -> Result<Json, Failure> {
+        self.call("POST", "open", Some(json!({ "token": token })), None, None).await
+    }
+
+    /// `POST /api/v1/client/auth/passphrase`.
+    pub async fn passphrase(&self, token: &str, passphrase: &str) -> Result<Json, Failure> {
+        let body = json!({ "token": token, "passphrase": passphrase });
+        self.call("POST", "auth/passphrase", Some(body), None, None).await
+    }
+
+    /// `POST /api/v1/client/auth/sms/start`.
+    pub async fn sms_start(&self, token: &str, last4: &str) -> Result<Json, Failure> {
+        let body = json!({ "token": token, "last4": last4 });
+        self.call("POST", "auth/sms/start", Some(body), None, None).await
+    }
+
+    /// `POST /api/v1/client/auth/sms/verify`.
+    pub async fn sms_verify(&self, token: &str, code: &str) -> Result<Json, Failure> {
+        let body = json!({ "token": token, "code": code });
+        self.call("POST", "auth/sms/verify", Some(body), None, None).await
+    }
+
+    /// `GET /api/v1/client/interview`.
+    pub async fn interview(&self, session: &str) -> Result<Json, Failure> {
+        self.call("GET", "interview", None, Some(session), None).await
+    }
+
+    /// `PUT /api/v1/client/progress`.
+    pub async fn save(&self, session: &str, answers: Json) -> Result<Json, Failure> {
+        let body = json!({ "answers": answers });
+        self.call("PUT", "progress", Some(body), Some(session), None).await
+    }
+
+    /// `POST /api/v1/client/submit`, with the key that makes a retry safe.
+    pub async fn submit(&self, session: &str, answers: Json, key: &str) -> Result<Json, Failure> {
+        let body = json!({ "answers": answers });
+        self.call("POST", "submit", Some(body), Some(session), Some(key)).await
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Json>,
+        session: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Json, Failure> {
+        let url = format!("{}/api/v1/client/{path}", self.base);
+        let headers = web_sys::Headers::new().map_err(|_| Failure::Offline)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        // The session goes in a header, never a cookie: no credentials cross origins.
+        init.set_credentials(web_sys::RequestCredentials::Omit);
+        init.set_cache(web_sys::RequestCache::NoStore);
+        if let Some(body) = body {
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&JsValue::from_str(&body.to_string()));
+        }
+        if let Some(session) = session {
+            let _ = headers.set("Authorization", &format!("Bearer {session}"));
+        }
+        if let Some(key) = idempotency_key {
+            let _ = headers.set("Idempotency-Key", key);
+        }
+        init.set_headers(&headers);
+        let window = web_sys::window().ok_or(Failure::Offline)?;
+        let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|_| Failure::Offline)?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| Failure::Offline)?
+            .unchecked_into();
+        let status = response.status();
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let value: Json = serde_json::from_str(&text).unwrap_or(Json::Null);
+        if response.ok() {
+            return Ok(value);
+        }
+        let error = value.get("error").cloned().unwrap_or(Json::Null);
+        let text_of = |field: &str| error.get(field).and_then(Json::as_str).map(str::to_owned);
+        // A gateway's own error page (no JSON) still gets a sentence.
+        let message = text_of("message").unwrap_or_else(|| match status {
+            410 => "This request has expired.".to_owned(),
+            500..=599 => "The service is having trouble; try again in a moment.".to_owned(),
+            _ => format!("The request failed ({status})."),
+        });
+        let mut detail = error.clone();
+        if let (Some(object), Some(retry)) = (
+            detail.as_object_mut(),
+            response.headers().get("Retry-After").ok().flatten().and_then(|v| v.parse::<u64>().ok()),
+        ) {
+            object.entry("retry_after").or_insert(json!(retry));
+        }
+        Err(Failure::Http { status, code: text_of("code").unwrap_or_default(), message, detail })
+    }
+}

@@ -1,0 +1,901 @@
+//! The client's side of a link, start to end: open the link, sign in when the
+//! link asks for it (passphrase, or SMS digits then a code), fill each section
+//! page by page, check the answers, submit, and show the receipt.
+//!
+//! Nothing the client types is lost: every change is kept in the browser's
+//! local storage (debounced) under the interview's id, restored on the next
+//! visit, and reconciled with progress saved on the host (the newer wins, and
+//! the client is told). A draft made for another template version is offered
+//! through the runtime's carry-over, never applied as it is. When the network
+//! is down the page says so and retries the save or submit once the browser
+//! is back online, with the same `Idempotency-Key`, so a retried submit is
+//! never recorded twice.
+//!
+//! The partner page hears about it through DOM events on the mounted element:
+//! `interview-ready`, `interview-saved`, `interview-submitted` (with the
+//! receipt) and `interview-expired`.
+
+use std::collections::BTreeMap;
+
+use interview_runtime::draft::{self, Draft, DraftSection, Fit};
+use interview_runtime::interview::Interview;
+use interview_runtime::template::{ItemKind, Template};
+use interview_runtime::AnswerSet;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::{json, Map, Value as Json};
+use wasm_bindgen::JsCast;
+
+use crate::api::{Api, Failure, OFFLINE};
+use crate::form::{today_utc, InterviewForm};
+
+/// The words shown for an expired, submitted, cancelled or unknown link.
+pub const EXPIRED: &str = "This request has expired.";
+
+/// Where the client is.
+#[derive(Debug, Clone, PartialEq)]
+enum Screen {
+    Loading,
+    Expired,
+    Passphrase,
+    SmsDigits,
+    SmsCode,
+    /// Filling a section (index), opened on a page (template page index).
+    Fill(usize, Option<usize>),
+    Review,
+    Submitted(String),
+    /// Something the page cannot get past (shown with a retry).
+    Problem(String),
+}
+
+/// One section of the interview: a template, pinned to a version.
+struct Section {
+    id: String,
+    title: String,
+    version: u32,
+    fingerprint: String,
+    template: &'static Template,
+}
+
+/// A call to repeat when the connection returns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pending {
+    Open,
+    Save,
+    Submit,
+}
+
+/// What every part of the flow shares (all handles: `Copy`).
+#[derive(Clone, Copy)]
+struct Flow {
+    api: StoredValue<Api>,
+    token: StoredValue<String>,
+    events: StoredValue<web_sys::EventTarget, LocalStorage>,
+    screen: RwSignal<Screen>,
+    session: StoredValue<Option<String>>,
+    interview_id: StoredValue<String>,
+    title: RwSignal<String>,
+    sections: StoredValue<Vec<Section>, LocalStorage>,
+    answers: StoredValue<BTreeMap<String, AnswerSet>>,
+    /// The status line under the heading ("Saved on this device", offline, ...).
+    status: RwSignal<String>,
+    /// A notice the client should read (restored draft, changed form).
+    notice: RwSignal<Option<String>>,
+    /// The error of the sign-in screen or of submitting.
+    problem: RwSignal<Option<String>>,
+    /// The server's errors on submit.
+    submit_errors: RwSignal<Vec<(usize, Option<usize>, String)>>,
+    busy: RwSignal<bool>,
+    pending: StoredValue<Option<Pending>>,
+    last4: StoredValue<String>,
+    /// The pending debounced draft write.
+    draft_timer: StoredValue<Option<TimeoutHandle>>,
+}
+
+/// Local storage key of an interview's draft.
+fn draft_key(id: &str) -> String {
+    format!("client-interview:draft:{id}")
+}
+
+/// Local storage key of an interview's pending submit key.
+fn submit_key_name(id: &str) -> String {
+    format!("client-interview:submit:{id}")
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The current instant, RFC 3339 UTC.
+fn now_rfc3339() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// A random key for `Idempotency-Key` (128 bits, hex).
+fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if !filled {
+        // No Web Crypto (very old browsers): time and Math.random still make
+        // a collision between one client's submits practically impossible.
+        let seed = js_sys::Date::now() as u64 ^ (js_sys::Math::random() * 1e15) as u64;
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A time to wait, in words ("2 minutes", "30 seconds").
+fn wait_words(seconds: u64) -> String {
+    if seconds >= 90 {
+        format!("{} minutes", seconds.div_ceil(60))
+    } else {
+        format!("{seconds} seconds")
+    }
+}
+
+impl Flow {
+    fn api(&self) -> Api {
+        self.api.get_value()
+    }
+
+    /// Tells the partner page something happened (bubbles out of the shadow root).
+    fn emit(&self, name: &str, detail: Json) {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL));
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            self.events.with_value(|target| {
+                let _ = target.dispatch_event(&event);
+            });
+        }
+    }
+
+    fn expired(&self) {
+        self.busy.set(false);
+        self.screen.set(Screen::Expired);
+        self.emit("interview-expired", json!({}));
+    }
+
+    /// Deals with a failure every call can have: offline (retry later) or an expired link.
+    /// Returns the failure when it is one the caller must handle.
+    fn common(&self, failure: Failure, retry: Pending) -> Option<Failure> {
+        self.busy.set(false);
+        match failure {
+            Failure::Offline => {
+                self.pending.set_value(Some(retry));
+                self.status.set(OFFLINE.to_owned());
+                if retry == Pending::Open {
+                    self.screen.set(Screen::Problem(OFFLINE.to_owned()));
+                }
+                None
+            }
+            f if f.is_expired() => {
+                self.expired();
+                None
+            }
+            f => Some(f),
+        }
+    }
+
+    /// Opens the link.
+    fn open(self) {
+        self.screen.set(Screen::Loading);
+        spawn_local(async move {
+            let token = self.token.get_value();
+            match self.api().open(&token).await {
+                Ok(answer) => match answer.get("state").and_then(Json::as_str) {
+                    Some("ready") => self.signed_in(&answer),
+                    _ => match answer.get("method").and_then(Json::as_str) {
+                        Some("sms") => self.screen.set(Screen::SmsDigits),
+                        _ => self.screen.set(Screen::Passphrase),
+                    },
+                },
+                Err(failure) => {
+                    if let Some(f) = self.common(failure, Pending::Open) {
+                        self.screen.set(Screen::Problem(f.message()));
+                    }
+                }
+            }
+        });
+    }
+
+    /// Keeps the session and loads the interview.
+    fn signed_in(self, answer: &Json) {
+        let session = answer.get("session").and_then(Json::as_str).map(str::to_owned);
+        self.session.set_value(session);
+        self.problem.set(None);
+        self.load();
+    }
+
+    /// Loads the sections and the answers, reconciling drafts.
+    fn load(self) {
+        self.screen.set(Screen::Loading);
+        spawn_local(async move {
+            let session = self.session.get_value().unwrap_or_default();
+            match self.api().interview(&session).await {
+                Ok(view) => match self.start(&view) {
+                    Ok(()) => {
+                        self.busy.set(false);
+                        self.screen.set(Screen::Fill(0, None));
+                        let title = self.title.get_untracked();
+                        self.emit("interview-ready", json!({ "title": title }));
+                    }
+                    Err(message) => self.screen.set(Screen::Problem(message)),
+                },
+                Err(failure) => {
+                    if let Some(f) = self.common(failure, Pending::Open) {
+                        self.screen.set(Screen::Problem(f.message()));
+                    }
+                }
+            }
+        });
+    }
+
+    /// Reads the interview the host sent and picks the answers to start from.
+    fn start(&self, view: &Json) -> Result<(), String> {
+        let id = view.get("id").and_then(Json::as_str).unwrap_or_default().to_owned();
+        self.interview_id.set_value(id.clone());
+        self.title.set(view.get("title").and_then(Json::as_str).unwrap_or_default().to_owned());
+        let mut sections = Vec::new();
+        for section in view.get("sections").and_then(Json::as_array).into_iter().flatten() {
+            let template = Template::from_value(section.get("template").cloned().unwrap_or(Json::Null))
+                .map_err(|e| format!("This form cannot be shown ({e}). Please contact the sender."))?;
+            let template: &'static Template = Box::leak(Box::new(template));
+            sections.push(Section {
+                id: section.get("id").and_then(Json::as_str).unwrap_or_default().to_owned(),
+                title: section.get("title").and_then(Json::as_str).unwrap_or_default().to_owned(),
+                version: section.get("template_version").and_then(Json::as_u64).unwrap_or(0) as u32,
+                fingerprint: template.fingerprint(),
+                template,
+            });
+        }
+        if sections.is_empty() {
+            return Err("This request has nothing to fill in.".to_owned());
+        }
+
+        // The host's saved progress, as a draft made for the pinned versions.
+        let host_draft = view.get("saved_at").and_then(Json::as_str).map(|saved_at| {
+            let mut d = Draft::new(saved_at);
+            for s in &sections {
+                if let Some(Json::Object(answers)) = view.get("answers").and_then(|a| a.get(&s.id)) {
+                    let answers: AnswerSet = answers.clone().into_iter().collect();
+                    d.sections.insert(s.id.clone(), DraftSection { answers, fingerprint: s.fingerprint.clone(), template_version: s.version });
+                }
+            }
+            d
+        });
+        let local_draft = local_storage()
+            .and_then(|s| s.get_item(&draft_key(&id)).ok().flatten())
+            .and_then(|text| Draft::from_json(&text).ok());
+        let chosen = match (&host_draft, &local_draft) {
+            (Some(host), Some(local)) => {
+                let newer = draft::newer(local, host);
+                if std::ptr::eq(newer, host) && host.sections != local.sections {
+                    self.notice.set(Some("Your progress saved online is newer than the copy on this device, so it was restored.".to_owned()));
+                } else if host.sections != local.sections {
+                    self.notice.set(Some("The answers kept on this device are newer than your progress saved online, so they were restored.".to_owned()));
+                }
+                Some(newer.clone())
+            }
+            (Some(d), None) | (None, Some(d)) => Some(d.clone()),
+            (None, None) => None,
+        };
+        let mut answers = BTreeMap::new();
+        let mut dropped = 0;
+        let mut changed = false;
+        for s in &sections {
+            let start = match &chosen {
+                Some(d) => match d.fit(&s.id, s.version, s.template) {
+                    Fit::Current => d.sections.get(&s.id).map(|x| x.answers.clone()).unwrap_or_default(),
+                    Fit::OtherVersion { .. } => {
+                        changed = true;
+                        let carried = d.sections.get(&s.id).map(|x| draft::carry_over(&x.answers, s.template)).unwrap_or_default();
+                        dropped += carried.dropped.len();
+                        carried.answers
+                    }
+                    Fit::Missing => AnswerSet::new(),
+                },
+                None => AnswerSet::new(),
+            };
+            answers.insert(s.id.clone(), start);
+        }
+        if changed {
+            self.notice.set(Some(if dropped == 0 {
+                "The form has changed since your answers were saved; your answers were kept. Please check them.".to_owned()
+            } else {
+                format!("The form has changed since your answers were saved; {dropped} answer(s) no longer fit and were left out. Please check your answers.")
+            }));
+        }
+        self.answers.set_value(answers);
+        self.sections.set_value(sections);
+        if local_draft.is_some() {
+            self.status.set("Saved on this device.".to_owned());
+        }
+        Ok(())
+    }
+
+    /// The answers of every section, as the API takes them.
+    fn answers_json(&self) -> Json {
+        self.answers.with_value(|all| {
+            Json::Object(all.iter().map(|(id, a)| (id.clone(), Json::Object(a.clone().into_iter().collect::<Map<_, _>>()))).collect())
+        })
+    }
+
+    /// Keeps a section's answers and writes the local draft soon (debounced).
+    fn changed(self, section: String, answers: AnswerSet) {
+        let same = self.answers.with_value(|all| all.get(&section) == Some(&answers));
+        if same {
+            return;
+        }
+        self.answers.update_value(|all| {
+            all.insert(section, answers);
+        });
+        if let Some(timer) = self.draft_timer.get_value() {
+            timer.clear();
+        }
+        let handle = set_timeout_with_handle(move || self.write_local(), std::time::Duration::from_millis(400));
+        self.draft_timer.set_value(handle.ok());
+    }
+
+    /// Writes the local draft now.
+    fn write_local(self) {
+        let mut d = Draft::new(now_rfc3339());
+        self.sections.with_value(|sections| {
+            self.answers.with_value(|all| {
+                for s in sections {
+                    let answers = all.get(&s.id).cloned().unwrap_or_default();
+                    d.sections.insert(s.id.clone(), DraftSection { answers, fingerprint: s.fingerprint.clone(), template_version: s.version });
+                }
+            })
+        });
+        let id = self.interview_id.get_value();
+        let stored = local_storage().and_then(|s| s.set_item(&draft_key(&id), &d.to_json()).ok()).is_some();
+        self.status.set(if stored {
+            "Saved on this device.".to_owned()
+        } else {
+            "This browser does not let the page keep your answers; use Save progress.".to_owned()
+        });
+    }
+
+    /// Saves the answers on the host ("Save progress").
+    fn save(self) {
+        self.busy.set(true);
+        self.write_local();
+        spawn_local(async move {
+            let session = self.session.get_value().unwrap_or_default();
+            match self.api().save(&session, self.answers_json()).await {
+                Ok(answer) => {
+                    self.busy.set(false);
+                    self.pending.set_value(None);
+                    self.status.set("Progress saved. You can come back to this link later.".to_owned());
+                    let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
+                    self.emit("interview-saved", json!({ "saved_at": saved_at }));
+                }
+                Err(failure) => {
+                    if let Some(f) = self.common(failure, Pending::Save) {
+                        self.status.set(f.message());
+                    }
+                }
+            }
+        });
+    }
+
+    /// Submits every section's answers.
+    fn submit(self) {
+        self.busy.set(true);
+        self.problem.set(None);
+        self.submit_errors.set(Vec::new());
+        self.write_local();
+        let id = self.interview_id.get_value();
+        // One key per submission, kept with the draft: a retry after a
+        // dropped connection or a reload is answered, never recorded twice.
+        let storage = local_storage();
+        let key = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&submit_key_name(&id)).ok().flatten())
+            .unwrap_or_else(|| {
+                let key = random_key();
+                if let Some(s) = &storage {
+                    let _ = s.set_item(&submit_key_name(&id), &key);
+                }
+                key
+            });
+        spawn_local(async move {
+            let session = self.session.get_value().unwrap_or_default();
+            match self.api().submit(&session, self.answers_json(), &key).await {
+                Ok(answer) => {
+                    self.busy.set(false);
+                    self.pending.set_value(None);
+                    if let Some(s) = local_storage() {
+                        let _ = s.remove_item(&draft_key(&id));
+                        let _ = s.remove_item(&submit_key_name(&id));
+                    }
+                    let receipt = answer.get("receipt").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    self.status.set(String::new());
+                    self.screen.set(Screen::Submitted(receipt.clone()));
+                    self.emit("interview-submitted", json!({ "receipt": receipt }));
+                }
+                Err(failure) => {
+                    if let Some(f) = self.common(failure, Pending::Submit) {
+                        self.submit_errors.set(self.locate(&f));
+                        self.problem.set(Some(f.message()));
+                    }
+                }
+            }
+        });
+    }
+
+    /// The server's validation errors, each with the section and page to change it on.
+    fn locate(&self, failure: &Failure) -> Vec<(usize, Option<usize>, String)> {
+        let Failure::Http { detail, .. } = failure else { return Vec::new() };
+        let errors = detail.get("errors").and_then(Json::as_array).cloned().unwrap_or_default();
+        self.sections.with_value(|sections| {
+            errors
+                .iter()
+                .map(|e| {
+                    let text = |f: &str| e.get(f).and_then(Json::as_str).unwrap_or_default().to_owned();
+                    let (section, path) = (text("section"), text("path"));
+                    let index = sections.iter().position(|s| s.id == section).unwrap_or(0);
+                    let top = path.split(['[', '.']).next().unwrap_or_default().to_owned();
+                    let page = sections
+                        .get(index)
+                        .and_then(|s| s.template.top_level(&top).map(|item| s.template.item(item).page));
+                    (index, page, text("message"))
+                })
+                .collect()
+        })
+    }
+
+    /// Repeats what failed while offline.
+    fn retry(self) {
+        match self.pending.get_value() {
+            Some(Pending::Open) => {
+                self.pending.set_value(None);
+                if self.session.with_value(Option::is_some) {
+                    self.load();
+                } else {
+                    self.open();
+                }
+            }
+            Some(Pending::Save) => self.save(),
+            Some(Pending::Submit) => self.submit(),
+            None => {}
+        }
+    }
+}
+
+/// Options of [`ClientApp`].
+#[derive(Clone)]
+pub struct AppOptions {
+    /// The host's base URL (`""` for the page's own origin).
+    pub host: String,
+    /// The link token.
+    pub token: String,
+    /// Where the DOM events go (the element the interview is mounted on).
+    pub events: web_sys::EventTarget,
+}
+
+/// The whole client flow for one link.
+#[component]
+pub fn ClientApp(options: AppOptions) -> impl IntoView {
+    let flow = Flow {
+        api: StoredValue::new(Api::new(&options.host)),
+        token: StoredValue::new(options.token),
+        events: StoredValue::new_local(options.events),
+        screen: RwSignal::new(Screen::Loading),
+        session: StoredValue::new(None),
+        interview_id: StoredValue::new(String::new()),
+        title: RwSignal::new(String::new()),
+        sections: StoredValue::new_local(Vec::new()),
+        answers: StoredValue::new(BTreeMap::new()),
+        status: RwSignal::new(String::new()),
+        notice: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        submit_errors: RwSignal::new(Vec::new()),
+        busy: RwSignal::new(false),
+        pending: StoredValue::new(None),
+        last4: StoredValue::new(String::new()),
+        draft_timer: StoredValue::new(None),
+    };
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        flow.status.set("Back online.".to_owned());
+        flow.retry();
+    });
+    on_cleanup(move || online.remove());
+    flow.open();
+
+    let screen = move || match flow.screen.get() {
+        Screen::Loading => view! { <p class="interview-status" role="status">"Loading…"</p> }.into_any(),
+        Screen::Expired => view! {
+            <h1 class="interview-title">{EXPIRED}</h1>
+            <p>"Please contact the person who sent you the link if you still need to send information."</p>
+        }
+        .into_any(),
+        Screen::Problem(message) => view! {
+            <h1 class="interview-title">"Something went wrong"</h1>
+            <p role="alert">{message}</p>
+            <button type="button" class="interview-next" on:click=move |_| flow.retry()>"Try again"</button>
+        }
+        .into_any(),
+        Screen::Passphrase => passphrase_view(flow),
+        Screen::SmsDigits => sms_digits_view(flow),
+        Screen::SmsCode => sms_code_view(flow),
+        Screen::Fill(section, page) => fill_view(flow, section, page),
+        Screen::Review => review_view(flow),
+        Screen::Submitted(receipt) => view! {
+            <h1 class="interview-title" tabindex="-1">"Data successfully submitted"</h1>
+            <p>"Thank you. Your receipt number is " <strong class="receipt">{receipt}</strong> "."</p>
+            <p>"You can close this page."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="interview client-app">
+            {screen}
+            <p class="interview-status" role="status" aria-live="polite">{move || flow.status.get()}</p>
+        </section>
+    }
+}
+
+/// A sign-in form: heading, one labelled input, error tied to it, a button.
+#[allow(clippy::too_many_arguments)]
+fn sign_in_form(
+    flow: Flow,
+    heading: &'static str,
+    intro: String,
+    label: &'static str,
+    input_type: &'static str,
+    autocomplete: &'static str,
+    inputmode: Option<&'static str>,
+    extra: Option<AnyView>,
+    on_submit: impl Fn(String) + 'static,
+) -> AnyView {
+    let value = RwSignal::new(String::new());
+    let input_ref: NodeRef<html::Input> = NodeRef::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_submit(value.get_untracked());
+    };
+    Effect::new(move |_| {
+        if flow.problem.get().is_some() {
+            if let Some(input) = input_ref.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
+    view! {
+        <h1 class="interview-title">{heading}</h1>
+        <p>{intro}</p>
+        <form class="interview-page" novalidate=true on:submit=submit>
+            <div class="field" class:field-invalid=move || flow.problem.with(Option::is_some)>
+                <label class="field-label" for="sign-in-input">{label}</label>
+                {move || flow.problem.get().map(|p| view! {
+                    <p class="field-error" id="sign-in-error" role="alert">
+                        <span class="visually-hidden">"Error: "</span>{p}
+                    </p>
+                })}
+                <input
+                    id="sign-in-input"
+                    type=input_type
+                    autocomplete=autocomplete
+                    inputmode=inputmode
+                    node_ref=input_ref
+                    aria-describedby=move || flow.problem.with(Option::is_some).then_some("sign-in-error")
+                    aria-invalid=move || flow.problem.with(Option::is_some).then_some("true")
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="interview-nav">
+                {extra}
+                <button type="submit" class="interview-next" disabled=move || flow.busy.get()>"Continue"</button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// The message for a failed sign-in attempt (wrong value or lockout).
+fn attempt_message(failure: &Failure, wrong: &str) -> String {
+    match failure {
+        Failure::Http { status: 429, .. } => match failure.number("retry_after") {
+            Some(secs) => format!("Too many attempts. Try again in {}.", wait_words(secs)),
+            None => failure.message(),
+        },
+        Failure::Http { status: 401, .. } => match failure.number("attempts_left") {
+            Some(1) => format!("{wrong} You have 1 attempt left."),
+            Some(n) => format!("{wrong} You have {n} attempts left."),
+            None => wrong.to_owned(),
+        },
+        other => other.message(),
+    }
+}
+
+fn passphrase_view(flow: Flow) -> AnyView {
+    let intro = "The sender protected this request with a passphrase. They will have given it to you separately.".to_owned();
+    sign_in_form(flow, "Enter your passphrase", intro, "Passphrase", "password", "off", None, None, move |passphrase| {
+        if passphrase.trim().is_empty() {
+            flow.problem.set(Some("Enter the passphrase.".to_owned()));
+            return;
+        }
+        flow.busy.set(true);
+        spawn_local(async move {
+            let token = flow.token.get_value();
+            match flow.api().passphrase(&token, &passphrase).await {
+                Ok(answer) => flow.signed_in(&answer),
+                Err(failure) => {
+                    if let Some(f) = flow.common(failure, Pending::Open) {
+                        flow.problem.set(Some(attempt_message(&f, "That passphrase is not right.")));
+                    }
+                }
+            }
+        });
+    })
+}
+
+fn sms_digits_view(flow: Flow) -> AnyView {
+    let intro = "To check it is you, we will text a code to your mobile phone.".to_owned();
+    sign_in_form(
+        flow,
+        "Confirm your mobile number",
+        intro,
+        "Last 4 digits of your mobile number",
+        "text",
+        "off",
+        Some("numeric"),
+        None,
+        move |digits| {
+            let digits = digits.trim().to_owned();
+            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                flow.problem.set(Some("Enter the last 4 digits of your mobile number, like 1234.".to_owned()));
+                return;
+            }
+            flow.busy.set(true);
+            spawn_local(async move {
+                let token = flow.token.get_value();
+                match flow.api().sms_start(&token, &digits).await {
+                    Ok(_) => {
+                        flow.busy.set(false);
+                        flow.problem.set(None);
+                        flow.last4.set_value(digits);
+                        flow.status.set("We sent a code to your mobile phone.".to_owned());
+                        flow.screen.set(Screen::SmsCode);
+                    }
+                    Err(failure) => {
+                        if let Some(f) = flow.common(failure, Pending::Open) {
+                            flow.problem.set(Some(attempt_message(&f, "Those digits do not match the mobile number we have.")));
+                        }
+                    }
+                }
+            });
+        },
+    )
+}
+
+fn sms_code_view(flow: Flow) -> AnyView {
+    let resend = move |_| {
+        flow.busy.set(true);
+        spawn_local(async move {
+            let token = flow.token.get_value();
+            let last4 = flow.last4.get_value();
+            match flow.api().sms_start(&token, &last4).await {
+                Ok(_) => {
+                    flow.busy.set(false);
+                    flow.problem.set(None);
+                    flow.status.set("We sent a new code to your mobile phone.".to_owned());
+                }
+                Err(failure) => {
+                    if let Some(f) = flow.common(failure, Pending::Open) {
+                        flow.problem.set(Some(attempt_message(&f, "We could not send a new code.")));
+                    }
+                }
+            }
+        });
+    };
+    let extra = view! {
+        <button type="button" class="interview-back" disabled=move || flow.busy.get() on:click=resend>"Send a new code"</button>
+    }
+    .into_any();
+    let intro = "Enter the 6-digit code we sent to your mobile phone. It works for 10 minutes.".to_owned();
+    sign_in_form(flow, "Enter the code", intro, "6-digit code", "text", "one-time-code", Some("numeric"), Some(extra), move |code| {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            flow.problem.set(Some("Enter the 6 digits of the code, like 123456.".to_owned()));
+            return;
+        }
+        flow.busy.set(true);
+        spawn_local(async move {
+            let token = flow.token.get_value();
+            match flow.api().sms_verify(&token, &code).await {
+                Ok(answer) => flow.signed_in(&answer),
+                Err(failure) => {
+                    if let Some(f) = flow.common(failure, Pending::Open) {
+                        flow.problem.set(Some(attempt_message(&f, "That code is not right.")));
+                    }
+                }
+            }
+        });
+    })
+}
+
+/// The "Save progress" button and the notice, shown above every section.
+fn notice_view(flow: Flow) -> impl IntoView {
+    move || {
+        flow.notice.get().map(|text| {
+            view! {
+                <div class="interview-notice" role="note">
+                    <p>{text}</p>
+                    <button type="button" class="interview-back" on:click=move |_| flow.notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
+}
+
+fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
+    let Some((id, title, template, count)) = flow.sections.with_value(|sections| {
+        sections.get(index).map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
+    }) else {
+        return view! { <p>"This section does not exist."</p> }.into_any();
+    };
+    let answers = flow.answers.with_value(|all| all.get(&id).cloned().unwrap_or_default());
+    let Some(today) = today_utc() else { return clock_problem() };
+    let section_id = id.clone();
+    let on_change = Callback::new(move |answers: AnswerSet| flow.changed(section_id.clone(), answers));
+    let on_finish = Callback::new(move |_answers: AnswerSet| {
+        if index + 1 < count {
+            flow.screen.set(Screen::Fill(index + 1, None));
+        } else {
+            flow.screen.set(Screen::Review);
+        }
+    });
+    let on_back = (index > 0).then(|| Callback::new(move |()| flow.screen.set(Screen::Fill(index - 1, None))));
+    let finish_label = if index + 1 < count { "Next section" } else { "Check your answers" };
+    let section_line = (count > 1).then(|| {
+        view! { <p class="interview-section">{format!("Section {} of {}: {}", index + 1, count, title)}</p> }
+    });
+    let form = view! {
+        <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish
+            on_back=on_back start_page=page finish_label=finish_label />
+    };
+    view! {
+        {notice_view(flow)}
+        {section_line}
+        {form}
+        <div class="interview-save">
+            <button type="button" class="interview-back" disabled=move || flow.busy.get() on:click=move |_| flow.save()>
+                "Save progress"
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// Shown when the device's clock is outside the years the engine accepts.
+fn clock_problem() -> AnyView {
+    view! { <p role="alert">"This device's date is not set correctly. Please correct it and reload the page."</p> }.into_any()
+}
+
+/// An answer as the client reads it on the review page.
+fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) -> String {
+    let it = iv.template().item(item);
+    let raw = iv.raw(item, &[]).cloned().unwrap_or(Json::Null);
+    let label_of = |options: &[interview_runtime::template::ChoiceOption], v: &Json| {
+        let v = v.as_str().unwrap_or_default();
+        options.iter().find(|o| o.value == v).map(|o| o.label.clone()).unwrap_or_else(|| v.to_owned())
+    };
+    let text = match (&it.kind, &raw) {
+        (_, Json::Null) => String::new(),
+        (ItemKind::YesNo, Json::Bool(b)) => if *b { "Yes" } else { "No" }.to_owned(),
+        (ItemKind::Choice { options, .. }, v) => label_of(options, v),
+        (ItemKind::MultiChoice { options, .. }, Json::Array(values)) => {
+            values.iter().map(|v| label_of(options, v)).collect::<Vec<_>>().join(", ")
+        }
+        (ItemKind::Repeat { .. }, _) => match iv.entries(item, &[]) {
+            0 => String::new(),
+            1 => "1 entry".to_owned(),
+            n => format!("{n} entries"),
+        },
+        (ItemKind::File { .. }, Json::Array(files)) => files
+            .iter()
+            .map(|f| f.get("name").and_then(Json::as_str).unwrap_or("file").to_owned())
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, Json::String(s)) => s.clone(),
+        _ => iv.value(item, &[]).display_text(),
+    };
+    if text.is_empty() {
+        "Not answered".to_owned()
+    } else {
+        text
+    }
+}
+
+fn review_view(flow: Flow) -> AnyView {
+    let Some(today) = today_utc() else { return clock_problem() };
+    let sections = flow.sections.with_value(|sections| {
+        flow.answers.with_value(|all| {
+            sections
+                .iter()
+                .enumerate()
+                .map(|(index, s)| {
+                    let iv = Interview::new(s.template, all.get(&s.id).cloned().unwrap_or_default(), today);
+                    let mut rows = Vec::new();
+                    for page in iv.visible_pages() {
+                        for item in s.template.pages.get(page).map(|p| p.items.clone()).unwrap_or_default() {
+                            let it = s.template.item(item);
+                            let answerable = !matches!(it.kind, ItemKind::Note { .. } | ItemKind::Computed { .. });
+                            if answerable && iv.is_visible(item, &[]) {
+                                rows.push((page, it.display_name().to_owned(), answer_text(&iv, item)));
+                            }
+                        }
+                    }
+                    (index, s.title.clone(), rows)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let multi = sections.len() > 1;
+    let sections_view = sections
+        .into_iter()
+        .map(|(index, title, rows)| {
+            let rows = rows
+                .into_iter()
+                .map(|(page, label, text)| {
+                    let change_label = format!("Change {label}");
+                    view! {
+                        <div class="review-row">
+                            <dt>{label}</dt>
+                            <dd>{text}</dd>
+                            <dd>
+                                <button type="button" class="review-change" aria-label=change_label
+                                    on:click=move |_| flow.screen.set(Screen::Fill(index, Some(page)))>"Change"</button>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                {multi.then(|| view! { <h2 class="interview-page-title">{title}</h2> })}
+                <dl class="review-list">{rows}</dl>
+            }
+        })
+        .collect_view();
+    let last = flow.sections.with_value(|s| s.len().saturating_sub(1));
+    let heading_ref: NodeRef<html::H1> = NodeRef::new();
+    request_animation_frame(move || {
+        if let Some(h) = heading_ref.get_untracked() {
+            let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    });
+    view! {
+        <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h1>
+        {move || flow.problem.get().map(|p| {
+            let errors = flow.submit_errors.get();
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1">
+                    <h2 class="error-summary-title">"There is a problem"</h2>
+                    <p>{p}</p>
+                    <ul class="error-summary-list">
+                        {errors.into_iter().map(|(index, page, message)| view! {
+                            <li><button type="button" class="review-change"
+                                on:click=move |_| flow.screen.set(Screen::Fill(index, page))>{message}</button></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })}
+        {sections_view}
+        <div class="interview-nav">
+            <button type="button" class="interview-back" on:click=move |_| flow.screen.set(Screen::Fill(last, None))>"Back"</button>
+            <button type="button" class="interview-next" disabled=move || flow.busy.get() on:click=move |_| flow.submit()>
+                "Submit"
+            </button>
+        </div>
+    }
+    .into_any()
+}
