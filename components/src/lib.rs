@@ -22,7 +22,9 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[cfg(feature = "client-app")]
 pub mod api;
+#[cfg(feature = "client-app")]
 pub mod app;
 pub mod form;
 
@@ -116,13 +118,16 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
             .unwrap_or_default()
     };
     let (token, host) = if options.is_object() { (text("token"), text("host")) } else { Default::default() };
-    if token.is_empty() {
-        return mount_in(element);
+    #[cfg(feature = "client-app")]
+    if !token.is_empty() {
+        return mount_app(element, app::AppOptions { host, token, events: element.clone().into() });
     }
-    mount_app(element, app::AppOptions { host, token, events: element.clone().into() })
+    let _ = (token, host);
+    mount_in(element)
 }
 
 /// Mounts the whole client flow ([`app::ClientApp`]) for a link into `element`'s shadow root.
+#[cfg(feature = "client-app")]
 pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result<Mounted, JsValue> {
     mount_view(element, move |slot| {
         Box::new(leptos::mount::mount_to(slot, move || view! { <app::ClientApp options=options /> }))
@@ -206,7 +211,9 @@ pub fn mount_page() -> Result<Mounted, JsValue> {
     // The link's token rides in the fragment (never sent to a server, never
     // logged); it leaves the address bar at once, so it is not left in the
     // history or shown over the client's shoulder.
+    #[cfg(feature = "client-app")]
     let token = window.location().hash().unwrap_or_default().trim_start_matches('#').to_owned();
+    #[cfg(feature = "client-app")]
     if !token.is_empty() {
         let location = window.location();
         let clean = format!(
