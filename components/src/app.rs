@@ -91,6 +91,65 @@ struct Flow {
     last4: StoredValue<String>,
     /// The pending debounced draft write.
     draft_timer: StoredValue<Option<TimeoutHandle>>,
+    /// Whether this tab keeps the link and the session ([`AppOptions::remember`]).
+    remember: bool,
+    /// Whether the session came from the tab's storage (a reload), not a sign-in.
+    resumed: StoredValue<bool>,
+}
+
+/// Session storage key of the link this tab opened: `{"token","session"?}`.
+const LINK_KEY: &str = "client-interview:link";
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn stored_link() -> Option<Json> {
+    let text = session_storage()?.get_item(LINK_KEY).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Keeps the link's token for this tab, so that a reload (the token has left
+/// the address bar) opens the same link. The session kept for the same token
+/// stays; a different link replaces both.
+pub fn remember_link(token: &str) {
+    if stored_link().is_some_and(|link| link.get("token").and_then(Json::as_str) == Some(token)) {
+        return;
+    }
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(LINK_KEY, &json!({ "token": token }).to_string());
+    }
+}
+
+/// The token of the link this tab opened last, if it is still in use.
+pub fn remembered_link() -> Option<String> {
+    stored_link()?.get("token").and_then(Json::as_str).map(str::to_owned)
+}
+
+/// Forgets the tab's link (submitted or expired).
+fn forget_link() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(LINK_KEY);
+    }
+}
+
+/// Keeps (or, with `None`, drops) the client session of the tab's link `token`.
+fn remember_session(token: &str, session: Option<&str>) {
+    let mut link = json!({ "token": token });
+    if let Some(session) = session {
+        link["session"] = json!(session);
+    }
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(LINK_KEY, &link.to_string());
+    }
+}
+
+/// The client session kept for the tab's link `token`.
+fn remembered_session(token: &str) -> Option<String> {
+    let link = stored_link()?;
+    (link.get("token").and_then(Json::as_str) == Some(token))
+        .then(|| link.get("session").and_then(Json::as_str).map(str::to_owned))
+        .flatten()
 }
 
 /// Local storage key of an interview's draft.
@@ -156,6 +215,9 @@ impl Flow {
     }
 
     fn expired(&self) {
+        if self.remember {
+            forget_link();
+        }
         self.busy.set(false);
         self.screen.set(Screen::Expired);
         self.emit("interview-expired", json!({}));
@@ -185,8 +247,16 @@ impl Flow {
     /// Opens the link.
     fn open(self) {
         self.screen.set(Screen::Loading);
+        let token = self.token.get_value();
+        // After a reload: the tab's session, so the client is not asked to
+        // sign in again (nor sent another text) while it is still valid.
+        if let Some(session) = self.remember.then(|| remembered_session(&token)).flatten() {
+            self.session.set_value(Some(session));
+            self.resumed.set_value(true);
+            self.load();
+            return;
+        }
         spawn_local(async move {
-            let token = self.token.get_value();
             match self.api().open(&token).await {
                 Ok(answer) => match answer.get("state").and_then(Json::as_str) {
                     Some("ready") => self.signed_in(&answer),
@@ -207,7 +277,11 @@ impl Flow {
     /// Keeps the session and loads the interview.
     fn signed_in(self, answer: &Json) {
         let session = answer.get("session").and_then(Json::as_str).map(str::to_owned);
+        if self.remember {
+            remember_session(&self.token.get_value(), session.as_deref());
+        }
         self.session.set_value(session);
+        self.resumed.set_value(false);
         self.problem.set(None);
         self.load();
     }
@@ -227,6 +301,14 @@ impl Flow {
                     }
                     Err(message) => self.screen.set(Screen::Problem(message)),
                 },
+                // The kept session has ended (it lasts two hours): open the
+                // link again, which asks for the sign-in if the link needs one.
+                Err(failure) if failure.is_expired() && self.resumed.get_value() => {
+                    self.resumed.set_value(false);
+                    self.session.set_value(None);
+                    remember_session(&self.token.get_value(), None);
+                    self.open();
+                }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Open) {
                         self.screen.set(Screen::Problem(f.message()));
@@ -338,12 +420,31 @@ impl Flow {
         if let Some(timer) = self.draft_timer.get_value() {
             timer.clear();
         }
-        let handle = set_timeout_with_handle(move || self.write_local(), std::time::Duration::from_millis(400));
+        let handle = set_timeout_with_handle(
+            move || {
+                self.draft_timer.set_value(None);
+                self.write_local();
+            },
+            std::time::Duration::from_millis(400),
+        );
         self.draft_timer.set_value(handle.ok());
     }
 
-    /// Writes the local draft now.
+    /// Writes the draft now if a write is waiting (the page is going away:
+    /// a reload or a closed tab must not lose the last keystrokes).
+    fn flush_draft(self) {
+        if self.draft_timer.with_value(Option::is_some) {
+            self.write_local();
+        }
+    }
+
+    /// Writes the local draft now (a debounced write still waiting is
+    /// cancelled: it would bring back a draft a submit has just removed).
     fn write_local(self) {
+        if let Some(timer) = self.draft_timer.get_value() {
+            timer.clear();
+            self.draft_timer.set_value(None);
+        }
         let mut d = Draft::new(now_rfc3339());
         self.sections.with_value(|sections| {
             self.answers.with_value(|all| {
@@ -415,6 +516,9 @@ impl Flow {
                         let _ = s.remove_item(&draft_key(&id));
                         let _ = s.remove_item(&submit_key_name(&id));
                     }
+                    if self.remember {
+                        forget_link();
+                    }
                     let receipt = answer.get("receipt").and_then(Json::as_str).unwrap_or_default().to_owned();
                     self.status.set(String::new());
                     self.screen.set(Screen::Submitted(receipt.clone()));
@@ -478,6 +582,11 @@ pub struct AppOptions {
     pub token: String,
     /// Where the DOM events go (the element the interview is mounted on).
     pub events: web_sys::EventTarget,
+    /// Whether the tab keeps the link and the client session in its session
+    /// storage, so a reload resumes without signing in again (the interview
+    /// page, whose address loses the token). Forgotten on submit or expiry,
+    /// and by the browser when the tab closes.
+    pub remember: bool,
 }
 
 /// The whole client flow for one link.
@@ -501,12 +610,18 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         pending: StoredValue::new(None),
         last4: StoredValue::new(String::new()),
         draft_timer: StoredValue::new(None),
+        remember: options.remember,
+        resumed: StoredValue::new(false),
     };
     let online = window_event_listener(leptos::ev::online, move |_| {
         flow.status.set("Back online.".to_owned());
         flow.retry();
     });
-    on_cleanup(move || online.remove());
+    let leaving = window_event_listener(leptos::ev::pagehide, move |_| flow.flush_draft());
+    on_cleanup(move || {
+        online.remove();
+        leaving.remove();
+    });
     flow.open();
 
     let screen = move || match flow.screen.get() {
@@ -519,7 +634,14 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         Screen::Problem(message) => view! {
             <h1 class="interview-title">"Something went wrong"</h1>
             <p role="alert">{message}</p>
-            <button type="button" class="interview-next" on:click=move |_| flow.retry()>"Try again"</button>
+            <button type="button" class="interview-next" on:click=move |_| {
+                // Not only after a lost connection: a failure the host
+                // reported (busy, rate limited) is tried again too.
+                if flow.pending.with_value(Option::is_none) {
+                    flow.pending.set_value(Some(Pending::Open));
+                }
+                flow.retry();
+            }>"Try again"</button>
         }
         .into_any(),
         Screen::Passphrase => passphrase_view(flow),
@@ -602,7 +724,10 @@ fn sign_in_form(
 /// The message for a failed sign-in attempt (wrong value or lockout).
 fn attempt_message(failure: &Failure, wrong: &str) -> String {
     match failure {
-        Failure::Http { status: 429, .. } => match failure.number("retry_after") {
+        // Only a lockout is about failed attempts: asking for a new code too
+        // soon (`resend_too_soon`) or too many calls (`rate_limited`) keep
+        // the host's own sentence.
+        Failure::Http { status: 429, code, .. } if code == "locked" => match failure.number("retry_after") {
             Some(secs) => format!("Too many attempts. Try again in {}.", wait_words(secs)),
             None => failure.message(),
         },

@@ -120,7 +120,7 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
     let (token, host) = if options.is_object() { (text("token"), text("host")) } else { Default::default() };
     #[cfg(feature = "client-app")]
     if !token.is_empty() {
-        return mount_app(element, app::AppOptions { host, token, events: element.clone().into() });
+        return mount_app(element, app::AppOptions { host, token, events: element.clone().into(), remember: false });
     }
     let _ = (token, host);
     mount_in(element)
@@ -198,8 +198,10 @@ fn mount_view(
 }
 
 /// Mounts the interview into the page's `<main>` (the interview page's entry).
-/// With the feature `example-form` and no link token in the URL, that is the
-/// example intake template; otherwise the placeholder until the link flow comes.
+/// With the feature `client-app` and a link token in the URL's fragment (or
+/// kept by this tab from an earlier load, see docs/drafts.md), the client
+/// flow for that link. Otherwise, with the feature `example-form`, the
+/// example intake template, else the placeholder.
 pub fn mount_page() -> Result<Mounted, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let document = window
@@ -210,21 +212,43 @@ pub fn mount_page() -> Result<Mounted, JsValue> {
         .ok_or_else(|| JsValue::from_str("the page has no <main> element"))?;
     // The link's token rides in the fragment (never sent to a server, never
     // logged); it leaves the address bar at once, so it is not left in the
-    // history or shown over the client's shoulder.
+    // history or shown over the client's shoulder. The tab keeps it (session
+    // storage, gone when the tab closes) so that a reload still works.
     #[cfg(feature = "client-app")]
-    let token = window.location().hash().unwrap_or_default().trim_start_matches('#').to_owned();
-    #[cfg(feature = "client-app")]
-    if !token.is_empty() {
-        let location = window.location();
-        let clean = format!(
-            "{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        );
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+    {
+        let fragment = window.location().hash().unwrap_or_default().trim_start_matches('#').to_owned();
+        let token = if fragment.is_empty() {
+            app::remembered_link().unwrap_or_default()
+        } else {
+            let location = window.location();
+            let clean = format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            );
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&clean));
+            }
+            app::remember_link(&fragment);
+            fragment
+        };
+        // Opening a link in this tab again, or another one, changes only the
+        // fragment of `/i/`: the browser does not load the page for that, so
+        // the page loads itself to open the new link.
+        let reload = Closure::<dyn Fn()>::new(|| {
+            if let Some(window) = web_sys::window() {
+                if window.location().hash().is_ok_and(|hash| hash.len() > 1) {
+                    let _ = window.location().reload();
+                }
+            }
+        });
+        window.add_event_listener_with_callback("hashchange", reload.as_ref().unchecked_ref())?;
+        // The listener lives as long as the page.
+        reload.forget();
+        if !token.is_empty() {
+            let options = app::AppOptions { host: String::new(), token, events: main.clone().into(), remember: true };
+            return mount_app(&main, options);
         }
-        return mount_app(&main, app::AppOptions { host: String::new(), token, events: main.clone().into() });
     }
     #[cfg(feature = "example-form")]
     {

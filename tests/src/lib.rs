@@ -4,8 +4,10 @@
 //! a failing test cannot leave a browser behind).
 //!
 //! Both are built by `cargo xtask build`; `cargo xtask test` builds them before
-//! it runs these tests. Paths can be overridden with `INTERVIEW_E2E_HOST_BIN`,
-//! `INTERVIEW_E2E_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
+//! it runs these tests, and the client-flow bundle (`dist-app/`, feature
+//! `client-app`) that [`Host::start_app`] serves from disk. Paths can be
+//! overridden with `INTERVIEW_E2E_HOST_BIN`, `INTERVIEW_E2E_DIST`,
+//! `INTERVIEW_E2E_APP_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
 //! `INTERVIEW_E2E_CHROMEDRIVER_LOG` names a file for ChromeDriver's verbose log.
 
 use std::net::{SocketAddr, TcpListener};
@@ -72,6 +74,30 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
+/// The client-flow bundle (`dist-app/`, `trunk build --release --features
+/// client-app --dist dist-app`), or a panic saying how to build it.
+pub fn app_dist_dir() -> PathBuf {
+    const BUILD_APP: &str =
+        "trunk build --release --features client-app --dist dist-app` (or `cargo xtask test";
+    let dist = required_file(
+        "INTERVIEW_E2E_APP_DIST",
+        workspace_root().join("dist-app"),
+        "the client-flow bundle (dist-app/)",
+        BUILD_APP,
+    );
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no index.html: run `{BUILD_APP}` first",
+        dist.display()
+    );
+    dist
+}
+
+/// The first admin the host makes at its first start (from the environment).
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+/// The first admin's password.
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
 /// The host binary built with the `release-host` profile.
 pub fn host_binary() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -98,13 +124,33 @@ impl Host {
     /// serves the bundle built into it (one-file deploy): it runs in its data
     /// directory, where no `dist/` could stand in for a missing one.
     pub async fn start() -> Host {
-        let data_dir = tempfile::tempdir().expect("temp data dir");
         // The binary embeds dist/ at build time; require it so a stale or
         // missing bundle fails here with a clear message.
         dist_dir();
-        let mut child = Command::new(host_binary())
+        Host::start_serving(None).await
+    }
+
+    /// Starts the host serving the client-flow bundle (`dist-app/`, built
+    /// with the `client-app` feature) from disk instead of the embedded one.
+    pub async fn start_app() -> Host {
+        Host::start_serving(Some(app_dist_dir())).await
+    }
+
+    /// Starts `interview serve`, with `--bundle-dir bundle` when given. The
+    /// first admin is [`ADMIN_EMAIL`] / [`ADMIN_PASSWORD`]; SMS goes to the
+    /// log provider's outbox in the data directory.
+    async fn start_serving(bundle: Option<PathBuf>) -> Host {
+        let data_dir = tempfile::tempdir().expect("temp data dir");
+        let mut command = Command::new(host_binary());
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir.path())
+            .arg(data_dir.path());
+        if let Some(bundle) = bundle {
+            command.arg("--bundle-dir").arg(bundle);
+        }
+        let mut child = command
+            .env("INTERVIEW_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("INTERVIEW_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .current_dir(data_dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -370,4 +416,366 @@ pub async fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<(u16, Str
                 "no answer",
             ))
         })
+}
+
+/// Waits until `probe` gives `Ok`, trying every 100 ms for [`READY_TIMEOUT`];
+/// the panic names `what` and the last reason the probe gave.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        match probe().await {
+            Ok(value) => return value,
+            Err(last) => assert!(
+                Instant::now() < deadline,
+                "{what}: not after {READY_TIMEOUT:?} (last: {last})"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The staff API, signed in as the first admin (cookie and CSRF token).
+pub struct Staff {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+impl Staff {
+    /// Signs in to `host` as [`ADMIN_EMAIL`].
+    pub async fn sign_in(host: &Host) -> Staff {
+        let http = reqwest::Client::new();
+        let base = host.url("");
+        let answer = http
+            .post(format!("{base}/api/v1/staff/session"))
+            .json(&serde_json::json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
+            .send()
+            .await
+            .expect("staff sign-in");
+        assert_eq!(answer.status().as_u16(), 200, "staff sign-in");
+        let cookie = answer
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("interview_staff="))
+            .and_then(|v| v.split(';').next())
+            .expect("the staff session cookie")
+            .to_owned();
+        let body: serde_json::Value = answer.json().await.expect("sign-in JSON");
+        let csrf = body["csrf_token"].as_str().expect("csrf_token").to_owned();
+        Staff {
+            http,
+            base,
+            cookie,
+            csrf,
+        }
+    }
+
+    /// Calls `method path` with an optional JSON body: status and JSON answer.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.expect("staff call");
+        let status = answer.status().as_u16();
+        let text = answer.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// `POST path` that must answer `expect`; the JSON answer.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        expect: u16,
+    ) -> serde_json::Value {
+        let (status, answer) = self.call("POST", path, Some(body)).await;
+        assert_eq!(status, expect, "POST {path}: {answer}");
+        answer
+    }
+
+    /// `GET path`, which must answer 200; the JSON answer.
+    pub async fn get(&self, path: &str) -> serde_json::Value {
+        let (status, answer) = self.call("GET", path, None).await;
+        assert_eq!(status, 200, "GET {path}: {answer}");
+        answer
+    }
+}
+
+/// A client API call without a session or with one (`POST` with a body, or
+/// `GET`): status and JSON answer.
+pub async fn client_call(
+    host: &Host,
+    path: &str,
+    session: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let http = reqwest::Client::new();
+    let url = host.url(&format!("/api/v1/client/{path}"));
+    let mut request = match &body {
+        Some(body) => http.post(url).json(body),
+        None => http.get(url),
+    };
+    if let Some(session) = session {
+        request = request.bearer_auth(session);
+    }
+    let answer = request.send().await.expect("client call");
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Text of an element, or the reason it has none.
+async fn text_of(element: &Element) -> Result<String, String> {
+    element.text().await.map_err(|e| e.to_string())
+}
+
+/// Elements of `root` found as a person finds them: by their label, their
+/// text or their role. Each waits for [`READY_TIMEOUT`].
+impl Browser {
+    /// The control labelled `label` (a `<label for>` whose text is `label`).
+    pub async fn field(&self, root: &ShadowRoot, label: &str) -> Element {
+        eventually(&format!("a field labelled {label:?}"), || async {
+            let labels = root
+                .find_all(Locator::Css("label"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut seen = Vec::new();
+            for candidate in labels {
+                let text = text_of(&candidate).await?;
+                if text.trim() == label {
+                    let id = candidate
+                        .attr("for")
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .ok_or("the label has no `for`")?;
+                    return root
+                        .find(Locator::Css(&format!("[id=\"{id}\"]")))
+                        .await
+                        .map_err(|e| format!("no control with id {id}: {e}"));
+                }
+                seen.push(text);
+            }
+            Err(format!("labels seen: {seen:?}"))
+        })
+        .await
+    }
+
+    /// The radio (or checkbox) labelled `option` in the group whose legend is `legend`.
+    pub async fn option(&self, root: &ShadowRoot, legend: &str, option: &str) -> Element {
+        eventually(&format!("option {option:?} of {legend:?}"), || async {
+            let groups = root
+                .find_all(Locator::Css("fieldset"))
+                .await
+                .map_err(|e| e.to_string())?;
+            for group in groups {
+                let Ok(title) = group.find(Locator::Css("legend")).await else {
+                    continue;
+                };
+                if text_of(&title).await?.trim() != legend {
+                    continue;
+                }
+                for label in group
+                    .find_all(Locator::Css("label"))
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    if text_of(&label).await?.trim() == option {
+                        let id = label
+                            .attr("for")
+                            .await
+                            .map_err(|e| e.to_string())?
+                            .ok_or("no `for`")?;
+                        return root
+                            .find(Locator::Css(&format!("[id=\"{id}\"]")))
+                            .await
+                            .map_err(|e| e.to_string());
+                    }
+                }
+                return Err(format!("{legend:?} has no option {option:?}"));
+            }
+            Err(format!("no group with the legend {legend:?}"))
+        })
+        .await
+    }
+
+    /// The shown button whose text is `text` (or whose `aria-label` is).
+    pub async fn button(&self, root: &ShadowRoot, text: &str) -> Element {
+        eventually(&format!("a button {text:?}"), || async {
+            let buttons = root
+                .find_all(Locator::Css("button"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut seen = Vec::new();
+            for button in buttons {
+                let shown = text_of(&button).await?;
+                let aria = button.attr("aria-label").await.ok().flatten();
+                if shown.trim() == text || aria.as_deref() == Some(text) {
+                    return Ok(button);
+                }
+                seen.push(shown);
+            }
+            Err(format!("buttons seen: {seen:?}"))
+        })
+        .await
+    }
+
+    /// Clicks the button `text`.
+    pub async fn press(&self, root: &ShadowRoot, text: &str) {
+        self.button(root, text)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {text:?}: {e}"));
+    }
+
+    /// Types `text` into the field labelled `label`.
+    pub async fn type_into(&self, root: &ShadowRoot, label: &str, text: &str) {
+        self.field(root, label)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {label:?}: {e}"));
+    }
+
+    /// Sets the date field labelled `label` to `iso` (`1980-05-17`) as a date
+    /// picker does (the typed form of a date input depends on the locale).
+    pub async fn set_date(&self, root: &ShadowRoot, label: &str, iso: &str) {
+        let field = self.field(root, label).await;
+        let arg = serde_json::to_value(&field).expect("element as JSON");
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1];\
+                 arguments[0].dispatchEvent(new Event('input', {bubbles: true}));\
+                 arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![arg, serde_json::json!(iso)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set the date {label:?}: {e}"));
+    }
+
+    /// The value of the field labelled `label`.
+    pub async fn value_of(&self, root: &ShadowRoot, label: &str) -> String {
+        self.field(root, label)
+            .await
+            .prop("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Waits until an element with `role` shows text containing `text`; its whole text.
+    pub async fn wait_for_role(&self, root: &ShadowRoot, role: &str, text: &str) -> String {
+        eventually(&format!("[role={role}] showing {text:?}"), || async {
+            let found = root
+                .find_all(Locator::Css(&format!("[role={role}]")))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut seen = Vec::new();
+            for element in found {
+                let shown = text_of(&element).await?;
+                if shown.contains(text) {
+                    return Ok(shown);
+                }
+                seen.push(shown);
+            }
+            Err(format!("seen: {seen:?}"))
+        })
+        .await
+    }
+
+    /// Waits until a heading (`h1`) reads `text`.
+    pub async fn wait_for_heading(&self, root: &ShadowRoot, text: &str) {
+        eventually(&format!("a heading {text:?}"), || async {
+            let found = root
+                .find_all(Locator::Css("h1"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut seen = Vec::new();
+            for element in found {
+                let shown = text_of(&element).await?;
+                if shown.trim() == text {
+                    return Ok(());
+                }
+                seen.push(shown);
+            }
+            Err(format!("headings seen: {seen:?}"))
+        })
+        .await
+    }
+
+    /// Runs `script` in the page and returns its JSON result.
+    pub async fn script(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("run {script:?}: {e}"))
+    }
+}
+
+/// ChromeDriver's own command that emulates the network (offline or not).
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": -1,
+                "upload_throughput": -1,
+            }
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Takes the browser off the network (`true`) or back on it, as the
+    /// device losing its connection would (`navigator.onLine` and the
+    /// `online`/`offline` events follow).
+    pub async fn set_offline(&self, offline: bool) {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .unwrap_or_else(|e| panic!("set the network offline={offline}: {e}"));
+    }
 }

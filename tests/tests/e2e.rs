@@ -1,6 +1,7 @@
 //! End to end: the real host binary serves the built bundle; headless
 //! Chromium opens the interview page like a client would.
 
+use fantoccini::key::Key;
 use fantoccini::Locator;
 use interview_e2e::{Driver, Host};
 
@@ -31,6 +32,608 @@ async fn the_interview_page_mounts_the_interview_in_a_shadow_root_and_reacts_to_
     browser
         .wait_for_text(&root, "[role=status]", "Interview started.")
         .await;
+
+    browser.close().await;
+}
+
+// ---------------------------------------------------------------------------
+// The client flow (`client-app` bundle, dist-app/): a link opened in Chromium
+// against the real host, set up through the staff API.
+
+use interview_e2e::{client_call, eventually, Browser, Staff};
+use serde_json::{json, Value as Json};
+
+/// A template with several pages: text, number, date, radios, yes/no and a
+/// question shown only for one answer.
+fn test_template() -> Json {
+    json!({
+        "format": "interview/1",
+        "title": "Household details",
+        "pages": [
+            {"id": "you", "title": "About you", "items": [
+                {"type": "text", "id": "full_name", "label": "Full name", "required": true},
+                {"type": "number", "id": "children", "label": "Number of children", "integer": true, "min": 0, "required": true},
+                {"type": "date", "id": "born", "label": "Date of birth", "max": "today", "required": true}
+            ]},
+            {"id": "home", "title": "Your home", "items": [
+                {"type": "choice", "id": "housing", "label": "Where do you live?", "required": true,
+                 "options": [{"value": "own", "label": "My own home"}, {"value": "rent", "label": "A rented home"},
+                             {"value": "family", "label": "With family"}]},
+                {"type": "text", "id": "town", "label": "Town", "required": true}
+            ]},
+            {"id": "partner", "title": "Partner", "items": [
+                {"type": "yes_no", "id": "has_partner", "label": "Do you have a partner?", "required": true},
+                {"type": "text", "id": "partner_name", "label": "Partner's name", "visible_if": "has_partner", "required": true}
+            ]}
+        ]
+    })
+}
+
+/// Makes a template, a work item and sends an interview with `auth` to a new
+/// client; the interview's id, the work item's id and the link.
+async fn send_interview(
+    staff: &Staff,
+    auth: Json,
+    mobile: Option<&str>,
+) -> (String, String, String) {
+    let template = staff
+        .post(
+            "/api/v1/templates",
+            json!({"name": "Household", "definition": test_template()}),
+            201,
+        )
+        .await;
+    let item = staff
+        .post(
+            "/api/v1/work-items",
+            json!({"name": "Lee household", "template_id": template["id"]}),
+            201,
+        )
+        .await;
+    let item_id = item["id"].as_str().expect("work item id").to_owned();
+    let mut client =
+        json!({"title": "Ms", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"});
+    if let Some(mobile) = mobile {
+        client["mobile"] = json!(mobile);
+        client["region"] = json!("GB");
+    }
+    let sent = staff
+        .post(
+            &format!("/api/v1/work-items/{item_id}/interviews"),
+            json!({"client": client, "auth": auth}),
+            201,
+        )
+        .await;
+    (
+        sent["id"].as_str().expect("interview id").to_owned(),
+        item_id,
+        sent["link"].as_str().expect("link").to_owned(),
+    )
+}
+
+/// The keys of the page's local storage that belong to the interview page.
+async fn stored_keys(browser: &Browser) -> Vec<String> {
+    let keys = browser
+        .script("return Object.keys(window.localStorage).filter(k => k.startsWith('client-interview:'));")
+        .await;
+    serde_json::from_value(keys).unwrap_or_default()
+}
+
+/// The page's address, without the host.
+async fn address(browser: &Browser) -> String {
+    browser
+        .client
+        .current_url()
+        .await
+        .expect("current URL")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_reload_and_submits() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let passphrase = "blue harbour lamp";
+    let (interview_id, item_id, link) = send_interview(
+        &staff,
+        json!({"method": "passphrase", "passphrase": passphrase}),
+        None,
+    )
+    .await;
+    let token = link
+        .split('#')
+        .nth(1)
+        .expect("token in the link")
+        .to_owned();
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+
+    // The passphrase screen; the token has left the address bar.
+    let field = browser.field(&root, "Passphrase").await;
+    let url = address(&browser).await;
+    assert!(
+        !url.contains('#') && !url.contains(&token),
+        "the token is still in {url}"
+    );
+    assert_eq!(
+        field.attr("type").await.unwrap().as_deref(),
+        Some("password")
+    );
+
+    // A wrong passphrase: the error, tied to the field, with the attempts left.
+    field.send_keys("not the passphrase").await.unwrap();
+    browser.press(&root, "Continue").await;
+    let alert = browser.wait_for_role(&root, "alert", "attempts left").await;
+    assert!(alert.contains("That passphrase is not right."), "{alert}");
+    assert!(alert.contains("4 attempts left"), "{alert}");
+    let field = browser.field(&root, "Passphrase").await;
+    assert_eq!(
+        field.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    // The right one opens the interview on its first page.
+    field
+        .send_keys(&format!("{}a{}{passphrase}", Key::Control, Key::Null))
+        .await
+        .unwrap();
+    browser.press(&root, "Continue").await;
+    browser.type_into(&root, "Full name", "Ann Lee").await;
+    browser.type_into(&root, "Number of children", "2").await;
+    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    browser.press(&root, "Next").await;
+
+    // Page 2, partly filled.
+    browser
+        .option(&root, "Where do you live?", "A rented home")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.type_into(&root, "Town", "Leeds").await;
+    browser
+        .wait_for_role(&root, "status", "Saved on this device")
+        .await;
+
+    // A reload: the link's token is no longer in the address, the tab keeps
+    // it (sessionStorage), so the page comes back, with the answers kept on
+    // this device, without asking for the passphrase again.
+    browser.client.refresh().await.unwrap();
+    let root = browser.shadow_root("main").await;
+    assert_eq!(browser.value_of(&root, "Full name").await, "Ann Lee");
+    assert_eq!(browser.value_of(&root, "Number of children").await, "2");
+    assert_eq!(browser.value_of(&root, "Date of birth").await, "1980-05-17");
+    browser
+        .wait_for_role(&root, "status", "Saved on this device")
+        .await;
+    browser.press(&root, "Next").await;
+    assert_eq!(browser.value_of(&root, "Town").await, "Leeds");
+    let rented = browser
+        .option(&root, "Where do you live?", "A rented home")
+        .await;
+    assert!(
+        rented.is_selected().await.unwrap(),
+        "the chosen radio was not restored"
+    );
+
+    // Save progress: the host has it.
+    browser.press(&root, "Save progress").await;
+    browser
+        .wait_for_role(&root, "status", "Progress saved")
+        .await;
+    let (status, opened) = client_call(
+        &host,
+        "auth/passphrase",
+        None,
+        Some(json!({"token": token, "passphrase": passphrase})),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    let (status, view) = client_call(&host, "interview", opened["session"].as_str(), None).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["id"], json!(interview_id));
+    assert!(view["saved_at"].is_string(), "{view}");
+    assert_eq!(view["answers"]["s1"]["full_name"], json!("Ann Lee"));
+    assert_eq!(view["answers"]["s1"]["town"], json!("Leeds"));
+    assert_eq!(view["answers"]["s1"]["housing"], json!("rent"));
+
+    // As on another device (nothing kept in the browser): the link, the
+    // passphrase, and the progress saved online comes back.
+    browser
+        .script("window.localStorage.clear(); window.sessionStorage.clear(); return null;")
+        .await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.type_into(&root, "Passphrase", passphrase).await;
+    browser.press(&root, "Continue").await;
+    assert_eq!(browser.value_of(&root, "Full name").await, "Ann Lee");
+    assert_eq!(browser.value_of(&root, "Date of birth").await, "1980-05-17");
+    browser.press(&root, "Next").await;
+    assert_eq!(browser.value_of(&root, "Town").await, "Leeds");
+    let rented = browser
+        .option(&root, "Where do you live?", "A rented home")
+        .await;
+    assert!(
+        rented.is_selected().await.unwrap(),
+        "the saved choice was not restored"
+    );
+
+    // Finish: page 3 with the question that shows only for "Yes".
+    browser.press(&root, "Next").await;
+    browser
+        .option(&root, "Do you have a partner?", "Yes")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.type_into(&root, "Partner's name", "Sam Lee").await;
+    browser.press(&root, "Check your answers").await;
+    browser.wait_for_heading(&root, "Check your answers").await;
+    let review = root
+        .find(Locator::Css("dl"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for shown in [
+        "Ann Lee",
+        "1980-05-17",
+        "A rented home",
+        "Leeds",
+        "Yes",
+        "Sam Lee",
+    ] {
+        assert!(
+            review.contains(shown),
+            "the review lacks {shown:?}: {review}"
+        );
+    }
+    browser.button(&root, "Change Full name").await;
+    browser.button(&root, "Change Partner's name").await;
+
+    // Change leads to the question's page; the answers stay.
+    browser.press(&root, "Change Town").await;
+    assert_eq!(browser.value_of(&root, "Town").await, "Leeds");
+    browser.type_into(&root, "Town", " city").await;
+    browser.press(&root, "Next").await;
+    browser.press(&root, "Check your answers").await;
+    browser.wait_for_heading(&root, "Check your answers").await;
+    let review = root
+        .find(Locator::Css("dl"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(review.contains("Leeds city"), "{review}");
+
+    browser.press(&root, "Submit").await;
+    browser
+        .wait_for_heading(&root, "Data successfully submitted")
+        .await;
+    let receipt = root
+        .find(Locator::Css("strong"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!receipt.is_empty(), "no receipt shown");
+    assert!(
+        root.find(Locator::Css("form")).await.is_err(),
+        "a form is still shown"
+    );
+
+    // The host has the submitted answers; the device no longer keeps them.
+    let item = staff.get(&format!("/api/v1/work-items/{item_id}")).await;
+    assert_eq!(item["status"], json!("submitted"), "{item}");
+    let answers = &item["answers"];
+    assert_eq!(answers["full_name"], json!("Ann Lee"), "{item}");
+    assert_eq!(answers["children"], json!(2), "{item}");
+    assert_eq!(answers["born"], json!("1980-05-17"), "{item}");
+    assert_eq!(answers["housing"], json!("rent"), "{item}");
+    assert_eq!(answers["town"], json!("Leeds city"), "{item}");
+    assert_eq!(answers["has_partner"], json!(true), "{item}");
+    assert_eq!(answers["partner_name"], json!("Sam Lee"), "{item}");
+    let receipts: Vec<&Json> = item["interviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["receipt"])
+        .collect();
+    assert!(
+        receipts.contains(&&json!(receipt)),
+        "receipt {receipt} not on {item}"
+    );
+    assert_eq!(
+        stored_keys(&browser).await,
+        Vec::<String>::new(),
+        "the local draft was kept"
+    );
+    let kept = browser
+        .script("return Object.keys(window.sessionStorage);")
+        .await;
+    assert_eq!(kept, json!([]), "the tab still keeps the link");
+
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_signs_in_with_a_code_sent_by_sms() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (_, _, link) = send_interview(&staff, json!({"method": "sms"}), Some("07700 900123")).await;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+
+    // Digits that do not match count as a failed attempt.
+    browser
+        .type_into(&root, "Last 4 digits of your mobile number", "9999")
+        .await;
+    browser.press(&root, "Continue").await;
+    let alert = browser
+        .wait_for_role(&root, "alert", "You have 4 attempts left.")
+        .await;
+    assert!(alert.contains("Those digits do not match"), "{alert}");
+
+    browser
+        .field(&root, "Last 4 digits of your mobile number")
+        .await
+        .send_keys(&format!("{}a{}0123", Key::Control, Key::Null))
+        .await
+        .unwrap();
+    browser.press(&root, "Continue").await;
+    browser
+        .wait_for_role(&root, "status", "We sent a code")
+        .await;
+
+    // The log provider's outbox holds the text message with the code.
+    let outbox = host.data_dir.path().join("sms-outbox.jsonl");
+    let code = eventually("a code in the SMS outbox", || async {
+        let text = std::fs::read_to_string(&outbox).map_err(|e| e.to_string())?;
+        let line = text.lines().last().ok_or("empty outbox")?;
+        let message: Json = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        assert_eq!(message["to"], json!("+447700900123"));
+        let body = message["body"].as_str().unwrap_or_default();
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 6)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no code in {body:?}"))
+    })
+    .await;
+
+    // Asking again at once is refused with the host's reason, not as a failed attempt.
+    browser.press(&root, "Send a new code").await;
+    let alert = browser
+        .wait_for_role(&root, "alert", "you can ask for another in")
+        .await;
+    assert!(!alert.contains("Too many attempts"), "{alert}");
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    browser.type_into(&root, "6-digit code", wrong).await;
+    browser.press(&root, "Continue").await;
+    let alert = browser
+        .wait_for_role(&root, "alert", "You have 3 attempts left.")
+        .await;
+    assert!(alert.contains("That code is not right."), "{alert}");
+
+    browser
+        .field(&root, "6-digit code")
+        .await
+        .send_keys(&format!("{}a{}{code}", Key::Control, Key::Null))
+        .await
+        .unwrap();
+    browser.press(&root, "Continue").await;
+    browser.field(&root, "Full name").await;
+    browser.wait_for_heading(&root, "Household details").await;
+
+    // A reload resumes the session: no new sign-in, no second text message.
+    browser.client.refresh().await.unwrap();
+    let root = browser.shadow_root("main").await;
+    browser.field(&root, "Full name").await;
+    let sent = std::fs::read_to_string(&outbox).unwrap();
+    assert_eq!(sent.lines().count(), 1, "{sent}");
+
+    // A kept session that no longer works (it lasts two hours) leads back to
+    // the sign-in, not to "expired": the link itself still works.
+    browser
+        .script(
+            "const link = JSON.parse(sessionStorage.getItem('client-interview:link'));\
+             link.session = 'no-longer-valid';\
+             sessionStorage.setItem('client-interview:link', JSON.stringify(link));\
+             return null;",
+        )
+        .await;
+    browser.client.refresh().await.unwrap();
+    let root = browser.shadow_root("main").await;
+    browser
+        .field(&root, "Last 4 digits of your mobile number")
+        .await;
+
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_or_cancelled_link_shows_that_the_request_has_expired() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (interview_id, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+
+    // The link works, then staff cancel it; opening it again (in the same
+    // tab, whose address is now `/i/`) shows that it has expired.
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.field(&root, "Full name").await;
+    staff
+        .post(
+            &format!("/api/v1/interviews/{interview_id}/cancel"),
+            json!({}),
+            200,
+        )
+        .await;
+
+    let unknown = host.url("/i/#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    for url in [link.as_str(), unknown.as_str()] {
+        browser.goto(url).await;
+        let root = browser.shadow_root("main").await;
+        browser
+            .wait_for_heading(&root, "This request has expired.")
+            .await;
+        assert!(
+            root.find(Locator::Css("form")).await.is_err(),
+            "{url} shows a form"
+        );
+        assert!(
+            root.find(Locator::Css("input")).await.is_err(),
+            "{url} shows a field"
+        );
+        // Nothing is kept for a dead link: a reload does not try it again.
+        let kept = browser
+            .script("return Object.keys(window.sessionStorage);")
+            .await;
+        assert_eq!(kept, json!([]), "{url}: the tab still keeps the link");
+    }
+
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_wrong_passphrases_lock_the_link_for_a_while() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let passphrase = "blue harbour lamp";
+    let (_, _, link) = send_interview(
+        &staff,
+        json!({"method": "passphrase", "passphrase": passphrase}),
+        None,
+    )
+    .await;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+
+    let attempts = [
+        ("wrong one", "You have 4 attempts left."),
+        ("wrong two", "You have 3 attempts left."),
+        ("wrong three", "You have 2 attempts left."),
+        ("wrong four", "You have 1 attempt left."),
+        ("wrong five", "Too many attempts. Try again in 15 minutes."),
+        // Locked: even the right one is refused until the lockout ends.
+        (passphrase, "Too many attempts. Try again in 15 minutes."),
+    ];
+    for (typed, expected) in attempts {
+        let field = browser.field(&root, "Passphrase").await;
+        // Select what is there and type over it, as a person would.
+        field
+            .send_keys(&format!("{}a{}{typed}", Key::Control, Key::Null))
+            .await
+            .unwrap();
+        browser.press(&root, "Continue").await;
+        browser.wait_for_role(&root, "alert", expected).await;
+    }
+    assert!(
+        root.find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            == "Enter your passphrase"
+    );
+
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (_, item_id, link) = send_interview(&staff, json!({"method": "none"}), None).await;
+    let token = link
+        .split('#')
+        .nth(1)
+        .expect("token in the link")
+        .to_owned();
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.type_into(&root, "Full name", "Ann Lee").await;
+    browser.type_into(&root, "Number of children", "0").await;
+    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+
+    // Save progress without a connection: the page says so, and saves once it returns.
+    browser.set_offline(true).await;
+    browser.press(&root, "Save progress").await;
+    browser
+        .wait_for_role(&root, "status", "You seem to be offline")
+        .await;
+    browser.set_offline(false).await;
+    browser
+        .wait_for_role(&root, "status", "Progress saved")
+        .await;
+    let (status, opened) = client_call(&host, "open", None, Some(json!({"token": token}))).await;
+    assert_eq!(status, 200, "{opened}");
+    let (_, view) = client_call(&host, "interview", opened["session"].as_str(), None).await;
+    assert_eq!(
+        view["answers"]["s1"]["full_name"],
+        json!("Ann Lee"),
+        "{view}"
+    );
+
+    browser.press(&root, "Next").await;
+    browser
+        .option(&root, "Where do you live?", "My own home")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.type_into(&root, "Town", "York").await;
+    browser.press(&root, "Next").await;
+    browser
+        .option(&root, "Do you have a partner?", "No")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.press(&root, "Check your answers").await;
+    browser.wait_for_heading(&root, "Check your answers").await;
+
+    // Submit without a connection: nothing reaches the host until it returns.
+    browser.set_offline(true).await;
+    browser.press(&root, "Submit").await;
+    browser
+        .wait_for_role(&root, "status", "You seem to be offline")
+        .await;
+    let item = staff.get(&format!("/api/v1/work-items/{item_id}")).await;
+    assert_eq!(item["status"], json!("waiting_for_client"), "{item}");
+    browser.set_offline(false).await;
+    browser
+        .wait_for_heading(&root, "Data successfully submitted")
+        .await;
+    let item = staff.get(&format!("/api/v1/work-items/{item_id}")).await;
+    assert_eq!(item["status"], json!("submitted"), "{item}");
+    assert_eq!(item["answers"]["town"], json!("York"), "{item}");
+    assert_eq!(item["answers"]["has_partner"], json!(false), "{item}");
+    assert!(
+        item["answers"]
+            .get("partner_name")
+            .is_none_or(Json::is_null),
+        "{item}"
+    );
 
     browser.close().await;
 }
