@@ -103,14 +103,17 @@ impl Mounted {
 }
 
 /// Mounts the interview inside the shadow root of `element` (attaching an
-/// open shadow root if the element has none). `options`: `{token, host?}`:
-/// the link token (from the partner's back end) and the host's base URL
-/// (default: this page's origin). Without a token the placeholder is shown.
+/// open shadow root if the element has none). `options`: `{token, host?,
+/// theme?}`: the link token (from the partner's back end), the host's base
+/// URL (default: this page's origin) and theme values, each set on the
+/// element as the custom property `--interview-<name>` (`{accent: "#0a6"}`).
+/// Without a token the placeholder is shown.
 #[wasm_bindgen]
 pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, JsValue> {
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
         return Err(JsValue::from_str("mount: options must be an object"));
     }
+    apply_theme(element, &options);
     let text = |key: &str| {
         js_sys::Reflect::get(&options, &JsValue::from_str(key))
             .ok()
@@ -124,6 +127,61 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
     }
     let _ = (token, host);
     mount_in(element)
+}
+
+/// Sets `options.theme`'s string values as `--interview-<name>` custom properties on `element`.
+fn apply_theme(element: &web_sys::Element, options: &JsValue) {
+    let Some(style) = element.dyn_ref::<web_sys::HtmlElement>().map(web_sys::HtmlElement::style) else { return };
+    let theme = js_sys::Reflect::get(options, &JsValue::from_str("theme")).unwrap_or(JsValue::UNDEFINED);
+    if !theme.is_object() {
+        return;
+    }
+    for entry in js_sys::Object::entries(theme.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            // Only plain names: a theme cannot reach other properties.
+            if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                let _ = style.set_property(&format!("--interview-{name}"), &value);
+            }
+        }
+    }
+}
+
+#[wasm_bindgen(inline_js = "export function define_element(mount) {
+  if (customElements.get('client-interview')) return;
+  customElements.define('client-interview', class extends HTMLElement {
+    static get observedAttributes() { return ['token', 'host']; }
+    connectedCallback() { this.start(); }
+    attributeChangedCallback() { if (this.isConnected) this.start(); }
+    disconnectedCallback() { this.stop(); }
+    stop() { if (this.handle) { this.handle.unmount(); this.handle = null; } }
+    start() {
+      this.stop();
+      this.handle = mount(this, { token: this.getAttribute('token') || '', host: this.getAttribute('host') || '' }) || null;
+    }
+  });
+}")]
+extern "C" {
+    #[wasm_bindgen(js_name = define_element)]
+    fn define_element_js(mount: &Closure<dyn Fn(web_sys::Element, JsValue) -> JsValue>);
+}
+
+/// Defines the custom element `<client-interview token="…" host="…">`, which
+/// mounts the interview (as [`mount`]) when added to a page and unmounts it
+/// when removed. Defining it twice does nothing.
+pub fn define_element() {
+    let mount_fn = Closure::<dyn Fn(web_sys::Element, JsValue) -> JsValue>::new(|element: web_sys::Element, options: JsValue| {
+        match mount(&element, options) {
+            Ok(mounted) => JsValue::from(mounted),
+            Err(error) => {
+                web_sys::console::error_1(&error);
+                JsValue::NULL
+            }
+        }
+    });
+    define_element_js(&mount_fn);
+    // The element's class calls it for as long as the page lives.
+    mount_fn.forget();
 }
 
 /// Mounts the whole client flow ([`app::ClientApp`]) for a link into `element`'s shadow root.
@@ -197,19 +255,23 @@ fn mount_view(
     })
 }
 
-/// Mounts the interview into the page's `<main>` (the interview page's entry).
+/// Mounts the interview into the page's `<main data-interview-page>` (the
+/// interview page's entry); `None` on any other page (a partner page that
+/// loaded the bundle to use [`mount`] or `<client-interview>`).
 /// With the feature `client-app` and a link token in the URL's fragment (or
 /// kept by this tab from an earlier load, see docs/drafts.md), the client
 /// flow for that link. Otherwise, with the feature `example-form`, the
 /// example intake template, else the placeholder.
-pub fn mount_page() -> Result<Mounted, JsValue> {
+pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let document = window
         .document()
         .ok_or_else(|| JsValue::from_str("no document"))?;
-    let main = document
-        .query_selector("main")?
-        .ok_or_else(|| JsValue::from_str("the page has no <main> element"))?;
+    // Only the interview page marks its <main>: a partner page that loads the
+    // bundle (through /i/embed.js) is left alone.
+    let Some(main) = document.query_selector("main[data-interview-page]")? else {
+        return Ok(None);
+    };
     // The link's token rides in the fragment (never sent to a server, never
     // logged); it leaves the address bar at once, so it is not left in the
     // history or shown over the client's shoulder. The tab keeps it (session
@@ -247,7 +309,7 @@ pub fn mount_page() -> Result<Mounted, JsValue> {
         reload.forget();
         if !token.is_empty() {
             let options = app::AppOptions { host: String::new(), token, events: main.clone().into(), remember: true };
-            return mount_app(&main, options);
+            return mount_app(&main, options).map(Some);
         }
     }
     #[cfg(feature = "example-form")]
@@ -260,8 +322,8 @@ pub fn mount_page() -> Result<Mounted, JsValue> {
         if !has_token {
             let today =
                 form::today_utc().ok_or_else(|| JsValue::from_str("the clock is out of range"))?;
-            return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today);
+            return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today).map(Some);
         }
     }
-    mount_in(&main)
+    mount_in(&main).map(Some)
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use axum::extract::Request;
 use axum::http::header::{
-    HeaderMap, HeaderValue, ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    HeaderMap, HeaderValue, ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
     LOCATION, VARY,
 };
 use axum::http::{StatusCode, Uri};
@@ -55,18 +55,55 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
 
 /// Routes serving the bundle under [`PREFIX`]: from `bundle_dir` when given,
-/// else the embedded one when this binary has it, else from `./dist`.
+/// else the embedded one when this binary has it, else from `./dist`; plus
+/// [`EMBED_PATH`], the stable entry partner pages import.
 pub fn routes<S: Clone + Send + Sync + 'static>(bundle_dir: Option<&Path>) -> Router<S> {
-    let router = match bundle_dir {
-        None if is_embedded() => embedded_routes(EMBEDDED),
+    let (router, names): (Router<S>, Vec<String>) = match bundle_dir {
+        None if is_embedded() => (embedded_routes(EMBEDDED), EMBEDDED.iter().map(|f| f.path.to_owned()).collect()),
         dir => {
-            let files = ServeDir::new(dir.unwrap_or(Path::new("./dist")))
-                .precompressed_br()
-                .append_index_html_on_directories(true);
-            Router::new().nest_service(PREFIX, files)
+            let dir = dir.unwrap_or(Path::new("./dist"));
+            let files = ServeDir::new(dir).precompressed_br().append_index_html_on_directories(true);
+            let names = std::fs::read_dir(dir)
+                .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+                .unwrap_or_default();
+            (Router::new().nest_service(PREFIX, files), names)
         }
     };
-    router.layer(middleware::from_fn(cache_control))
+    let embed = embed_module(&names);
+    router
+        .route(EMBED_PATH, get(move || async move { embed_response(embed.as_deref()) }))
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// The stable URL of the module partner pages import (`<script type="module" src=…>`):
+/// it loads the bundle, whose file names change with every build, and defines
+/// the `<client-interview>` element.
+pub const EMBED_PATH: &str = "/i/embed.js";
+
+/// The text of [`EMBED_PATH`] for a bundle holding the files `names`, when it
+/// has the interview page's script.
+pub fn embed_module(names: &[String]) -> Option<String> {
+    let find = |suffix: &str| {
+        names
+            .iter()
+            .find(|name| name.starts_with("interview-page") && name.ends_with(suffix) && !name.contains('/'))
+    };
+    let (script, wasm) = (find(".js")?, find("_bg.wasm")?);
+    // Trunk renames the files after wasm-bindgen wrote the script, so the
+    // wasm's current name is passed in rather than left to the script.
+    Some(format!(
+        "// Loads the interview bundle and defines <client-interview>; also exports mount(element, options).\n\
+         import init, {{ mount }} from \"./{script}\";\n\
+         await init({{ module_or_path: new URL(\"./{wasm}\", import.meta.url) }});\n\
+         export {{ mount }};\n"
+    ))
+}
+
+fn embed_response(module: Option<&str>) -> Response {
+    match module {
+        Some(text) => ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], text.to_owned()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Routes serving `files` (an embedded bundle) under [`PREFIX`].
@@ -142,9 +179,13 @@ async fn cache_control(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if response.status().is_success() || response.status().is_redirection() {
         let value = if immutable { IMMUTABLE } else { REVALIDATE };
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(value));
+        // Partner pages load the bundle from their own origin (module scripts
+        // and the wasm are fetched with CORS). The files are public and no
+        // credentials are involved, so any origin may read them; the API
+        // keeps its own, narrower CORS rules.
+        headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     }
     response
 }
@@ -206,6 +247,16 @@ mod tests {
         let (status, headers, _) = get("/i", &[]).await;
         assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
         assert_eq!(headers["location"], "/i/");
+    }
+
+    #[test]
+    fn the_embed_module_imports_the_current_bundle_script() {
+        let names = ["index.html", "interview-page-0123456789abcdef.js", "interview-page-0123456789abcdef_bg.wasm"]
+            .map(str::to_owned);
+        let module = super::embed_module(&names).unwrap();
+        assert!(module.contains("from \"./interview-page-0123456789abcdef.js\""), "{module}");
+        assert!(module.contains("new URL(\"./interview-page-0123456789abcdef_bg.wasm\", import.meta.url)"), "{module}");
+        assert!(super::embed_module(&["index.html".to_owned()]).is_none());
     }
 
     #[tokio::test]

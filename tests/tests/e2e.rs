@@ -637,3 +637,101 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
 
     browser.close().await;
 }
+
+/// Serves `html` at `/` on 127.0.0.1: a partner's site, on another origin
+/// (another port) than the host.
+async fn serve_partner_page(html: String) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the partner site");
+    let addr = listener.local_addr().expect("partner address");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let html = html.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 65_536 {
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let (status, body) = if request.starts_with(b"GET / ") {
+                    ("200 OK", html)
+                } else {
+                    ("404 Not Found", String::new())
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let page = std::fs::read_to_string(
+        interview_e2e::workspace_root().join("examples/partner/index.html"),
+    )
+    .expect("examples/partner/index.html");
+    let partner = serve_partner_page(page).await;
+    let (status, answer) = staff
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(json!({"embed_origins": [format!("http://{partner}")]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
+    let token = link.split_once('#').expect("token in the link").1;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser
+        .goto(&format!(
+            "http://{partner}/#host=http://{}&token={token}",
+            host.addr()
+        ))
+        .await;
+    // The custom element mounted the interview in its own shadow root.
+    let root = browser.shadow_root("client-interview").await;
+    browser.field(&root, "Full name").await;
+    let heard = eventually("the partner page hears interview-ready", || async {
+        let text = browser
+            .script("return document.getElementById('events').textContent;")
+            .await;
+        match text.as_str() {
+            Some(t) if t.contains("interview-ready") => Ok(t.to_owned()),
+            _ => Err(format!("{text}")),
+        }
+    })
+    .await;
+    assert!(heard.contains("Lee household"), "{heard}");
+
+    // The partner's CSS stays out, its theme goes in, and the bundle left the
+    // partner's own <main> alone.
+    let styles = browser
+        .script(
+            "const next = [...document.querySelector('client-interview').shadowRoot.querySelectorAll('button')]
+                 .find(b => b.textContent.trim() === 'Next');
+             const style = getComputedStyle(next);
+             return [style.backgroundColor, style.textTransform,
+                     getComputedStyle(document.querySelector('h1') || document.body).fontFamily,
+                     document.querySelector('main').shadowRoot === null];",
+        )
+        .await;
+    assert_eq!(styles[0], json!("rgb(11, 110, 79)"), "theme accent: {styles}");
+    assert_ne!(styles[0], json!("rgb(255, 105, 180)"), "partner CSS leaked in");
+    assert_eq!(styles[3], json!(true), "the bundle mounted into the partner's <main>");
+
+    browser.close().await;
+}
