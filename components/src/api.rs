@@ -5,7 +5,10 @@
 //! page then keeps the draft and retries when the connection returns) or the
 //! host answered with an error object, whose code and sentence are kept.
 
+use std::rc::Rc;
+
 use serde_json::{json, Value as Json};
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -107,6 +110,46 @@ impl Api {
         self.call("POST", "submit", Some(body), Some(session), Some(key)).await
     }
 
+    /// `POST /api/v1/client/files`: one file for the file question at the answer
+    /// path `question` of `section`, over XMLHttpRequest so that `progress`
+    /// (0.0 to 1.0) can follow the upload; answers the file reference.
+    pub async fn upload(
+        &self,
+        session: &str,
+        section: &str,
+        question: &str,
+        file: &web_sys::File,
+        progress: Rc<dyn Fn(f64)>,
+    ) -> Result<Json, Failure> {
+        let form = web_sys::FormData::new().map_err(|_| Failure::Offline)?;
+        // The host applies the question's rule, read before the file.
+        form.append_with_str("section", section).map_err(|_| Failure::Offline)?;
+        form.append_with_str("question", question).map_err(|_| Failure::Offline)?;
+        form.append_with_blob_and_filename("file", file, &file.name()).map_err(|_| Failure::Offline)?;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| Failure::Offline)?;
+        xhr.open("POST", &format!("{}/api/v1/client/files", self.base)).map_err(|_| Failure::Offline)?;
+        let _ = xhr.set_request_header("Authorization", &format!("Bearer {session}"));
+        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+            if ev.length_computable() && ev.total() > 0.0 {
+                progress(ev.loaded() / ev.total());
+            }
+        });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        // `loadend` comes after success, failure, abort and timeout alike.
+        let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
+        xhr.send_with_opt_form_data(Some(&form)).map_err(|_| Failure::Offline)?;
+        let _ = JsFuture::from(done).await;
+        let status = xhr.status().unwrap_or(0);
+        if status == 0 {
+            return Err(Failure::Offline);
+        }
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        let retry_after = xhr.get_response_header("Retry-After").ok().flatten();
+        answer(status, &text, retry_after)
+    }
+
     async fn call(
         &self,
         method: &str,
@@ -144,25 +187,29 @@ impl Api {
             Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
             Err(_) => String::new(),
         };
-        let value: Json = serde_json::from_str(&text).unwrap_or(Json::Null);
-        if response.ok() {
-            return Ok(value);
-        }
-        let error = value.get("error").cloned().unwrap_or(Json::Null);
-        let text_of = |field: &str| error.get(field).and_then(Json::as_str).map(str::to_owned);
-        // A gateway's own error page (no JSON) still gets a sentence.
-        let message = text_of("message").unwrap_or_else(|| match status {
-            410 => "This request has expired.".to_owned(),
-            500..=599 => "The service is having trouble; try again in a moment.".to_owned(),
-            _ => format!("The request failed ({status})."),
-        });
-        let mut detail = error.clone();
-        if let (Some(object), Some(retry)) = (
-            detail.as_object_mut(),
-            response.headers().get("Retry-After").ok().flatten().and_then(|v| v.parse::<u64>().ok()),
-        ) {
-            object.entry("retry_after").or_insert(json!(retry));
-        }
-        Err(Failure::Http { status, code: text_of("code").unwrap_or_default(), message, detail })
+        answer(status, &text, response.headers().get("Retry-After").ok().flatten())
     }
+}
+
+/// The host's answer as JSON, or the error it carries.
+fn answer(status: u16, text: &str, retry_after: Option<String>) -> Result<Json, Failure> {
+    let value: Json = serde_json::from_str(text).unwrap_or(Json::Null);
+    if (200..300).contains(&status) {
+        return Ok(value);
+    }
+    let error = value.get("error").cloned().unwrap_or(Json::Null);
+    let text_of = |field: &str| error.get(field).and_then(Json::as_str).map(str::to_owned);
+    // A gateway's own error page (no JSON) still gets a sentence.
+    let message = text_of("message").unwrap_or_else(|| match status {
+        410 => "This request has expired.".to_owned(),
+        500..=599 => "The service is having trouble; try again in a moment.".to_owned(),
+        _ => format!("The request failed ({status})."),
+    });
+    let mut detail = error.clone();
+    if let (Some(object), Some(retry)) =
+        (detail.as_object_mut(), retry_after.and_then(|v| v.parse::<u64>().ok()))
+    {
+        object.entry("retry_after").or_insert(json!(retry));
+    }
+    Err(Failure::Http { status, code: text_of("code").unwrap_or_default(), message, detail })
 }

@@ -883,9 +883,15 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
     let section_line = (count > 1).then(|| {
         view! { <p class="interview-section">{format!("Section {} of {}: {}", index + 1, count, title)}</p> }
     });
+    let upload_section = id.clone();
+    let uploader = crate::form::Uploader::new(move |file, question, progress| {
+        let (api, section) = (flow.api(), upload_section.clone());
+        let session = flow.session.get_value().unwrap_or_default();
+        async move { api.upload(&session, &section, &question, &file, progress).await.map_err(|f| f.message()) }
+    });
     let form = view! {
         <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish
-            on_back=on_back start_page=page finish_label=finish_label />
+            on_back=on_back start_page=page finish_label=finish_label uploader=uploader />
     };
     view! {
         {notice_view(flow)}

@@ -7,13 +7,24 @@
 //! changed (visibility or value) are told to update, through one trigger per
 //! item. Notes are evaluated on demand by the runtime (nothing in its plan
 //! depends on them), so they listen to every change instead.
+//!
+//! Every control is bound to an item instance (`At`: the item and the entry
+//! indices of its repeats), so a repeat's entries reuse the same controls;
+//! element ids follow the answer path (`iv1-children-0-name` for
+//! `children[0].name`). Adding, removing or moving entries rebuilds the
+//! entries of the repeats shown. File questions upload through the
+//! [`Uploader`] the form is given.
 
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use interview_runtime::date::Date;
-use interview_runtime::interview::Interview;
+use interview_runtime::interview::{Changes, Interview};
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
-use interview_runtime::validate::{self, FieldError};
+use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::html;
@@ -59,6 +70,10 @@ struct Store {
     pages: Trigger,
     /// Fired on every change (for notes, which the runtime evaluates on demand).
     any: Trigger,
+    /// Fired when entries are added, removed or moved (repeats rebuild their entries).
+    entries: Trigger,
+    /// Counts removals and moves of entries (after which an entry's index may name another).
+    shifts: StoredValue<u32>,
 }
 
 impl Store {
@@ -69,6 +84,8 @@ impl Store {
             items: StoredValue::new((0..count).map(|_| ArcTrigger::new()).collect()),
             pages: Trigger::new(),
             any: Trigger::new(),
+            entries: Trigger::new(),
+            shifts: StoredValue::new(0),
         }
     }
 
@@ -86,17 +103,9 @@ impl Store {
         self.interview.with_value(f)
     }
 
-    /// The answer of a top-level item as given, if any.
-    fn raw(&self, item: ItemId) -> Option<Json> {
-        self.read(|iv| iv.raw(item, &[]).cloned())
-    }
-
-    /// Sets a top-level answer and wakes only what the runtime says changed.
-    fn set(&self, item: ItemId, value: Json) {
-        let Some(changes) = self
-            .interview
-            .try_update_value(|iv| iv.set(item, &[], value))
-        else {
+    /// Changes the interview and wakes only what the runtime says changed.
+    fn apply(&self, change: impl FnOnce(&mut Interview<'static>) -> Changes) {
+        let Some(changes) = self.interview.try_update_value(change) else {
             return;
         };
         self.items.with_value(|triggers| {
@@ -113,27 +122,142 @@ impl Store {
         if changes.everything || !changes.pages.is_empty() {
             self.pages.notify();
         }
+        if changes.everything {
+            self.entries.notify();
+        }
         self.any.notify();
+    }
+
+    /// Removes or moves entries (`change` says whether it did).
+    fn shift_entries(&self, change: impl FnOnce(&mut Interview<'static>) -> bool) {
+        self.shifts.update_value(|n| *n = n.wrapping_add(1));
+        self.change_entries(change);
+    }
+
+    /// Adds, removes or moves entries (`change` says whether it did), evaluating everything again.
+    fn change_entries(&self, change: impl FnOnce(&mut Interview<'static>) -> bool) {
+        self.apply(|iv| Changes {
+            everything: change(iv),
+            ..Changes::default()
+        });
     }
 }
 
-/// What every control needs: the store, the errors shown, and the instance's id prefix.
+/// One item instance: where a control reads and writes its answer.
+#[derive(Clone)]
+struct At {
+    store: Store,
+    item: ItemId,
+    instance: Arc<[u32]>,
+}
+
+impl At {
+    /// The answer as given, if any.
+    fn raw(&self) -> Option<Json> {
+        self.store
+            .read(|iv| iv.raw(self.item, &self.instance).cloned())
+    }
+
+    /// The answer as a list (empty when absent or not a list).
+    fn list(&self) -> Vec<Json> {
+        match self.raw() {
+            Some(Json::Array(list)) => list,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Sets the answer (`Json::Null` clears it).
+    fn set(&self, value: Json) {
+        self.store
+            .apply(|iv| iv.set(self.item, &self.instance, value));
+    }
+
+    /// Sets a list answer, or clears it when the list is empty.
+    fn set_list(&self, list: Vec<Json>) {
+        self.set(if list.is_empty() {
+            Json::Null
+        } else {
+            Json::Array(list)
+        });
+    }
+}
+
+/// The answer a file question stores, from an upload: the host's
+/// `{"file_id","name","size","content_type","sha256"}`, or a message for the client.
+pub type UploadResult = Result<Json, String>;
+
+/// A progress callback for an upload: the share sent, from 0.0 to 1.0.
+pub type Progress = Rc<dyn Fn(f64)>;
+
+/// An upload under way.
+type Upload = Pin<Box<dyn Future<Output = UploadResult>>>;
+
+/// Uploads one file for the form: called with the file, the question's answer
+/// path (`children[0].payslips`) and a progress callback.
+#[derive(Clone)]
+pub struct Uploader(Rc<dyn Fn(web_sys::File, String, Progress) -> Upload>);
+
+impl Uploader {
+    /// Wraps an upload function.
+    pub fn new<F: Future<Output = UploadResult> + 'static>(
+        upload: impl Fn(web_sys::File, String, Progress) -> F + 'static,
+    ) -> Uploader {
+        Uploader(Rc::new(move |file, path, progress| {
+            Box::pin(upload(file, path, progress))
+        }))
+    }
+}
+
+/// What every control needs: the store, the errors shown, the form's id
+/// prefix, the entry (instance) the controls belong to and the uploader.
 #[derive(Clone)]
 struct Ctx {
     store: Store,
     errors: RwSignal<Vec<FieldError>>,
     prefix: String,
+    instance: Arc<[u32]>,
+    uploader: StoredValue<Option<Uploader>, LocalStorage>,
 }
 
 impl Ctx {
-    /// The element id of an item's (first) control, unique to this form instance.
-    fn field_id(&self, item: ItemId) -> String {
-        let id = self.store.read(|iv| iv.template().item(item).id.clone());
-        match id {
-            Some(id) => format!("{}-{id}", self.prefix),
-            // Notes may have no id: the arena index is unique too.
-            None => format!("{}-item{}", self.prefix, item.index()),
+    /// The item's instance in this context.
+    fn at(&self, item: ItemId) -> At {
+        At {
+            store: self.store,
+            item,
+            instance: self.instance.clone(),
         }
+    }
+
+    /// The answer path of an item instance, as the runtime's errors name it (`children[1].name`).
+    fn path(&self, item: ItemId) -> String {
+        self.store.read(|iv| {
+            let template = iv.template();
+            let mut path = String::new();
+            for (repeat, entry) in template.repeat_chain(item).iter().zip(self.instance.iter()) {
+                path += &format!("{}[{entry}].", template.item(*repeat).id_str());
+            }
+            match &template.item(item).id {
+                Some(id) => path + id,
+                // Notes may have no id: the arena index is unique too.
+                None => format!("{path}item{}", item.index()),
+            }
+        })
+    }
+
+    /// The element id for an answer path, unique to this form instance (`iv1-children-1-name`).
+    fn dom_id(&self, path: &str) -> String {
+        let tail: String = path
+            .chars()
+            .filter(|c| *c != ']')
+            .map(|c| if c == '[' || c == '.' { '-' } else { c })
+            .collect();
+        format!("{}-{tail}", self.prefix)
+    }
+
+    /// The element id of an item instance's (first) control.
+    fn field_id(&self, item: ItemId) -> String {
+        self.dom_id(&self.path(item))
     }
 }
 
@@ -198,6 +322,9 @@ pub fn InterviewForm(
     /// The last page's button text [default: "Finish"].
     #[prop(optional, into)]
     finish_label: Option<String>,
+    /// Uploads the files of file questions; without it they say uploading is unavailable.
+    #[prop(optional)]
+    uploader: Option<Uploader>,
 ) -> impl IntoView {
     let store = Store::new(Interview::new(
         template,
@@ -210,6 +337,8 @@ pub fn InterviewForm(
         store,
         errors,
         prefix: prefix.clone(),
+        instance: Arc::from([]),
+        uploader: StoredValue::new_local(uploader),
     };
 
     let visible_pages = Memo::new(move |_| {
@@ -354,21 +483,20 @@ pub fn InterviewForm(
 
 /// One entry of the error summary: a link that focuses the field it names.
 fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> impl IntoView {
-    let target = ctx
-        .store
-        .read(|iv| iv.template().top_level(top_id(&error.path)))
-        .map(|item| ctx.field_id(item))
-        .unwrap_or_default();
+    let target = ctx.dom_id(&error.path);
+    // An error with no control of its own (an unknown field) leads to its question.
+    let fallback = ctx.dom_id(top_id(&error.path));
     let href = format!("#{target}");
     // A fragment link cannot reach into a shadow root (the document resolves
     // it), so the click focuses the field itself.
     let on_click = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
-        let selector = format!("#{target}");
-        let field = form_ref
-            .get_untracked()
-            .and_then(|form| form.query_selector(&selector).ok().flatten())
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        let field = form_ref.get_untracked().and_then(|form| {
+            [&target, &fallback]
+                .iter()
+                .find_map(|id| form.query_selector(&format!("#{id}")).ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        });
         if let Some(field) = field {
             field.scroll_into_view();
             let _ = field.focus();
@@ -386,23 +514,27 @@ fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> AnyView 
             .map(|p| (p.title.clone(), p.items.clone()))
             .unwrap_or_default()
     });
-    let items = items
-        .into_iter()
-        .map(|item| {
-            let store = ctx.store;
+    view! {
+        <h2 class="interview-page-title" tabindex="-1" node_ref=heading_ref>{title}</h2>
+        {items_view(ctx, &items)}
+    }
+    .into_any()
+}
+
+/// Items of a page or of one entry, each shown while its `visible_if` holds.
+fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
+    items
+        .iter()
+        .map(|&item| {
+            let at = ctx.at(item);
             let visible = Memo::new(move |_| {
-                store.track(item);
-                store.read(|iv| iv.is_visible(item, &[]))
+                at.store.track(item);
+                at.store.read(|iv| iv.is_visible(item, &at.instance))
             });
             let ctx = ctx.clone();
             move || visible.get().then(|| untrack(|| item_view(&ctx, item)))
         })
-        .collect_view();
-    view! {
-        <h2 class="interview-page-title" tabindex="-1" node_ref=heading_ref>{title}</h2>
-        {items}
-    }
-    .into_any()
+        .collect_view()
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -429,7 +561,6 @@ fn number_answer(text: String) -> Json {
 
 /// The ids and reactive attributes one control shares with its label, help and error.
 struct Field {
-    item: ItemId,
     id: String,
     label: String,
     help: Option<String>,
@@ -440,26 +571,22 @@ struct Field {
 
 impl Field {
     fn new(ctx: &Ctx, item: ItemId) -> Field {
-        let id = ctx.field_id(item);
-        let (label, help, key) = ctx.store.read(|iv| {
+        let key = ctx.path(item);
+        let id = ctx.dom_id(&key);
+        let (label, help) = ctx.store.read(|iv| {
             let it = iv.template().item(item);
-            (
-                it.display_name().to_owned(),
-                it.help.clone(),
-                it.id_str().to_owned(),
-            )
+            (it.display_name().to_owned(), it.help.clone())
         });
         let errors = ctx.errors;
         let messages = Memo::new(move |_| {
             errors.with(|list| {
                 list.iter()
-                    .filter(|e| top_id(&e.path) == key)
+                    .filter(|e| e.path == key)
                     .map(|e| e.message.clone())
                     .collect::<Vec<_>>()
             })
         });
         Field {
-            item,
             help_id: format!("{id}-help"),
             error_id: format!("{id}-error"),
             id,
@@ -515,191 +642,175 @@ impl Field {
 
 /// The control(s) for one item, by its type.
 fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
-    let store = ctx.store;
-    let (kind, today) = store.read(|iv| (iv.template().item(item).kind.clone(), iv.today()));
+    let at = ctx.at(item);
+    let (kind, today) = ctx
+        .store
+        .read(|iv| (iv.template().item(item).kind.clone(), iv.today()));
     match kind {
         ItemKind::Text {
             multiline: true, ..
-        } => textarea_view(ctx, item),
-        ItemKind::Text { .. } => input_view(ctx, item, "text", None, None, None),
-        ItemKind::Email => input_view(ctx, item, "email", Some("email"), None, None),
-        ItemKind::Phone { .. } => input_view(ctx, item, "tel", Some("tel"), None, None),
+        } => textarea_view(ctx, at),
+        ItemKind::Text { .. } => input_view(ctx, at, "text", None, None, None, None),
+        ItemKind::Email => input_view(ctx, at, "email", Some("email"), None, None, None),
+        ItemKind::Phone { .. } => input_view(ctx, at, "tel", Some("tel"), None, None, None),
         ItemKind::Date { min, max } => {
             let bound = |b: Option<interview_runtime::template::DateBound>| {
                 b.map(|b| b.resolve(today).to_string())
             };
-            input_view(ctx, item, "date", None, bound(min), bound(max))
+            input_view(ctx, at, "date", None, None, bound(min), bound(max))
         }
-        ItemKind::Number { integer, .. } => number_view(ctx, item, integer),
+        ItemKind::Number { integer, .. } => {
+            let mode = if integer { "numeric" } else { "decimal" };
+            input_view(ctx, at, "number", None, Some(mode), None, None)
+        }
         ItemKind::YesNo => {
-            let options = vec![
-                ChoiceOption {
-                    value: "true".to_owned(),
-                    label: "Yes".to_owned(),
-                },
-                ChoiceOption {
-                    value: "false".to_owned(),
-                    label: "No".to_owned(),
-                },
-            ];
-            let checked = match store.raw(item) {
-                Some(Json::Bool(true)) => vec!["true".to_owned()],
-                Some(Json::Bool(false)) => vec!["false".to_owned()],
+            let options = [("true", "Yes"), ("false", "No")]
+                .map(|(value, label)| ChoiceOption {
+                    value: value.to_owned(),
+                    label: label.to_owned(),
+                })
+                .to_vec();
+            let checked = match at.raw() {
+                Some(Json::Bool(b)) => vec![b.to_string()],
                 _ => Vec::new(),
             };
-            group_view(ctx, item, "radio", options, checked, move |value, _| {
-                store.set(item, Json::Bool(value == "true"));
+            let set = at.clone();
+            group_view(ctx, at, "radio", options, checked, move |value, _| {
+                set.set(Json::Bool(value == "true"));
             })
         }
         ItemKind::Choice {
             options,
             display: ChoiceDisplay::Dropdown,
-        } => select_view(ctx, item, options),
+        } => select_view(ctx, at, options),
         ItemKind::Choice { options, .. } => {
-            let checked = match store.raw(item) {
+            let checked = match at.raw() {
                 Some(Json::String(s)) => vec![s],
                 _ => Vec::new(),
             };
-            group_view(ctx, item, "radio", options, checked, move |value, _| {
-                store.set(item, Json::String(value));
+            let set = at.clone();
+            group_view(ctx, at, "radio", options, checked, move |value, _| {
+                set.set(Json::String(value));
             })
         }
         ItemKind::MultiChoice { options, .. } => {
-            let checked: Vec<String> = match store.raw(item) {
-                Some(Json::Array(list)) => list
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            group_view(ctx, item, "checkbox", options, checked, move |value, on| {
-                let mut list: Vec<Json> = match store.raw(item) {
-                    Some(Json::Array(list)) => list,
-                    _ => Vec::new(),
-                };
+            let checked: Vec<String> = at
+                .list()
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let set = at.clone();
+            group_view(ctx, at, "checkbox", options, checked, move |value, on| {
+                let mut list = set.list();
                 list.retain(|v| v.as_str() != Some(value.as_str()));
                 if on {
                     list.push(Json::String(value));
                 }
-                store.set(
-                    item,
-                    if list.is_empty() {
-                        Json::Null
-                    } else {
-                        Json::Array(list)
-                    },
-                );
+                set.set_list(list);
             })
         }
-        ItemKind::Computed { .. } => computed_view(ctx, item),
-        ItemKind::Note { .. } => note_view(ctx, item),
-        ItemKind::Repeat { .. } => {
-            placeholder_view(ctx, item, "Adding entries here is not available yet.")
-        }
-        ItemKind::File { .. } => {
-            placeholder_view(ctx, item, "Uploading files here is not available yet.")
-        }
+        ItemKind::Computed { .. } => computed_view(ctx, at),
+        ItemKind::Note { .. } => note_view(ctx, at),
+        ItemKind::Repeat {
+            items,
+            min_items,
+            max_items,
+            item_label,
+        } => repeat_view(
+            ctx,
+            at,
+            items,
+            min_items.unwrap_or(0),
+            max_items,
+            item_label,
+        ),
+        ItemKind::File {
+            accept,
+            max_bytes,
+            max_files,
+        } => file_view(ctx, at, accept, max_bytes, max_files),
     }
 }
 
+/// A question answered with one control: the label, help and error, then the control.
+fn single_view(field: &Field, control: impl IntoView) -> AnyView {
+    let messages = field.messages;
+    view! {
+        <div class="field" class:field-invalid=move || messages.with(|m| !m.is_empty())>
+            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
+            {field.help_view()}
+            {field.error_view()}
+            {control}
+        </div>
+    }
+    .into_any()
+}
+
+/// An `<input>` for text, email, phone, date and number questions.
 fn input_view(
     ctx: &Ctx,
-    item: ItemId,
+    at: At,
     input_type: &'static str,
     autocomplete: Option<&'static str>,
+    inputmode: Option<&'static str>,
     min: Option<String>,
     max: Option<String>,
 ) -> AnyView {
-    let store = ctx.store;
-    let field = Field::new(ctx, item);
-    let initial = match store.raw(item) {
+    let field = Field::new(ctx, at.item);
+    let number = input_type == "number";
+    let initial = match at.raw() {
         Some(Json::String(s)) => s,
-        _ => String::new(),
-    };
-    view! {
-        <div class="field" class:field-invalid=move || field.messages.with(|m| !m.is_empty())>
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
-            {field.help_view()}
-            {field.error_view()}
-            <input
-                id=field.id.clone()
-                name=field.id.clone()
-                type=input_type
-                autocomplete=autocomplete
-                min=min
-                max=max
-                value=initial
-                aria-describedby=field.described_by()
-                aria-invalid=field.invalid()
-                on:input=move |ev| store.set(field.item, text_answer(event_target_value(&ev)))
-            />
-        </div>
-    }
-    .into_any()
-}
-
-fn number_view(ctx: &Ctx, item: ItemId, integer: bool) -> AnyView {
-    let store = ctx.store;
-    let field = Field::new(ctx, item);
-    let initial = match store.raw(item) {
         Some(Json::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let control = view! {
+        <input
+            id=field.id.clone()
+            name=field.id.clone()
+            type=input_type
+            autocomplete=autocomplete
+            inputmode=inputmode
+            // The runtime checks a number's step; the browser's own check would
+            // only disagree with it.
+            step=number.then_some("any")
+            min=min
+            max=max
+            value=initial
+            aria-describedby=field.described_by()
+            aria-invalid=field.invalid()
+            on:input=move |ev| {
+                let text = event_target_value(&ev);
+                at.set(if number { number_answer(text) } else { text_answer(text) })
+            }
+        />
+    };
+    single_view(&field, control)
+}
+
+fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
+    let field = Field::new(ctx, at.item);
+    let initial = match at.raw() {
         Some(Json::String(s)) => s,
         _ => String::new(),
     };
-    view! {
-        <div class="field" class:field-invalid=move || field.messages.with(|m| !m.is_empty())>
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
-            {field.help_view()}
-            {field.error_view()}
-            <input
-                id=field.id.clone()
-                name=field.id.clone()
-                type="number"
-                inputmode=if integer { "numeric" } else { "decimal" }
-                // The runtime checks the step; the browser's own check would
-                // only disagree with it.
-                step="any"
-                value=initial
-                aria-describedby=field.described_by()
-                aria-invalid=field.invalid()
-                on:input=move |ev| store.set(field.item, number_answer(event_target_value(&ev)))
-            />
-        </div>
-    }
-    .into_any()
-}
-
-fn textarea_view(ctx: &Ctx, item: ItemId) -> AnyView {
-    let store = ctx.store;
-    let field = Field::new(ctx, item);
-    let initial = match store.raw(item) {
-        Some(Json::String(s)) => s,
-        _ => String::new(),
+    let control = view! {
+        <textarea
+            id=field.id.clone()
+            name=field.id.clone()
+            rows="5"
+            aria-describedby=field.described_by()
+            aria-invalid=field.invalid()
+            on:input=move |ev| at.set(text_answer(event_target_value(&ev)))
+        >
+            {initial}
+        </textarea>
     };
-    view! {
-        <div class="field" class:field-invalid=move || field.messages.with(|m| !m.is_empty())>
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
-            {field.help_view()}
-            {field.error_view()}
-            <textarea
-                id=field.id.clone()
-                name=field.id.clone()
-                rows="5"
-                aria-describedby=field.described_by()
-                aria-invalid=field.invalid()
-                on:input=move |ev| store.set(field.item, text_answer(event_target_value(&ev)))
-            >
-                {initial}
-            </textarea>
-        </div>
-    }
-    .into_any()
+    single_view(&field, control)
 }
 
-fn select_view(ctx: &Ctx, item: ItemId, options: Vec<ChoiceOption>) -> AnyView {
-    let store = ctx.store;
-    let field = Field::new(ctx, item);
-    let selected = match store.raw(item) {
+fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
+    let field = Field::new(ctx, at.item);
+    let selected = match at.raw() {
         Some(Json::String(s)) => s,
         _ => String::new(),
     };
@@ -711,22 +822,41 @@ fn select_view(ctx: &Ctx, item: ItemId, options: Vec<ChoiceOption>) -> AnyView {
             view! { <option value=option.value selected=is_selected>{option.label}</option> }
         })
         .collect_view();
+    let control = view! {
+        <select
+            id=field.id.clone()
+            name=field.id.clone()
+            aria-describedby=field.described_by()
+            aria-invalid=field.invalid()
+            on:change=move |ev| at.set(text_answer(event_target_value(&ev)))
+        >
+            <option value="" selected=nothing_selected>"Choose one"</option>
+            {options}
+        </select>
+    };
+    single_view(&field, control)
+}
+
+/// A question in a fieldset whose legend is the question: the help and error, then `body`.
+fn group_wrap(
+    field: &Field,
+    class: &'static str,
+    body: impl IntoView,
+    node_ref: NodeRef<html::Fieldset>,
+) -> AnyView {
+    let messages = field.messages;
     view! {
-        <div class="field" class:field-invalid=move || field.messages.with(|m| !m.is_empty())>
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
+        <fieldset
+            class=class
+            class:field-invalid=move || messages.with(|m| !m.is_empty())
+            aria-describedby=field.described_by()
+            node_ref=node_ref
+        >
+            <legend class="field-label">{field.label.clone()}</legend>
             {field.help_view()}
             {field.error_view()}
-            <select
-                id=field.id.clone()
-                name=field.id.clone()
-                aria-describedby=field.described_by()
-                aria-invalid=field.invalid()
-                on:change=move |ev| store.set(field.item, text_answer(event_target_value(&ev)))
-            >
-                <option value="" selected=nothing_selected>"Choose one"</option>
-                {options}
-            </select>
-        </div>
+            {body}
+        </fieldset>
     }
     .into_any()
 }
@@ -735,13 +865,13 @@ fn select_view(ctx: &Ctx, item: ItemId, options: Vec<ChoiceOption>) -> AnyView {
 /// `on_change` gets the option's value and whether its box is now checked.
 fn group_view(
     ctx: &Ctx,
-    item: ItemId,
+    at: At,
     input_type: &'static str,
     options: Vec<ChoiceOption>,
     checked: Vec<String>,
     on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
 ) -> AnyView {
-    let field = Field::new(ctx, item);
+    let field = Field::new(ctx, at.item);
     let invalid = field.invalid();
     let inputs = options
         .into_iter()
@@ -773,28 +903,16 @@ fn group_view(
             }
         })
         .collect_view();
-    view! {
-        <fieldset
-            class="field field-group"
-            class:field-invalid=move || field.messages.with(|m| !m.is_empty())
-            aria-describedby=field.described_by()
-        >
-            <legend class="field-label">{field.label.clone()}</legend>
-            {field.help_view()}
-            {field.error_view()}
-            {inputs}
-        </fieldset>
-    }
-    .into_any()
+    group_wrap(&field, "field field-group", inputs, NodeRef::new())
 }
 
 /// A computed value, read-only and live: an `<output>` labelled by the item's label.
-fn computed_view(ctx: &Ctx, item: ItemId) -> AnyView {
-    let store = ctx.store;
-    let field = Field::new(ctx, item);
+fn computed_view(ctx: &Ctx, at: At) -> AnyView {
+    let field = Field::new(ctx, at.item);
     let text = move || {
-        store.track(item);
-        store.read(|iv| iv.value(item, &[]).display_text())
+        at.store.track(at.item);
+        at.store
+            .read(|iv| iv.value(at.item, &at.instance).display_text())
     };
     view! {
         <div class="field field-computed">
@@ -806,26 +924,336 @@ fn computed_view(ctx: &Ctx, item: ItemId) -> AnyView {
     .into_any()
 }
 
-fn note_view(ctx: &Ctx, item: ItemId) -> AnyView {
-    let store = ctx.store;
-    let id = ctx.field_id(item);
+fn note_view(ctx: &Ctx, at: At) -> AnyView {
+    let id = ctx.field_id(at.item);
     let text = move || {
-        store.any.track();
-        store.read(|iv| iv.note_text(item, &[]))
+        at.store.any.track();
+        at.store.read(|iv| iv.note_text(at.item, &at.instance))
     };
     view! { <p class="note" id=id>{text}</p> }.into_any()
 }
 
-/// Item types this version cannot answer yet: said plainly, never faked.
-fn placeholder_view(ctx: &Ctx, item: ItemId, message: &'static str) -> AnyView {
-    let field = Field::new(ctx, item);
+/// Focuses the first element inside `root` matching one of `selectors` (tried in order), once the DOM is updated.
+fn focus_in(root: NodeRef<html::Fieldset>, selectors: Vec<String>) {
+    focus_later(move || {
+        let root = root.get_untracked()?;
+        selectors
+            .iter()
+            .find_map(|s| root.query_selector(s).ok().flatten())
+            .and_then(|el| el.dyn_into().ok())
+    });
+}
+
+/// A secondary button whose text is `text` plus `hidden` for screen readers (which entry or file it acts on).
+fn action_button(
+    text: &'static str,
+    hidden: String,
+    class: &'static str,
+    on_click: impl Fn() + 'static,
+) -> impl IntoView {
     view! {
-        <fieldset class="field field-unavailable" id=field.id.clone()>
-            <legend class="field-label">{field.label.clone()}</legend>
-            {field.help_view()}
-            {field.error_view()}
-            <p class="field-help">{message}</p>
-        </fieldset>
+        <button type="button" class=class on:click=move |_| on_click()>
+            {text}
+            <span class="visually-hidden">{format!(" {hidden}")}</span>
+        </button>
     }
-    .into_any()
+}
+
+/// The element id of a repeat's entry, from the repeat's own id.
+fn entry_id(repeat_id: &str, entry: u32) -> String {
+    format!("{repeat_id}-{entry}")
+}
+
+/// Selectors for the first control of an entry, or its first button when it has no question.
+fn first_in(repeat_id: &str, entry: u32) -> Vec<String> {
+    let id = entry_id(repeat_id, entry);
+    vec![
+        format!("#{id} :is(input,select,textarea)"),
+        format!("#{id} button"),
+    ]
+}
+
+/// A repeat: one fieldset per entry (legend "Child 1") holding the entry's
+/// questions, with Move up / Move down / Remove, and an Add button (which
+/// carries the question's id, for the error summary) while below `max`.
+fn repeat_view(
+    ctx: &Ctx,
+    at: At,
+    children: Vec<ItemId>,
+    min: u32,
+    max: u32,
+    item_label: Option<String>,
+) -> AnyView {
+    let field = Field::new(ctx, at.item);
+    let label = item_label.unwrap_or_else(|| "Entry".to_owned());
+    let root: NodeRef<html::Fieldset> = NodeRef::new();
+    let ctx = ctx.clone();
+    let add_id = field.id.clone();
+    let body = move || {
+        at.store.entries.track();
+        let count = at.store.read(|iv| iv.entries(at.item, &at.instance));
+        untrack(|| {
+            let entries = (0..count)
+                .map(|entry| {
+                    let mut instance = at.instance.to_vec();
+                    instance.push(entry);
+                    let entry_ctx = Ctx {
+                        instance: instance.into(),
+                        ..ctx.clone()
+                    };
+                    let name = format!("{label} {}", entry + 1);
+                    let moving = |to: u32, class: &'static str, other: &'static str| {
+                        let (at, add_id) = (at.clone(), add_id.clone());
+                        move || {
+                            at.store
+                                .shift_entries(|iv| iv.move_entry(at.item, &at.instance, entry, to));
+                            let id = entry_id(&add_id, to);
+                            focus_in(root, vec![format!("#{id} .{class}"), format!("#{id} .{other}")]);
+                        }
+                    };
+                    let remove = {
+                        let (at, add_id) = (at.clone(), add_id.clone());
+                        move || {
+                            at.store
+                                .shift_entries(|iv| iv.remove_entry(at.item, &at.instance, entry));
+                            // The previous entry, or the Add button when the first one went.
+                            let target = match entry {
+                                0 => vec![format!("#{add_id}")],
+                                _ => first_in(&add_id, entry - 1),
+                            };
+                            focus_in(root, target);
+                        }
+                    };
+                    view! {
+                        <fieldset class="repeat-entry" id=entry_id(&add_id, entry)>
+                            <legend>{name.clone()}</legend>
+                            {items_view(&entry_ctx, &children)}
+                            <div class="repeat-actions">
+                                {(entry > 0).then(|| action_button("Move up", name.clone(), "interview-back entry-up", moving(entry - 1, "entry-up", "entry-down")))}
+                                {(entry + 1 < count).then(|| action_button("Move down", name.clone(), "interview-back entry-down", moving(entry + 1, "entry-down", "entry-up")))}
+                                {(count > min).then(|| action_button("Remove", name.clone(), "interview-back", remove))}
+                            </div>
+                        </fieldset>
+                    }
+                })
+                .collect_view();
+            let add = {
+                let (at, add_id) = (at.clone(), add_id.clone());
+                let defaults: Vec<(ItemId, Json)> = at.store.read(|iv| {
+                    children
+                        .iter()
+                        .filter_map(|c| iv.template().item(*c).default.clone().map(|d| (*c, d)))
+                        .collect()
+                });
+                move |_: leptos::ev::MouseEvent| {
+                    let mut added = None;
+                    at.store.change_entries(|iv| {
+                        added = iv.add_entry(at.item, &at.instance);
+                        if let Some(entry) = added {
+                            let mut instance = at.instance.to_vec();
+                            instance.push(entry);
+                            for (child, default) in &defaults {
+                                iv.set(*child, &instance, default.clone());
+                            }
+                        }
+                        added.is_some()
+                    });
+                    if let Some(entry) = added {
+                        focus_in(root, first_in(&add_id, entry));
+                    }
+                }
+            };
+            view! {
+                {entries}
+                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=add>
+                    {format!("Add {label}")}
+                </button>
+            }
+        })
+    };
+    group_wrap(&field, "field field-repeat", body, root)
+}
+
+/// The most the host accepts in one file (docs/api.md), when the question allows more or sets no limit.
+const MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
+
+/// A file question: a labelled `<input type=file>`; each chosen file is
+/// checked here (type, size, count) and then sent through the form's
+/// [`Uploader`], with a `<progress>` while it goes; the files kept are listed
+/// with a Remove button, and the answer is the list of the host's file references.
+fn file_view(
+    ctx: &Ctx,
+    at: At,
+    accept: Vec<String>,
+    max_bytes: Option<u64>,
+    max_files: Option<u32>,
+) -> AnyView {
+    let field = Field::new(ctx, at.item);
+    let uploader = ctx.uploader;
+    let available = uploader.with_value(Option::is_some);
+    let path = ctx.path(at.item);
+    let max_bytes = max_bytes.map_or(MAX_UPLOAD_BYTES, |m| m.min(MAX_UPLOAD_BYTES));
+    let max_files = max_files.map_or(usize::MAX, |m| m as usize);
+    // What the browser refused (or the upload answered), shown until the next choice.
+    let problems: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let uploads: RwSignal<Vec<(String, ArcRwSignal<f64>)>> = RwSignal::new(Vec::new());
+    let files = {
+        let at = at.clone();
+        Memo::new(move |_| {
+            at.store.track(at.item);
+            at.list()
+        })
+    };
+    let input_ref: NodeRef<html::Input> = NodeRef::new();
+    let accept_attr = (!accept.is_empty()).then(|| accept.join(","));
+    let problems_id = format!("{}-problems", field.id);
+    let status_id = format!("{}-status", field.id);
+    let described = {
+        let (base, problems_id, status_id) =
+            (field.described_by(), problems_id.clone(), status_id.clone());
+        move || {
+            let mut ids: Vec<String> = base().into_iter().collect();
+            if problems.with(|p| !p.is_empty()) {
+                ids.push(problems_id.clone());
+            }
+            if !available {
+                ids.push(status_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let on_change = {
+        let at = at.clone();
+        move |ev: leptos::ev::Event| {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            let (Some(list), Some(uploader)) = (input.files(), uploader.get_value()) else {
+                return;
+            };
+            problems.set(Vec::new());
+            let mut room = max_files
+                .saturating_sub(files.get_untracked().len() + uploads.with_untracked(Vec::len));
+            for file in (0..list.length()).filter_map(|i| list.get(i)) {
+                let name = file.name();
+                let problem = if room == 0 {
+                    Some(format!("You can attach at most {max_files} files"))
+                } else if !accept.is_empty()
+                    && !accept.iter().any(|a| mime_matches(a, &file.type_()))
+                {
+                    Some("This type of file is not accepted".to_owned())
+                } else if file.size() > max_bytes as f64 {
+                    Some(format!(
+                        "This file is too large (max {})",
+                        byte_size(max_bytes)
+                    ))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    problems.update(|p| p.push(format!("{name}: {problem}.")));
+                    continue;
+                }
+                room -= 1;
+                let progress = ArcRwSignal::new(0.0);
+                uploads.update(|u| u.push((name.clone(), progress.clone())));
+                let report = progress.clone();
+                let upload = (uploader.0)(file, path.clone(), Rc::new(move |p| report.set(p)));
+                let at = at.clone();
+                let shifts = at.store.shifts.get_value();
+                leptos::task::spawn_local(async move {
+                    let result = upload.await;
+                    // The control may have been rebuilt meanwhile (another page, an entry added):
+                    // the file is still kept, unless entries moved (its index may name another
+                    // entry now) or the form is gone.
+                    let shown = uploads
+                        .try_update(|u| u.retain(|(_, p)| *p != progress))
+                        .is_some();
+                    if !shown && at.store.shifts.try_get_value() != Some(shifts) {
+                        return;
+                    }
+                    match result {
+                        Ok(reference) => {
+                            let mut list = at.list();
+                            list.push(reference);
+                            at.set_list(list);
+                        }
+                        Err(message) => {
+                            problems.try_update(|p| p.push(format!("{name}: {message}")));
+                        }
+                    }
+                });
+            }
+            // The same file can be chosen again after a refusal or a removal.
+            input.set_value("");
+        }
+    };
+    let uploading = move || {
+        uploads
+            .get()
+            .into_iter()
+            .map(|(name, progress)| {
+                view! {
+                    <li>
+                        {name.clone()}
+                        <progress max="100" aria-label=format!("Uploading {name}") value=move || ((progress.get() * 100.0) as u32).to_string()></progress>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let listed = move || {
+        files
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, file)| {
+                let text = |key: &str| {
+                    file.get(key)
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                let size = file
+                    .get("size")
+                    .and_then(Json::as_u64)
+                    .map(byte_size)
+                    .unwrap_or_default();
+                let at = at.clone();
+                let remove = move || {
+                    let mut list = at.list();
+                    if index < list.len() {
+                        list.remove(index);
+                    }
+                    at.set_list(list);
+                    focus_later(move || input_ref.get_untracked().map(|i| i.unchecked_into()));
+                };
+                view! {
+                    <li>
+                        {format!("{} ({size}) ", text("name"))}
+                        {action_button("Remove", text("name"), "interview-back", remove)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let control = view! {
+        <input
+            id=field.id.clone()
+            name=field.id.clone()
+            type="file"
+            accept=accept_attr
+            multiple={max_files > 1}
+            disabled=move || { !available || files.with(Vec::len) >= max_files }
+            aria-describedby=described
+            aria-invalid=field.invalid()
+            node_ref=input_ref
+            on:change=on_change
+        />
+        {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
+        <div class="field-error" role="alert" id=problems_id>
+            {move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+        </div>
+        <ul class="file-uploads">{uploading}</ul>
+        <ul class="file-list">{listed}</ul>
+    };
+    single_view(&field, control)
 }

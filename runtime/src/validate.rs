@@ -484,7 +484,7 @@ fn required_message(kind: &ItemKind, name: &str) -> String {
         ItemKind::Choice { .. } | ItemKind::MultiChoice { .. } | ItemKind::YesNo => format!("Select an answer for {name}."),
         ItemKind::File { .. } => format!("Attach a file for {name}."),
         ItemKind::Repeat { item_label, .. } => {
-            format!("Add at least one {} for {name}.", item_label.as_deref().unwrap_or("entry").to_lowercase())
+            format!("Add at least one {} for {name}.", crate::case::to_lower(item_label.as_deref().unwrap_or("entry")))
         }
         _ => format!("Enter {name}."),
     }
@@ -507,7 +507,7 @@ fn expected_words(kind: &ItemKind) -> &'static str {
 }
 
 /// `image/*` matches `image/png`; otherwise types must be equal (ignoring case and parameters).
-fn mime_matches(pattern: &str, content_type: &str) -> bool {
+pub fn mime_matches(pattern: &str, content_type: &str) -> bool {
     let content_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match pattern.strip_suffix("/*") {
         Some(top) => content_type.split('/').next() == Some(top) && content_type.contains('/'),
@@ -516,7 +516,7 @@ fn mime_matches(pattern: &str, content_type: &str) -> bool {
 }
 
 /// A byte count for people: 10 MB, 512 KB, 300 bytes.
-fn byte_size(bytes: u64) -> String {
+pub fn byte_size(bytes: u64) -> String {
     const KB: u64 = 1024;
     const MB: u64 = 1024 * 1024;
     if bytes >= MB {
