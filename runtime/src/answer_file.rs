@@ -965,7 +965,7 @@ fn parse_number(text: &str) -> Option<f64> {
     if text.is_empty() || !text.chars().all(allowed) || !text.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    text.parse::<f64>().ok().filter(|n| n.is_finite())
+    crate::number::parse_f64(text).filter(|n| n.is_finite())
 }
 
 /// A date written day/month/year (`24/11/2026`, `24-11-2026`), or as `2026-11-24`.

@@ -101,7 +101,8 @@ pub fn normalise(input: &str) -> Result<String, EmailError> {
         return Err(EmailError::SeveralAt);
     }
     check_local(local)?;
-    let domain = domain.to_lowercase();
+    // Unicode lower case: domains may be internationalised (`check_domain`).
+    let domain = crate::case::to_lower(domain);
     check_domain(&domain)?;
     // Checked after the parts, whose own limits make the more telling message.
     if address.chars().count() > MAX_ADDRESS_CHARS {

@@ -19,16 +19,20 @@
 //! - [`draft`]: the draft record the browser keeps and the host stores.
 //! - [`value`], [`date`], [`pattern`], [`phone`], [`email`]: the value model and
 //!   the small parsers the rules need.
+//! - [`case`], [`number`]: Unicode case mapping and decimal-to-`f64` parsing,
+//!   exactly as std's but smaller in the browser's wasm.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod case;
 pub mod date;
 pub mod draft;
 pub mod email;
 pub mod error;
 pub mod expr;
 pub mod interview;
+pub mod number;
 pub mod pattern;
 pub mod phone;
 pub mod template;

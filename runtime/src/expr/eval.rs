@@ -224,8 +224,8 @@ fn call(func: Func, operands: &[Value], cx: &Context<'_>) -> Value {
             // the arithmetic below in range.
             Number(round_to(*x, digits.clamp(-400.0, 400.0) as i32))
         }
-        (Func::Lower, [Str(s)]) => Str(s.to_lowercase()),
-        (Func::Upper, [Str(s)]) => Str(s.to_uppercase()),
+        (Func::Lower, [Str(s)]) => Str(crate::case::to_lower(s)),
+        (Func::Upper, [Str(s)]) => Str(crate::case::to_upper(s)),
         (Func::Trim, [Str(s)]) => Str(s.trim().to_owned()),
         (Func::Contains, [Str(s), Str(t)]) => Bool(s.contains(t.as_str())),
         (Func::StartsWith, [Str(s), Str(t)]) => Bool(s.starts_with(t.as_str())),
@@ -321,9 +321,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
         return 0.0_f64.copysign(x);
     }
     let digits_text = String::from_utf8(kept).unwrap_or_default();
-    let rounded = format!("{digits_text}e{scale}")
-        .parse::<f64>()
-        .unwrap_or(x.abs());
+    let rounded = crate::number::parse_f64(&format!("{digits_text}e{scale}")).unwrap_or(x.abs());
     rounded.copysign(x)
 }
 

@@ -260,8 +260,8 @@ impl Lexer<'_> {
             if text.starts_with('.') {
                 text.insert(0, '0');
             }
-            text.parse::<f64>()
-                .map_err(|_| ExprError::at(start, "invalid number"))?
+            crate::number::parse_f64(&text)
+                .ok_or_else(|| ExprError::at(start, "invalid number"))?
         };
         if self
             .peek(0)
