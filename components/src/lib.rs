@@ -74,6 +74,18 @@ pub fn Interview() -> impl IntoView {
     }
 }
 
+/// The interview page opened without a link token.
+#[component]
+pub fn NoLink() -> impl IntoView {
+    view! {
+        <section class="interview">
+            <h1 class="interview-title">"Open the link you were sent"</h1>
+            <p>"This page shows a personal request for information. Open it with the link from your email or text message."</p>
+            <p>"If you have already sent your answers, there is nothing more to do."</p>
+        </section>
+    }
+}
+
 /// A mounted interview, returned to JavaScript by [`mount`]; call
 /// `unmount()` to remove it (dropping it without that leaves it on the page).
 #[wasm_bindgen]
@@ -324,6 +336,11 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
                 form::today_utc().ok_or_else(|| JsValue::from_str("the clock is out of range"))?;
             return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today).map(Some);
         }
+    }
+    // No link (opened bare, or reloaded after the answers were sent): say
+    // what the page is for rather than show an empty interview.
+    if cfg!(feature = "client-app") {
+        return mount_view(&main, |slot| Box::new(leptos::mount::mount_to(slot, NoLink))).map(Some);
     }
     mount_in(&main).map(Some)
 }
