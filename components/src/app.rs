@@ -649,12 +649,21 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         Screen::SmsCode => sms_code_view(flow),
         Screen::Fill(section, page) => fill_view(flow, section, page),
         Screen::Review => review_view(flow),
-        Screen::Submitted(receipt) => view! {
-            <h1 class="interview-title" tabindex="-1">"Data successfully submitted"</h1>
-            <p>"Thank you. Your receipt number is " <strong class="receipt">{receipt}</strong> "."</p>
-            <p>"You can close this page."</p>
+        Screen::Submitted(receipt) => {
+            // The Submit button is gone: focus the confirmation, so it is read out.
+            let heading_ref: NodeRef<html::H1> = NodeRef::new();
+            request_animation_frame(move || {
+                if let Some(h) = heading_ref.get_untracked() {
+                    let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
+                }
+            });
+            view! {
+                <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Data successfully submitted"</h1>
+                <p>"Thank you. Your receipt number is " <strong class="receipt">{receipt}</strong> "."</p>
+                <p>"You can close this page."</p>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <section class="interview client-app">

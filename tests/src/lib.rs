@@ -9,6 +9,12 @@
 //! overridden with `INTERVIEW_E2E_HOST_BIN`, `INTERVIEW_E2E_DIST`,
 //! `INTERVIEW_E2E_APP_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
 //! `INTERVIEW_E2E_CHROMEDRIVER_LOG` names a file for ChromeDriver's verbose log.
+//!
+//! Accessibility: [`Browser::assert_accessible`] runs axe-core (installed by
+//! `cargo xtask setup` into `.tools/node_modules/axe-core/`) with the WCAG 2.2
+//! A and AA rules on the page as it is, shadow roots included, and
+//! [`Browser::assert_no_horizontal_overflow`] checks reflow after
+//! [`Browser::set_width`].
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -777,5 +783,213 @@ impl Browser {
             .issue_cmd(NetworkConditions { offline })
             .await
             .unwrap_or_else(|e| panic!("set the network offline={offline}: {e}"));
+    }
+}
+
+/// The WCAG rule sets axe checks (WCAG 2.0, 2.1 and 2.2, levels A and AA).
+pub const AXE_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/// axe-core's script, installed by `cargo xtask setup` into `.tools/`.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core not found at {} ({e}): run `cargo xtask setup` first",
+                path.display()
+            )
+        })
+    })
+}
+
+/// Runs axe in the page: `arguments[0]` the rule tags; calls back with the
+/// violations, or `{error}` when axe itself failed.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+window.axe.run(document, {
+    runOnly: {type: 'tag', values: arguments[0]},
+    resultTypes: ['violations'],
+}).then(results => done(results.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map(n => ({
+        target: JSON.stringify(n.target),
+        html: n.html.slice(0, 200),
+        summary: n.failureSummary,
+    })),
+}))), error => done({error: String(error && error.stack || error)}));
+"#;
+
+/// One node of an accessibility violation: where it is and why it fails.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxeNode {
+    /// axe's selector path (one selector per shadow root crossed).
+    pub target: String,
+    /// The start of the element's HTML.
+    pub html: String,
+    /// axe's own words for what to fix.
+    pub summary: String,
+}
+
+/// An axe rule the page breaks, with every node that breaks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxeViolation {
+    /// The rule (`color-contrast`, `label`, ...).
+    pub id: String,
+    /// `minor`, `moderate`, `serious` or `critical`.
+    pub impact: String,
+    /// What the rule asks for.
+    pub help: String,
+    /// The elements that break it.
+    pub nodes: Vec<AxeNode>,
+}
+
+impl std::fmt::Display for AxeViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} ({}): {}", self.id, self.impact, self.help)?;
+        for node in &self.nodes {
+            writeln!(f, "    at {}  {}", node.target, node.html)?;
+            for line in node.summary.lines() {
+                writeln!(f, "        {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How wide the page is against the window, with the elements that reach
+/// past its right edge and those whose content spills past it.
+const OVERFLOW_CHECK: &str = r#"
+const width = document.documentElement.clientWidth;
+const scroller = document.scrollingElement;
+const wide = [];
+const spill = [];
+const walk = root => {
+    for (const el of root.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        const hiddenText = style.position === 'absolute' && box.width <= 1 && box.height <= 1;
+        if (box.width > 0 && !hiddenText && box.right > width + 0.5) {
+            wide.push(`<${el.localName}${el.id ? ' id=' + el.id : ''}${el.className ? ' class=' + el.className : ''}> right edge ${Math.round(box.right)}`);
+        }
+        // Text wider than its box (a long word) widens the page, not the box.
+        if (!['input', 'textarea', 'select'].includes(el.localName)
+            && style.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1
+            && el.clientWidth > 0 && box.right + el.scrollWidth - el.clientWidth > width + 0.5) {
+            spill.push(`<${el.localName}${el.className ? ' class=' + el.className : ''}> content ${el.scrollWidth} px wide in ${el.clientWidth} px`);
+        }
+        if (el.shadowRoot) walk(el.shadowRoot);
+    }
+};
+walk(document);
+return {
+    viewport: width,
+    inner: window.innerWidth,
+    scroll_width: scroller.scrollWidth,
+    client_width: scroller.clientWidth,
+    wide: wide.slice(0, 20),
+    spill: spill.slice(0, 20),
+};
+"#;
+
+impl Browser {
+    /// Runs axe-core on the whole document (open shadow roots included)
+    /// with the WCAG 2.2 A and AA rules; the violations found. `context`
+    /// names the screen in panics. axe is injected once per page load.
+    pub async fn axe(&self, context: &str) -> Vec<AxeViolation> {
+        let loaded = self
+            .client
+            .execute("return typeof window.axe === 'object';", Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("{context}: check for axe: {e}"));
+        if loaded != serde_json::json!(true) {
+            self.client
+                .execute(&format!("{}\n;return null;", axe_source()), Vec::new())
+                .await
+                .unwrap_or_else(|e| panic!("{context}: inject axe-core: {e}"));
+        }
+        let found = self
+            .client
+            .execute_async(AXE_RUN, vec![serde_json::json!(AXE_TAGS)])
+            .await
+            .unwrap_or_else(|e| panic!("{context}: run axe: {e}"));
+        if let Some(error) = found.get("error") {
+            panic!("{context}: axe failed: {error}");
+        }
+        let text = |v: &serde_json::Value, key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        found
+            .as_array()
+            .unwrap_or_else(|| panic!("{context}: axe answered {found}"))
+            .iter()
+            .map(|v| AxeViolation {
+                id: text(v, "id"),
+                impact: text(v, "impact"),
+                help: text(v, "help"),
+                nodes: v
+                    .get("nodes")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|n| AxeNode {
+                        target: text(n, "target"),
+                        html: text(n, "html"),
+                        summary: text(n, "summary"),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Panics, listing every rule and node, unless axe finds nothing on the
+    /// page as it is now (see [`Browser::axe`]).
+    pub async fn assert_accessible(&self, context: &str) {
+        let violations = self.axe(context).await;
+        if !violations.is_empty() {
+            let listed: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            panic!(
+                "{context}: {} accessibility violation(s) (axe-core, WCAG 2.2 AA):\n{}",
+                violations.len(),
+                listed.join("\n")
+            );
+        }
+    }
+
+    /// Sets the window's size through WebDriver and waits until the page's
+    /// viewport follows.
+    pub async fn set_width(&self, width: u32) {
+        self.client
+            .set_window_size(width, 900)
+            .await
+            .unwrap_or_else(|e| panic!("set the window to {width} px: {e}"));
+        eventually(&format!("a viewport {width} px wide"), || async {
+            let inner = self.script("return window.innerWidth;").await;
+            if inner.as_u64() == Some(u64::from(width)) {
+                Ok(())
+            } else {
+                Err(format!("window.innerWidth is {inner}"))
+            }
+        })
+        .await;
+    }
+
+    /// Panics unless the page fits the window's width: no horizontal
+    /// scrolling, and no element (in the page or its shadow roots) reaching
+    /// past the right edge. `context` names the screen.
+    pub async fn assert_no_horizontal_overflow(&self, context: &str) {
+        let seen = self.script(OVERFLOW_CHECK).await;
+        let number = |key: &str| seen[key].as_f64().unwrap_or(f64::NAN);
+        let wide = seen["wide"].as_array().cloned().unwrap_or_default();
+        assert!(
+            number("scroll_width") <= number("client_width") && wide.is_empty(),
+            "{context}: the page scrolls sideways or overflows at {} px ({seen:#})",
+            number("inner"),
+        );
     }
 }

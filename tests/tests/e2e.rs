@@ -19,6 +19,28 @@ async fn the_interview_page_mounts_the_interview_in_a_shadow_root_and_reacts_to_
     browser
         .wait_for_text(&root, "[role=status]", "Ready to start.")
         .await;
+    browser.assert_accessible("the served interview page").await;
+    // The check sees into the shadow root: an unlabelled field put there is reported.
+    browser
+        .script(
+            "const field = document.createElement('input');\
+             field.id = 'unlabelled';\
+             document.querySelector('main').shadowRoot.querySelector('h1').after(field);\
+             return null;",
+        )
+        .await;
+    let found = browser
+        .axe("the served page with an unlabelled field")
+        .await;
+    assert!(
+        found
+            .iter()
+            .any(|v| v.id == "label" && v.nodes.iter().any(|n| n.target.contains("#unlabelled"))),
+        "axe missed the unlabelled field in the shadow root: {found:?}"
+    );
+    browser
+        .script("document.querySelector('main').shadowRoot.getElementById('unlabelled').remove(); return null;")
+        .await;
     // The page's own selectors cannot reach into the shadow root.
     assert!(browser.client.find(Locator::Css("main h1")).await.is_err());
 
@@ -162,6 +184,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
         field.attr("type").await.unwrap().as_deref(),
         Some("password")
     );
+    browser.assert_accessible("the passphrase screen").await;
 
     // A wrong passphrase: the error, tied to the field, with the attempts left.
     field.send_keys("not the passphrase").await.unwrap();
@@ -174,6 +197,9 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
         field.attr("aria-invalid").await.unwrap().as_deref(),
         Some("true")
     );
+    browser
+        .assert_accessible("the passphrase screen with its error")
+        .await;
 
     // The right one opens the interview on its first page.
     field
@@ -373,6 +399,11 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
     browser.goto(&link).await;
     let root = browser.shadow_root("main").await;
 
+    browser
+        .field(&root, "Last 4 digits of your mobile number")
+        .await;
+    browser.assert_accessible("the SMS digits screen").await;
+
     // Digits that do not match count as a failed attempt.
     browser
         .type_into(&root, "Last 4 digits of your mobile number", "9999")
@@ -382,6 +413,9 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
         .wait_for_role(&root, "alert", "You have 4 attempts left.")
         .await;
     assert!(alert.contains("Those digits do not match"), "{alert}");
+    browser
+        .assert_accessible("the SMS digits screen with its error")
+        .await;
 
     browser
         .field(&root, "Last 4 digits of your mobile number")
@@ -393,6 +427,8 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
     browser
         .wait_for_role(&root, "status", "We sent a code")
         .await;
+    browser.field(&root, "6-digit code").await;
+    browser.assert_accessible("the SMS code screen").await;
 
     // The log provider's outbox holds the text message with the code.
     let outbox = host.data_dir.path().join("sms-outbox.jsonl");
@@ -423,6 +459,9 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
         .wait_for_role(&root, "alert", "You have 3 attempts left.")
         .await;
     assert!(alert.contains("That code is not right."), "{alert}");
+    browser
+        .assert_accessible("the SMS code screen with its error")
+        .await;
 
     browser
         .field(&root, "6-digit code")
@@ -489,6 +528,9 @@ async fn an_unknown_or_cancelled_link_shows_that_the_request_has_expired() {
         browser
             .wait_for_heading(&root, "This request has expired.")
             .await;
+        browser
+            .assert_accessible(&format!("the expired screen ({url})"))
+            .await;
         assert!(
             root.find(Locator::Css("form")).await.is_err(),
             "{url} shows a form"
@@ -552,6 +594,7 @@ async fn too_many_wrong_passphrases_lock_the_link_for_a_while() {
             .unwrap()
             == "Enter your passphrase"
     );
+    browser.assert_accessible("the lockout message").await;
 
     browser.close().await;
 }
@@ -580,6 +623,9 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     browser.press(&root, "Save progress").await;
     browser
         .wait_for_role(&root, "status", "You seem to be offline")
+        .await;
+    browser
+        .assert_accessible("a page saying it is offline")
         .await;
     browser.set_offline(false).await;
     browser
@@ -716,6 +762,7 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
     })
     .await;
     assert!(heard.contains("Lee household"), "{heard}");
+    browser.assert_accessible("the partner page").await;
 
     // The partner's CSS stays out, its theme goes in, and the bundle left the
     // partner's own <main> alone.
@@ -732,6 +779,246 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
     assert_eq!(styles[0], json!("rgb(11, 110, 79)"), "theme accent: {styles}");
     assert_ne!(styles[0], json!("rgb(255, 105, 180)"), "partner CSS leaked in");
     assert_eq!(styles[3], json!(true), "the bundle mounted into the partner's <main>");
+
+    browser.close().await;
+}
+
+// ---------------------------------------------------------------------------
+// Accessibility: axe-core (WCAG 2.2 A and AA) on every screen, and reflow at
+// narrow widths. The other flows call `assert_accessible` at the screens they
+// reach (sign-in, errors, lockout, expired, partner page); this one walks a
+// form with every item type.
+
+/// A template with every item type, a page each for a kind of control.
+fn every_item_template() -> Json {
+    json!({
+        "format": "interview/1",
+        "title": "Everything form",
+        "description": "A form with every kind of question.",
+        "pages": [
+            {"id": "contact", "title": "Contact", "items": [
+                {"type": "text", "id": "full_name", "label": "Full name", "required": true,
+                 "help": "As on your passport."},
+                {"type": "text", "id": "address", "label": "Postal address", "multiline": true, "required": true},
+                {"type": "email", "id": "email", "label": "Email address", "required": true},
+                {"type": "phone", "id": "mobile", "label": "Mobile number", "region": "GB"}
+            ]},
+            {"id": "numbers", "title": "Numbers and dates", "items": [
+                {"type": "number", "id": "adults", "label": "Adults in the household", "integer": true, "min": 1, "required": true},
+                {"type": "date", "id": "born", "label": "Date of birth", "max": "today", "required": true},
+                {"type": "computed", "id": "household", "label": "People in the household", "expr": "adults + 1"},
+                {"type": "note", "text": "Thanks {{full_name}}, a few more questions."}
+            ]},
+            {"id": "choices", "title": "Choices", "items": [
+                {"type": "choice", "id": "housing", "label": "Where do you live?", "required": true,
+                 "options": [{"value": "own", "label": "My own home"}, {"value": "rent", "label": "A rented home"}]},
+                {"type": "choice", "id": "title", "label": "Title", "display": "dropdown", "required": true,
+                 "options": [{"value": "mr", "label": "Mr"}, {"value": "ms", "label": "Ms"}, {"value": "mx", "label": "Mx"}]},
+                {"type": "multi_choice", "id": "goals", "label": "What would you like help with?", "min_selected": 1,
+                 "options": [{"value": "will", "label": "A will"}, {"value": "tax", "label": "Tax"}]},
+                {"type": "yes_no", "id": "consent", "label": "Are the answers true?", "required": true}
+            ]},
+            {"id": "family", "title": "Family", "items": [
+                {"type": "repeat", "id": "children", "label": "Children", "item_label": "Child", "max_items": 5,
+                 "items": [
+                     {"type": "text", "id": "name", "label": "Name", "required": true},
+                     {"type": "date", "id": "born", "label": "Child's date of birth", "max": "today"}
+                 ]},
+                {"type": "file", "id": "payslips", "label": "Payslips", "accept": ["application/pdf"], "max_files": 2,
+                 "help": "PDF files, at most 2."}
+            ]}
+        ]
+    })
+}
+
+/// Checks the page at 320 CSS px (400% zoom of a 1280 px screen) and at
+/// 640 CSS px (200% zoom): no sideways scrolling, nothing past the edge;
+/// then puts the window back.
+async fn assert_reflows(browser: &Browser, context: &str) {
+    for width in [320, 640] {
+        browser.set_width(width).await;
+        browser
+            .assert_no_horizontal_overflow(&format!("{context} at {width} px"))
+            .await;
+    }
+    browser.set_width(1024).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let template = staff
+        .post(
+            "/api/v1/templates",
+            json!({"name": "Everything", "definition": every_item_template()}),
+            201,
+        )
+        .await;
+    let item = staff
+        .post(
+            "/api/v1/work-items",
+            json!({"name": "Lee household", "template_id": template["id"]}),
+            201,
+        )
+        .await;
+    let item_id = item["id"].as_str().expect("work item id").to_owned();
+    let sent = staff
+        .post(
+            &format!("/api/v1/work-items/{item_id}/interviews"),
+            json!({"client": {"title": "Ms", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"},
+                   "auth": {"method": "none"}}),
+            201,
+        )
+        .await;
+    let link = sent["link"].as_str().expect("link").to_owned();
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.set_width(1024).await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+
+    // Page 1: text, multi-line text, email, phone.
+    browser.field(&root, "Full name").await;
+    browser
+        .assert_accessible("page 1 (text, textarea, email, phone)")
+        .await;
+    assert_reflows(&browser, "page 1").await;
+    // Next with the required fields empty: the error summary and inline errors.
+    browser.press(&root, "Next").await;
+    browser
+        .wait_for_role(&root, "alert", "There is a problem")
+        .await;
+    browser.assert_accessible("page 1 with errors").await;
+    assert_reflows(&browser, "page 1 with errors").await;
+    browser.type_into(&root, "Full name", "Ann Lee").await;
+    browser
+        .type_into(&root, "Postal address", "1 High Street\nLeeds")
+        .await;
+    // A long word (an email address) must wrap rather than widen the page.
+    browser
+        .type_into(
+            &root,
+            "Email address",
+            "ann.lee.at.the.household.address@household-example.co.uk",
+        )
+        .await;
+    browser
+        .type_into(&root, "Mobile number", "07700 900123")
+        .await;
+    browser.press(&root, "Next").await;
+
+    // Page 2: number, date, computed, note; errors on a number and a date.
+    browser.field(&root, "Adults in the household").await;
+    browser
+        .assert_accessible("page 2 (number, date, computed, note)")
+        .await;
+    browser
+        .type_into(&root, "Adults in the household", "0")
+        .await;
+    browser.press(&root, "Next").await;
+    browser
+        .wait_for_role(&root, "alert", "There is a problem")
+        .await;
+    browser.assert_accessible("page 2 with errors").await;
+    browser
+        .field(&root, "Adults in the household")
+        .await
+        .send_keys(&format!("{}a{}2", Key::Control, Key::Null))
+        .await
+        .unwrap();
+    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    browser
+        .assert_accessible("page 2 filled (computed shown)")
+        .await;
+    assert_reflows(&browser, "page 2").await;
+    browser.press(&root, "Next").await;
+
+    // Page 3: radios, a dropdown, checkboxes, yes/no; errors on each group.
+    browser
+        .option(&root, "Where do you live?", "My own home")
+        .await;
+    browser
+        .assert_accessible("page 3 (radios, select, checkboxes, yes/no)")
+        .await;
+    browser.press(&root, "Next").await;
+    browser
+        .wait_for_role(&root, "alert", "There is a problem")
+        .await;
+    browser.assert_accessible("page 3 with errors").await;
+    assert_reflows(&browser, "page 3 with errors").await;
+    browser
+        .option(&root, "Where do you live?", "A rented home")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .field(&root, "Title")
+        .await
+        .select_by_value("ms")
+        .await
+        .unwrap();
+    browser
+        .option(&root, "What would you like help with?", "Tax")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .option(&root, "Are the answers true?", "Yes")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.press(&root, "Next").await;
+
+    // Page 4: a repeat (empty, then with an entry) and a file question.
+    browser.button(&root, "Add Child").await;
+    browser.assert_accessible("page 4 (repeat, file)").await;
+    browser.press(&root, "Add Child").await;
+    browser.press(&root, "Add Child").await;
+    browser.field(&root, "Name").await;
+    browser.assert_accessible("page 4 with two entries").await;
+    browser.press(&root, "Check your answers").await;
+    browser
+        .wait_for_role(&root, "alert", "There is a problem")
+        .await;
+    browser
+        .assert_accessible("page 4 with errors in the entries")
+        .await;
+    assert_reflows(&browser, "page 4 with errors").await;
+    for name in root
+        .find_all(Locator::Css("input[id$='-name']"))
+        .await
+        .unwrap()
+    {
+        name.send_keys("Sam").await.unwrap();
+    }
+    browser.press(&root, "Check your answers").await;
+
+    // The review, then the receipt.
+    browser.wait_for_heading(&root, "Check your answers").await;
+    browser.assert_accessible("the review page").await;
+    assert_reflows(&browser, "the review page").await;
+    browser.press(&root, "Submit").await;
+    browser
+        .wait_for_heading(&root, "Data successfully submitted")
+        .await;
+    browser.assert_accessible("the submitted page").await;
+    // Focus is on the confirmation (the Submit button is gone).
+    eventually("focus on the confirmation heading", || async {
+        let focused = browser
+            .script("const a = document.querySelector('main').shadowRoot.activeElement; return a && a.textContent;")
+            .await;
+        match focused.as_str() {
+            Some("Data successfully submitted") => Ok(()),
+            _ => Err(format!("focused: {focused}")),
+        }
+    })
+    .await;
+    assert_reflows(&browser, "the submitted page").await;
 
     browser.close().await;
 }

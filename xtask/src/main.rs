@@ -2,7 +2,8 @@
 //! fresh machine needs two commands (`cargo xtask run`, `cargo xtask test`).
 //!
 //! - `setup`: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli,
-//!   binaryen's wasm-opt, Chromium and ChromeDriver), skipping what is there.
+//!   binaryen's wasm-opt, axe-core for the accessibility checks, Chromium and
+//!   ChromeDriver), skipping what is there.
 //! - `build`: setup, the interview bundle (`trunk build --release` into
 //!   `dist/`, plus brotli copies), the host binary (profile `release-host`).
 //! - `run`: build, then `interview serve` with its database in `./data`.

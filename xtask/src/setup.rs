@@ -4,7 +4,9 @@
 //! Versions: trunk is pinned here; wasm-bindgen-cli must equal the
 //! `wasm-bindgen` in Cargo.lock (the CLI and the library share a schema);
 //! binaryen 132 comes from npm (its `wasm-opt`), because Trunk.toml asks for
-//! `version_132` and runs offline; Chromium and ChromeDriver come from Debian.
+//! `version_132` and runs offline; axe-core (pinned) comes from npm too, for
+//! the end-to-end accessibility checks; Chromium and ChromeDriver come from
+//! Debian.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,13 +19,16 @@ use crate::{elapsed, probe, run_step, section, Ctx};
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen release Trunk.toml asks for (`[tools] wasm_opt`).
 pub const BINARYEN_VERSION: &str = "132";
+/// The axe-core release the end-to-end tests inject into each screen
+/// (`.tools/node_modules/axe-core/axe.min.js`).
+pub const AXE_CORE_VERSION: &str = "4.14.1";
 /// Where Debian puts ChromeDriver.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Where Debian puts Chromium.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// The project's npm tools directory (binaryen), kept out of git.
+/// The project's npm tools directory (binaryen, axe-core), kept out of git.
 pub fn npm_prefix(root: &Path) -> PathBuf {
     root.join(".tools")
 }
@@ -41,6 +46,7 @@ pub fn setup(ctx: &Ctx) -> Result<()> {
     trunk(ctx)?;
     wasm_bindgen(ctx)?;
     binaryen(ctx)?;
+    axe_core(ctx)?;
     chromium(ctx)?;
     println!("setup done in {}", elapsed(started.elapsed()));
     Ok(())
@@ -195,6 +201,60 @@ fn binaryen(ctx: &Ctx) -> Result<()> {
     })
 }
 
+/// The version in an installed npm package's `package.json`, if any.
+fn npm_package_version(root: &Path, package: &str) -> Option<String> {
+    let manifest = npm_prefix(root)
+        .join("node_modules")
+        .join(package)
+        .join("package.json");
+    let text = std::fs::read_to_string(manifest).ok()?;
+    // npm writes `"version": "x.y.z"` on a line of its own near the top.
+    text.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("\"version\"")?;
+        let value = rest.trim_start().strip_prefix(':')?.trim();
+        Some(value.trim_end_matches(',').trim_matches('"').to_owned())
+    })
+}
+
+fn axe_core(ctx: &Ctx) -> Result<()> {
+    let found = npm_package_version(&ctx.root, "axe-core");
+    if found.as_deref() == Some(AXE_CORE_VERSION) {
+        report(
+            "axe-core",
+            &format!("{AXE_CORE_VERSION} present in .tools/"),
+        );
+        return Ok(());
+    }
+    if probe(ctx, "npm", &["--version"]).is_none() {
+        bail!("npm is needed to install axe-core {AXE_CORE_VERSION}; install Node.js and npm");
+    }
+    report(
+        "axe-core",
+        &format!(
+            "{} -> npm install --prefix .tools axe-core@{AXE_CORE_VERSION}",
+            found.as_deref().unwrap_or("missing")
+        ),
+    );
+    let prefix = npm_prefix(&ctx.root);
+    std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
+    timed("axe-core", || {
+        run_step(
+            "installing axe-core",
+            ctx.cmd("npm")
+                .arg("install")
+                .arg("--prefix")
+                .arg(&prefix)
+                .args([
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    "--save-exact",
+                ])
+                .arg(format!("axe-core@{AXE_CORE_VERSION}")),
+        )
+    })
+}
+
 fn chromium(ctx: &Ctx) -> Result<()> {
     let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
         .into_iter()
@@ -234,7 +294,7 @@ fn chromium(ctx: &Ctx) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::locked_wasm_bindgen_version;
+    use super::{locked_wasm_bindgen_version, npm_package_version};
 
     #[test]
     fn reads_the_wasm_bindgen_version_from_cargo_lock() {
@@ -247,6 +307,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(locked_wasm_bindgen_version(&dir).unwrap(), "0.2.130");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn reads_an_installed_npm_packages_version() {
+        let dir = std::env::temp_dir().join(format!("xtask-npm-{}", std::process::id()));
+        let package = dir.join(".tools/node_modules/axe-core");
+        std::fs::create_dir_all(&package).unwrap();
+        assert_eq!(npm_package_version(&dir, "axe-core"), None);
+        std::fs::write(
+            package.join("package.json"),
+            "{\n  \"name\": \"axe-core\",\n  \"version\": \"4.14.1\",\n  \"license\": \"MPL-2.0\"\n}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            npm_package_version(&dir, "axe-core").as_deref(),
+            Some("4.14.1")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
