@@ -267,6 +267,31 @@ fn top_id(path: &str) -> &str {
     &path[..end]
 }
 
+/// Names the repeat entries an error path runs through, as the entries' legends
+/// do (`children[1].name` -> "Child 2: "), so that several entries' errors in
+/// the summary can be told apart; empty for a path outside any entry.
+fn entry_prefix(template: &Template, path: &str) -> String {
+    let mut names = Vec::new();
+    let mut scope: Option<&[ItemId]> = None;
+    for segment in path.split('.') {
+        let Some((id, rest)) = segment.split_once('[') else { break };
+        let Some(index) = rest.strip_suffix(']').and_then(|n| n.parse::<usize>().ok()) else { break };
+        let found = match scope {
+            None => template.top_level(id),
+            Some(items) => items.iter().copied().find(|i| template.item(*i).id.as_deref() == Some(id)),
+        };
+        let Some(item) = found else { break };
+        let ItemKind::Repeat { items, item_label, .. } = &template.item(item).kind else { break };
+        names.push(format!("{} {}", item_label.as_deref().unwrap_or("Entry"), index + 1));
+        scope = Some(items);
+    }
+    // A path that ends at the entry itself (`children[1]`) is about the entry: no prefix needed.
+    if names.is_empty() || !path.ends_with(|c: char| c != ']') {
+        return String::new();
+    }
+    format!("{}: ", names.join(", "))
+}
+
 /// The answers with each unanswered top-level question's `default` filled in.
 fn with_defaults(template: &Template, mut answers: AnswerSet) -> AnswerSet {
     for page in &template.pages {
@@ -502,7 +527,8 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
             let _ = field.focus();
         }
     };
-    view! { <li><a href=href on:click=on_click>{error.message}</a></li> }
+    let text = format!("{}{}", ctx.store.read(|iv| entry_prefix(iv.template(), &error.path)), error.message);
+    view! { <li><a href=href on:click=on_click>{text}</a></li> }
 }
 
 /// The heading and the items of one page.
