@@ -244,7 +244,12 @@ struct Walker<'a, 't> {
 }
 
 impl Walker<'_, '_> {
-    fn push(&mut self, path: &str, code: Code, message: String) {
+    fn push(&mut self, path: &str, code: Code, mut message: String) {
+        // A label that is a question ("Where do you live?") ends the sentence
+        // itself: no "?." at the end of a message.
+        if message.ends_with('.') && message[..message.len() - 1].ends_with(['?', '!', '.', ':']) {
+            message.pop();
+        }
         self.errors.push(FieldError { path: path.to_owned(), code, message });
     }
 
@@ -539,6 +544,21 @@ mod tests {
         assert!(mime_matches("application/pdf", "Application/PDF; charset=binary"));
         assert!(!mime_matches("image/*", "application/pdf"));
         assert!(!mime_matches("image/*", "image"));
+    }
+
+    #[test]
+    fn a_question_label_ends_the_sentence_without_an_extra_full_stop() {
+        let template = Template::from_json(
+            r#"{"format": "interview/1", "title": "T", "pages": [{"id": "p", "title": "P", "items": [
+                {"id": "town", "type": "choice", "label": "Where do you live?", "required": true,
+                 "options": [{"value": "a", "label": "A"}]},
+                {"id": "name", "type": "text", "label": "Full name", "required": true}]}]}"#,
+        )
+        .unwrap();
+        let today = Date::from_ymd(2026, 11, 24).unwrap();
+        let report = validate(&template, &AnswerSet::new(), today);
+        let messages: Vec<_> = report.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["Select an answer for Where do you live?", "Enter Full name."]);
     }
 
     #[test]
