@@ -98,10 +98,20 @@ async fn send_interview(
     auth: Json,
     mobile: Option<&str>,
 ) -> (String, String, String) {
+    send_interview_with(staff, test_template(), auth, mobile).await
+}
+
+/// [`send_interview`] for the template `definition`.
+async fn send_interview_with(
+    staff: &Staff,
+    definition: Json,
+    auth: Json,
+    mobile: Option<&str>,
+) -> (String, String, String) {
     let template = staff
         .post(
             "/api/v1/templates",
-            json!({"name": "Household", "definition": test_template()}),
+            json!({"name": "Household", "definition": definition}),
             201,
         )
         .await;
@@ -848,30 +858,8 @@ async fn assert_reflows(browser: &Browser, context: &str) {
 async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
     let host = Host::start_app().await;
     let staff = Staff::sign_in(&host).await;
-    let template = staff
-        .post(
-            "/api/v1/templates",
-            json!({"name": "Everything", "definition": every_item_template()}),
-            201,
-        )
-        .await;
-    let item = staff
-        .post(
-            "/api/v1/work-items",
-            json!({"name": "Lee household", "template_id": template["id"]}),
-            201,
-        )
-        .await;
-    let item_id = item["id"].as_str().expect("work item id").to_owned();
-    let sent = staff
-        .post(
-            &format!("/api/v1/work-items/{item_id}/interviews"),
-            json!({"client": {"title": "Ms", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"},
-                   "auth": {"method": "none"}}),
-            201,
-        )
-        .await;
-    let link = sent["link"].as_str().expect("link").to_owned();
+    let (_, _, link) =
+        send_interview_with(&staff, every_item_template(), json!({"method": "none"}), None).await;
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
