@@ -236,12 +236,36 @@ impl Flow {
                 }
                 None
             }
+            // A save, submit or upload refused with 410: the link may be
+            // dead, or only this session (it lasts hours, a client may take
+            // longer). The answers are in the local draft, so open the link
+            // again: a dead link then shows as expired, a live one asks to
+            // sign in again (or just goes on) and restores the draft.
+            f if f.is_expired() && retry != Pending::Open && self.session.with_value(Option::is_some) => {
+                self.session.set_value(None);
+                if self.remember {
+                    remember_session(&self.token.get_value(), None);
+                }
+                self.status.set("Your session ended; opening your link again. Your answers are kept on this device.".to_owned());
+                self.open();
+                None
+            }
             f if f.is_expired() => {
                 self.expired();
                 None
             }
             f => Some(f),
         }
+    }
+
+    /// What an upload's failure means for the flow: an ended session or link
+    /// is handled as for any call; the form shows the message.
+    fn upload_failed(self, failure: Failure) -> String {
+        let message = failure.message();
+        if failure.is_expired() {
+            self.common(failure, Pending::Save);
+        }
+        message
     }
 
     /// Opens the link.
@@ -695,6 +719,10 @@ fn sign_in_form(
     Effect::new(move |_| {
         if flow.problem.get().is_some() {
             if let Some(input) = input_ref.get_untracked() {
+                // A wrong passphrase or code is not left to be corrected
+                // character by character: the field starts empty again.
+                input.set_value("");
+                value.set(String::new());
                 let _ = input.focus();
             }
         }
@@ -896,7 +924,7 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
     let uploader = crate::form::Uploader::new(move |file, question, progress| {
         let (api, section) = (flow.api(), upload_section.clone());
         let session = flow.session.get_value().unwrap_or_default();
-        async move { api.upload(&session, &section, &question, &file, progress).await.map_err(|f| f.message()) }
+        async move { api.upload(&session, &section, &question, &file, progress).await.map_err(|f| flow.upload_failed(f)) }
     });
     let form = view! {
         <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish

@@ -395,6 +395,15 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
         .await;
     assert_eq!(kept, json!([]), "the tab still keeps the link");
 
+    // A reload after sending: the page no longer has a link, and says so
+    // rather than showing an empty interview.
+    browser.client.refresh().await.expect("reload");
+    let root = browser.shadow_root("main").await;
+    browser
+        .wait_for_heading(&root, "Open the link you were sent")
+        .await;
+    browser.assert_accessible("the page without a link").await;
+
     browser.close().await;
 }
 
