@@ -1019,3 +1019,64 @@ async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
 
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_the_host_refuses_on_submit_are_listed_with_a_way_back_to_them() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (_, _, link) =
+        send_interview_with(&staff, every_item_template(), json!({"method": "none"}), None).await;
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.type_into(&root, "Full name", "A").await;
+    eventually("a local draft", || async {
+        let keys = stored_keys(&browser).await;
+        keys.iter()
+            .any(|k| k.starts_with("client-interview:draft:"))
+            .then_some(())
+            .ok_or(format!("{keys:?}"))
+    })
+    .await;
+
+    // A complete answer set whose file reference the host never issued (as a
+    // draft from another device or an old upload could hold): the browser
+    // cannot know, the host refuses it on submit.
+    browser
+        .script(
+            "const key = Object.keys(localStorage).find(k => k.startsWith('client-interview:draft:'));
+             const draft = JSON.parse(localStorage.getItem(key));
+             draft.saved_at = new Date().toISOString();
+             draft.sections.s1.answers = {
+               full_name: 'Ann Lee', address: '1 High Street', email: 'ann@example.com',
+               adults: 2, born: '1980-01-01', housing: 'own', title: 'ms', goals: ['will'],
+               consent: true, children: [],
+               payslips: [{file_id: 'f_never_uploaded', name: 'ghost.pdf', size: 1000,
+                           content_type: 'application/pdf', sha256: '00'.repeat(32)}]};
+             localStorage.setItem(key, JSON.stringify(draft));
+             return null;",
+        )
+        .await;
+    browser.client.refresh().await.expect("reload");
+    let root = browser.shadow_root("main").await;
+    assert_eq!(browser.value_of(&root, "Full name").await, "Ann Lee");
+    for _ in 0..3 {
+        browser.press(&root, "Next").await;
+    }
+    browser.press(&root, "Check your answers").await;
+    browser.wait_for_heading(&root, "Check your answers").await;
+    browser.press(&root, "Submit").await;
+
+    let problem = "This file was not uploaded to this request; upload it again.";
+    browser.wait_for_role(&root, "alert", problem).await;
+    browser
+        .assert_accessible("review with the host's errors")
+        .await;
+    // The error leads back to the page of the question.
+    browser.press(&root, problem).await;
+    browser.field(&root, "Payslips").await;
+    browser.button(&root, "Check your answers").await;
+
+    browser.close().await;
+}
