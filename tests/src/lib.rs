@@ -667,6 +667,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {label:?}: {e}"));
     }
 
+    /// Replaces what the field labelled `label` holds with `text`: selects it
+    /// all and types over it, as a person would.
+    pub async fn retype(&self, root: &ShadowRoot, label: &str, text: &str) {
+        self.field(root, label)
+            .await
+            .send_keys(&format!("{}a{}{text}", fantoccini::key::Key::Control, fantoccini::key::Key::Null))
+            .await
+            .unwrap_or_else(|e| panic!("retype {label:?}: {e}"));
+    }
+
     /// Sets the date field labelled `label` to `iso` (`1980-05-17`) as a date
     /// picker does (the typed form of a date input depends on the locale).
     pub async fn set_date(&self, root: &ShadowRoot, label: &str, iso: &str) {

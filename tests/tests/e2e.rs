@@ -1,7 +1,6 @@
 //! End to end: the real host binary serves the built bundle; headless
 //! Chromium opens the interview page like a client would.
 
-use fantoccini::key::Key;
 use fantoccini::Locator;
 use interview_e2e::{Driver, Host};
 
@@ -212,10 +211,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
         .await;
 
     // The right one opens the interview on its first page.
-    field
-        .send_keys(&format!("{}a{}{passphrase}", Key::Control, Key::Null))
-        .await
-        .unwrap();
+    browser.retype(&root, "Passphrase", passphrase).await;
     browser.press(&root, "Continue").await;
     browser.type_into(&root, "Full name", "Ann Lee").await;
     browser.type_into(&root, "Number of children", "2").await;
@@ -436,12 +432,7 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
         .assert_accessible("the SMS digits screen with its error")
         .await;
 
-    browser
-        .field(&root, "Last 4 digits of your mobile number")
-        .await
-        .send_keys(&format!("{}a{}0123", Key::Control, Key::Null))
-        .await
-        .unwrap();
+    browser.retype(&root, "Last 4 digits of your mobile number", "0123").await;
     browser.press(&root, "Continue").await;
     browser
         .wait_for_role(&root, "status", "We sent a code")
@@ -482,12 +473,7 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
         .assert_accessible("the SMS code screen with its error")
         .await;
 
-    browser
-        .field(&root, "6-digit code")
-        .await
-        .send_keys(&format!("{}a{}{code}", Key::Control, Key::Null))
-        .await
-        .unwrap();
+    browser.retype(&root, "6-digit code", &code).await;
     browser.press(&root, "Continue").await;
     browser.field(&root, "Full name").await;
     browser.wait_for_heading(&root, "Household details").await;
@@ -595,12 +581,7 @@ async fn too_many_wrong_passphrases_lock_the_link_for_a_while() {
         (passphrase, "Too many attempts. Try again in 15 minutes."),
     ];
     for (typed, expected) in attempts {
-        let field = browser.field(&root, "Passphrase").await;
-        // Select what is there and type over it, as a person would.
-        field
-            .send_keys(&format!("{}a{}{typed}", Key::Control, Key::Null))
-            .await
-            .unwrap();
+        browser.retype(&root, "Passphrase", typed).await;
         browser.press(&root, "Continue").await;
         browser.wait_for_role(&root, "alert", expected).await;
     }
@@ -919,12 +900,7 @@ async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
         .wait_for_role(&root, "alert", "There is a problem")
         .await;
     browser.assert_accessible("page 2 with errors").await;
-    browser
-        .field(&root, "Adults in the household")
-        .await
-        .send_keys(&format!("{}a{}2", Key::Control, Key::Null))
-        .await
-        .unwrap();
+    browser.retype(&root, "Adults in the household", "2").await;
     browser.set_date(&root, "Date of birth", "1980-05-17").await;
     browser
         .assert_accessible("page 2 filled (computed shown)")
