@@ -22,6 +22,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use interview_runtime::date::Date;
+use interview_runtime::number::parse_f64;
 use interview_runtime::interview::{Changes, Interview};
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
 use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
@@ -579,8 +580,10 @@ fn number_answer(text: String) -> Json {
     if trimmed.is_empty() {
         return Json::Null;
     }
-    match trimmed.parse::<f64>() {
-        Ok(n) if n.is_finite() => number_to_json(n),
+    // The runtime's parser: the same values as std's, without linking std's
+    // (larger) one; `inf` and `nan`, which std accepts, are not finite anyway.
+    match parse_f64(trimmed) {
+        Some(n) if n.is_finite() => number_to_json(n),
         _ => Json::String(text),
     }
 }
