@@ -489,13 +489,13 @@ pub fn InterviewForm(
                     }}
                 </ul>
             </div>
-            <form class="interview-page" novalidate=true on:submit=next node_ref=form_ref>
+            <form class="interview-page" novalidate=true on:submit=handler(next) node_ref=form_ref>
                 {move || {
                     let page = current.get();
                     untrack(|| page_view(&page_ctx, page, heading_ref))
                 }}
                 <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=move || is_first() && !has_back on:click=back>
+                    <button type="button" class="interview-back" hidden=move || is_first() && !has_back on:click=handler(back)>
                         "Back"
                     </button>
                     <button type="submit" class="interview-next">
@@ -529,7 +529,7 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
         }
     };
     let text = format!("{}{}", ctx.store.read(|iv| entry_prefix(iv.template(), &error.path)), error.message);
-    view! { <li><a href=href on:click=on_click>{text}</a></li> }
+    view! { <li><a href=href on:click=handler(on_click)>{text}</a></li> }
 }
 
 /// The heading and the items of one page.
@@ -562,6 +562,12 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
             move || visible.get().then(|| untrack(|| item_view(&ctx, item)))
         })
         .collect_view()
+}
+
+/// An event handler as the one shared (boxed) type, so that each `on:` is
+/// compiled once per event type instead of once per closure.
+fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
+    Box::new(f)
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -807,10 +813,10 @@ fn input_view(
             value=initial
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:input=move |ev| {
+            on:input=handler(move |ev| {
                 let text = event_target_value(&ev);
                 at.set(if number { number_answer(text) } else { text_answer(text) })
-            }
+            })
         />
     };
     single_view(&field, control)
@@ -829,7 +835,7 @@ fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
             rows="5"
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:input=move |ev| at.set(text_answer(event_target_value(&ev)))
+            on:input=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
         >
             {initial}
         </textarea>
@@ -857,7 +863,7 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
             name=field.id.clone()
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:change=move |ev| at.set(text_answer(event_target_value(&ev)))
+            on:change=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
         >
             <option value="" selected=nothing_selected>"Choose one"</option>
             {options}
@@ -925,7 +931,7 @@ fn group_view(
                         value=option.value
                         checked=is_checked
                         aria-invalid=invalid.clone()
-                        on:change=move |ev| on_change(value.clone(), event_target_checked(&ev))
+                        on:change=handler(move |ev| on_change(value.clone(), event_target_checked(&ev)))
                     />
                     <label for=id>{option.label}</label>
                 </div>
@@ -981,7 +987,7 @@ fn action_button(
     on_click: impl Fn() + 'static,
 ) -> impl IntoView {
     view! {
-        <button type="button" class=class on:click=move |_| on_click()>
+        <button type="button" class=class on:click=handler(move |_| on_click())>
             {text}
             <span class="visually-hidden">{format!(" {hidden}")}</span>
         </button>
@@ -1094,7 +1100,7 @@ fn repeat_view(
             };
             view! {
                 {entries}
-                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=add>
+                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=handler(add)>
                     {format!("Add {label}")}
                 </button>
             }
@@ -1275,7 +1281,7 @@ fn file_view(
             aria-describedby=described
             aria-invalid=field.invalid()
             node_ref=input_ref
-            on:change=on_change
+            on:change=handler(on_change)
         />
         {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
         <div class="field-error" role="alert" id=problems_id>
