@@ -461,20 +461,20 @@ pub fn InterviewForm(
                     .map(|text| view! { <p class="interview-description">{text}</p> })
             }}
             <p class="interview-progress" id=progress_id.clone()>
-                {move || format!("Page {} of {}", position(), total())}
+                {dynamic(move || format!("Page {} of {}", position(), total()))}
             </p>
             <progress
                 class="interview-progress-bar"
                 aria-labelledby=progress_id
-                max=move || total().to_string()
-                value=move || position().to_string()
+                max=dynamic(move || total().to_string())
+                value=dynamic(move || position().to_string())
             ></progress>
             <div
                 class="error-summary"
                 role="alert"
                 tabindex="-1"
                 aria-labelledby=summary_labelled_by
-                hidden=move || errors.with(Vec::is_empty)
+                hidden=dynamic(move || errors.with(Vec::is_empty))
                 node_ref=summary_ref
             >
                 <h2 id=summary_heading class="error-summary-title">"There is a problem"</h2>
@@ -495,11 +495,11 @@ pub fn InterviewForm(
                     untrack(|| page_view(&page_ctx, page, heading_ref))
                 }}
                 <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=move || is_first() && !has_back on:click=handler(back)>
+                    <button type="button" class="interview-back" hidden=dynamic(move || is_first() && !has_back) on:click=handler(back)>
                         "Back"
                     </button>
                     <button type="submit" class="interview-next">
-                        {move || if is_last() { finish_label.clone() } else { "Next".to_owned() }}
+                        {dynamic(move || if is_last() { finish_label.clone() } else { "Next".to_owned() })}
                     </button>
                 </div>
             </form>
@@ -570,6 +570,13 @@ fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
     Box::new(f)
 }
 
+/// A reactive value (text, attribute) as the one shared (boxed) type per
+/// value type, so that each is compiled once per value type instead of once
+/// per closure.
+fn dynamic<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
+    Box::new(f)
+}
+
 /// What a text-like input stores: the text as typed, or null when blank.
 fn text_answer(text: String) -> Json {
     if text.trim().is_empty() {
@@ -632,23 +639,29 @@ impl Field {
     }
 
     /// `aria-describedby`: the help text and, while shown, the error message.
-    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    fn described_by(&self) -> Box<dyn FnMut() -> Option<String> + Send> {
         let help = self.help.as_ref().map(|_| self.help_id.clone());
         let error = self.error_id.clone();
         let messages = self.messages;
-        move || {
+        dynamic(move || {
             let mut ids: Vec<String> = help.iter().cloned().collect();
             if messages.with(|m| !m.is_empty()) {
                 ids.push(error.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     }
 
     /// `aria-invalid`: present, as "true", only while an error is shown.
     fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + Clone + 'static {
         let messages = self.messages;
         move || messages.with(|m| !m.is_empty()).then_some("true")
+    }
+
+    /// Whether an error is shown (the `field-invalid` class).
+    fn has_error(&self) -> Box<dyn FnMut() -> bool + Send> {
+        let messages = self.messages;
+        dynamic(move || messages.with(|m| !m.is_empty()))
     }
 
     fn help_view(&self) -> Option<impl IntoView> {
@@ -769,9 +782,8 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
 
 /// A question answered with one control: the label, help and error, then the control.
 fn single_view(field: &Field, control: impl IntoView) -> AnyView {
-    let messages = field.messages;
     view! {
-        <div class="field" class:field-invalid=move || messages.with(|m| !m.is_empty())>
+        <div class="field" class:field-invalid=field.has_error()>
             <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
             {field.help_view()}
             {field.error_view()}
@@ -879,11 +891,10 @@ fn group_wrap(
     body: impl IntoView,
     node_ref: NodeRef<html::Fieldset>,
 ) -> AnyView {
-    let messages = field.messages;
     view! {
         <fieldset
             class=class
-            class:field-invalid=move || messages.with(|m| !m.is_empty())
+            class:field-invalid=field.has_error()
             aria-describedby=field.described_by()
             node_ref=node_ref
         >
@@ -944,11 +955,11 @@ fn group_view(
 /// A computed value, read-only and live: an `<output>` labelled by the item's label.
 fn computed_view(ctx: &Ctx, at: At) -> AnyView {
     let field = Field::new(ctx, at.item);
-    let text = move || {
+    let text = dynamic(move || {
         at.store.track(at.item);
         at.store
             .read(|iv| iv.value(at.item, &at.instance).display_text())
-    };
+    });
     view! {
         <div class="field field-computed">
             <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
@@ -961,10 +972,10 @@ fn computed_view(ctx: &Ctx, at: At) -> AnyView {
 
 fn note_view(ctx: &Ctx, at: At) -> AnyView {
     let id = ctx.field_id(at.item);
-    let text = move || {
+    let text = dynamic(move || {
         at.store.any.track();
         at.store.read(|iv| iv.note_text(at.item, &at.instance))
-    };
+    });
     view! { <p class="note" id=id>{text}</p> }.into_any()
 }
 
@@ -1144,9 +1155,9 @@ fn file_view(
     let problems_id = format!("{}-problems", field.id);
     let status_id = format!("{}-status", field.id);
     let described = {
-        let (base, problems_id, status_id) =
+        let (mut base, problems_id, status_id) =
             (field.described_by(), problems_id.clone(), status_id.clone());
-        move || {
+        dynamic(move || {
             let mut ids: Vec<String> = base().into_iter().collect();
             if problems.with(|p| !p.is_empty()) {
                 ids.push(problems_id.clone());
@@ -1155,7 +1166,7 @@ fn file_view(
                 ids.push(status_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     };
     let on_change = {
         let at = at.clone();
@@ -1229,7 +1240,7 @@ fn file_view(
                 view! {
                     <li>
                         {name.clone()}
-                        <progress max="100" aria-label=format!("Uploading {name}") value=move || ((progress.get() * 100.0) as u32).to_string()></progress>
+                        <progress max="100" aria-label=format!("Uploading {name}") value=dynamic(move || ((progress.get() * 100.0) as u32).to_string())></progress>
                     </li>
                 }
             })
@@ -1277,7 +1288,7 @@ fn file_view(
             type="file"
             accept=accept_attr
             multiple={max_files > 1}
-            disabled=move || { !available || files.with(Vec::len) >= max_files }
+            disabled=dynamic(move || { !available || files.with(Vec::len) >= max_files })
             aria-describedby=described
             aria-invalid=field.invalid()
             node_ref=input_ref
