@@ -454,12 +454,13 @@ pub fn InterviewForm(
     view! {
         <section class="interview" id=prefix.clone()>
             <h1 class="interview-title">{template.title.clone()}</h1>
-            {move || {
+            {dynamic(move || {
                 (current.get() == first_page)
                     .then(|| template.description.clone())
                     .flatten()
                     .map(|text| view! { <p class="interview-description">{text}</p> })
-            }}
+                    .into_any()
+            })}
             <p class="interview-progress" id=progress_id.clone()>
                 {dynamic(move || format!("Page {} of {}", position(), total()))}
             </p>
@@ -479,21 +480,22 @@ pub fn InterviewForm(
             >
                 <h2 id=summary_heading class="error-summary-title">"There is a problem"</h2>
                 <ul class="error-summary-list">
-                    {move || {
+                    {dynamic(move || {
                         let ctx = summary_ctx.clone();
                         errors
                             .get()
                             .into_iter()
                             .map(|error| summary_link(&ctx, form_ref, error))
                             .collect_view()
-                    }}
+                            .into_any()
+                    })}
                 </ul>
             </div>
             <form class="interview-page" novalidate=true on:submit=handler(next) node_ref=form_ref>
-                {move || {
+                {dynamic(move || {
                     let page = current.get();
                     untrack(|| page_view(&page_ctx, page, heading_ref))
-                }}
+                })}
                 <div class="interview-nav">
                     <button type="button" class="interview-back" hidden=dynamic(move || is_first() && !has_back) on:click=handler(back)>
                         "Back"
@@ -559,7 +561,7 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
                 at.store.read(|iv| iv.is_visible(item, &at.instance))
             });
             let ctx = ctx.clone();
-            move || visible.get().then(|| untrack(|| item_view(&ctx, item)))
+            dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).into_any())
         })
         .collect_view()
 }
@@ -674,17 +676,19 @@ impl Field {
     fn error_view(&self) -> impl IntoView {
         let id = self.error_id.clone();
         let messages = self.messages;
-        move || {
+        dynamic(move || {
             let text = messages.with(|m| m.join(" "));
-            (!text.is_empty()).then(|| {
-                view! {
-                    <p class="field-error" id=id.clone()>
-                        <span class="visually-hidden">"Error: "</span>
-                        {text}
-                    </p>
-                }
-            })
-        }
+            (!text.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="field-error" id=id.clone()>
+                            <span class="visually-hidden">"Error: "</span>
+                            {text}
+                        </p>
+                    }
+                })
+                .into_any()
+        })
     }
 }
 
@@ -1035,7 +1039,7 @@ fn repeat_view(
     let root: NodeRef<html::Fieldset> = NodeRef::new();
     let ctx = ctx.clone();
     let add_id = field.id.clone();
-    let body = move || {
+    let body = dynamic(move || {
         at.store.entries.track();
         let count = at.store.read(|iv| iv.entries(at.item, &at.instance));
         untrack(|| {
@@ -1115,8 +1119,9 @@ fn repeat_view(
                     {format!("Add {label}")}
                 </button>
             }
+            .into_any()
         })
-    };
+    });
     group_wrap(&field, "field field-repeat", body, root)
 }
 
@@ -1232,7 +1237,7 @@ fn file_view(
             input.set_value("");
         }
     };
-    let uploading = move || {
+    let uploading = dynamic(move || {
         uploads
             .get()
             .into_iter()
@@ -1245,8 +1250,9 @@ fn file_view(
                 }
             })
             .collect_view()
-    };
-    let listed = move || {
+            .into_any()
+    });
+    let listed = dynamic(move || {
         files
             .get()
             .into_iter()
@@ -1280,7 +1286,8 @@ fn file_view(
                 }
             })
             .collect_view()
-    };
+            .into_any()
+    });
     let control = view! {
         <input
             id=field.id.clone()
@@ -1296,7 +1303,7 @@ fn file_view(
         />
         {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
         <div class="field-error" role="alert" id=problems_id>
-            {move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            {dynamic(move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any())}
         </div>
         <ul class="file-uploads">{uploading}</ul>
         <ul class="file-list">{listed}</ul>
