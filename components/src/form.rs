@@ -29,6 +29,10 @@ use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::html;
+use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use leptos::prelude::*;
 use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
@@ -459,7 +463,7 @@ pub fn InterviewForm(
                     .then(|| template.description.clone())
                     .flatten()
                     .map(|text| view! { <p class="interview-description">{text}</p> })
-                    .into_any()
+                    .fresh()
             })}
             <p class="interview-progress" id=progress_id.clone()>
                 {dynamic(move || format!("Page {} of {}", position(), total()))}
@@ -487,7 +491,7 @@ pub fn InterviewForm(
                             .into_iter()
                             .map(|error| summary_link(&ctx, form_ref, error))
                             .collect_view()
-                            .into_any()
+                            .fresh()
                     })}
                 </ul>
             </div>
@@ -535,7 +539,7 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
 }
 
 /// The heading and the items of one page.
-fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> AnyView {
+fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> Fresh {
     let (title, items) = ctx.store.read(|iv| {
         iv.template()
             .pages
@@ -547,7 +551,7 @@ fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> AnyView 
         <h2 class="interview-page-title" tabindex="-1" node_ref=heading_ref>{title}</h2>
         {items_view(ctx, &items)}
     }
-    .into_any()
+    .fresh()
 }
 
 /// Items of a page or of one entry, each shown while its `visible_if` holds.
@@ -561,7 +565,7 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
                 at.store.read(|iv| iv.is_visible(item, &at.instance))
             });
             let ctx = ctx.clone();
-            dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).into_any())
+            dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).fresh())
         })
         .collect_view()
 }
@@ -577,6 +581,97 @@ fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
 /// per closure.
 fn dynamic<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
     Box::new(f)
+}
+
+/// A view erased to one type that is built once and, when its reactive
+/// parent produces a new one, replaced instead of updated in place. Unlike
+/// [`AnyView`], it compiles no in-place update for each view type it wraps.
+struct Fresh(Box<dyn FnOnce() -> FreshState + Send>);
+
+/// The mounted state of a [`Fresh`] view.
+struct FreshState(Box<dyn Mountable>);
+
+trait IntoFresh {
+    fn fresh(self) -> Fresh;
+}
+
+impl<T: Render + Send + 'static> IntoFresh for T {
+    fn fresh(self) -> Fresh {
+        Fresh(Box::new(move || FreshState(Box::new(self.build()))))
+    }
+}
+
+impl Mountable for FreshState {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+
+    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
+        self.0.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<web_sys::Element> {
+        self.0.elements()
+    }
+}
+
+impl Render for Fresh {
+    type State = FreshState;
+
+    fn build(self) -> FreshState {
+        (self.0)()
+    }
+
+    fn rebuild(self, state: &mut FreshState) {
+        let mut new = self.build();
+        state.insert_before_this(&mut new);
+        state.unmount();
+        *state = new;
+    }
+}
+
+impl AddAnyAttr for Fresh {
+    type Output<SomeNewAttr: Attribute> = Fresh;
+
+    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Fresh {
+        self
+    }
+}
+
+impl RenderHtml for Fresh {
+    type AsyncOutput = Fresh;
+    type Owned = Fresh;
+
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Fresh {
+        self
+    }
+
+    // The form is rendered in the browser only.
+    fn to_html_with_buf(
+        self,
+        _buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(self, _cursor: &Cursor, _position: &PositionState) -> FreshState {
+        self.build()
+    }
+
+    fn into_owned(self) -> Fresh {
+        self
+    }
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -687,13 +782,13 @@ impl Field {
                         </p>
                     }
                 })
-                .into_any()
+                .fresh()
         })
     }
 }
 
 /// The control(s) for one item, by its type.
-fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
+fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
     let at = ctx.at(item);
     let (kind, today) = ctx
         .store
@@ -785,7 +880,7 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
 }
 
 /// A question answered with one control: the label, help and error, then the control.
-fn single_view(field: &Field, control: impl IntoView) -> AnyView {
+fn single_view(field: &Field, control: impl IntoView + 'static) -> Fresh {
     view! {
         <div class="field" class:field-invalid=field.has_error()>
             <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
@@ -794,7 +889,7 @@ fn single_view(field: &Field, control: impl IntoView) -> AnyView {
             {control}
         </div>
     }
-    .into_any()
+    .fresh()
 }
 
 /// An `<input>` for text, email, phone, date and number questions.
@@ -806,7 +901,7 @@ fn input_view(
     inputmode: Option<&'static str>,
     min: Option<String>,
     max: Option<String>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let number = input_type == "number";
     let initial = match at.raw() {
@@ -838,7 +933,7 @@ fn input_view(
     single_view(&field, control)
 }
 
-fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
+fn textarea_view(ctx: &Ctx, at: At) -> Fresh {
     let field = Field::new(ctx, at.item);
     let initial = match at.raw() {
         Some(Json::String(s)) => s,
@@ -859,7 +954,7 @@ fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
     single_view(&field, control)
 }
 
-fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
+fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> Fresh {
     let field = Field::new(ctx, at.item);
     let selected = match at.raw() {
         Some(Json::String(s)) => s,
@@ -892,9 +987,9 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
 fn group_wrap(
     field: &Field,
     class: &'static str,
-    body: impl IntoView,
+    body: impl IntoView + 'static,
     node_ref: NodeRef<html::Fieldset>,
-) -> AnyView {
+) -> Fresh {
     view! {
         <fieldset
             class=class
@@ -908,7 +1003,7 @@ fn group_wrap(
             {body}
         </fieldset>
     }
-    .into_any()
+    .fresh()
 }
 
 /// Radios or checkboxes in a fieldset whose legend is the question.
@@ -920,7 +1015,7 @@ fn group_view(
     options: Vec<ChoiceOption>,
     checked: Vec<String>,
     on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let invalid = field.invalid();
     let inputs = options
@@ -957,7 +1052,7 @@ fn group_view(
 }
 
 /// A computed value, read-only and live: an `<output>` labelled by the item's label.
-fn computed_view(ctx: &Ctx, at: At) -> AnyView {
+fn computed_view(ctx: &Ctx, at: At) -> Fresh {
     let field = Field::new(ctx, at.item);
     let text = dynamic(move || {
         at.store.track(at.item);
@@ -971,16 +1066,16 @@ fn computed_view(ctx: &Ctx, at: At) -> AnyView {
             <output id=field.id.clone() aria-describedby=field.described_by()>{text}</output>
         </div>
     }
-    .into_any()
+    .fresh()
 }
 
-fn note_view(ctx: &Ctx, at: At) -> AnyView {
+fn note_view(ctx: &Ctx, at: At) -> Fresh {
     let id = ctx.field_id(at.item);
     let text = dynamic(move || {
         at.store.any.track();
         at.store.read(|iv| iv.note_text(at.item, &at.instance))
     });
-    view! { <p class="note" id=id>{text}</p> }.into_any()
+    view! { <p class="note" id=id>{text}</p> }.fresh()
 }
 
 /// Focuses the first element inside `root` matching one of `selectors` (tried in order), once the DOM is updated.
@@ -1033,7 +1128,7 @@ fn repeat_view(
     min: u32,
     max: u32,
     item_label: Option<String>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let label = item_label.unwrap_or_else(|| "Entry".to_owned());
     let root: NodeRef<html::Fieldset> = NodeRef::new();
@@ -1119,7 +1214,7 @@ fn repeat_view(
                     {format!("Add {label}")}
                 </button>
             }
-            .into_any()
+            .fresh()
         })
     });
     group_wrap(&field, "field field-repeat", body, root)
@@ -1138,7 +1233,7 @@ fn file_view(
     accept: Vec<String>,
     max_bytes: Option<u64>,
     max_files: Option<u32>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let uploader = ctx.uploader;
     let available = uploader.with_value(Option::is_some);
@@ -1250,7 +1345,7 @@ fn file_view(
                 }
             })
             .collect_view()
-            .into_any()
+            .fresh()
     });
     let listed = dynamic(move || {
         files
@@ -1286,7 +1381,7 @@ fn file_view(
                 }
             })
             .collect_view()
-            .into_any()
+            .fresh()
     });
     let control = view! {
         <input
@@ -1303,7 +1398,7 @@ fn file_view(
         />
         {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
         <div class="field-error" role="alert" id=problems_id>
-            {dynamic(move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view().into_any())}
+            {dynamic(move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view().fresh())}
         </div>
         <ul class="file-uploads">{uploading}</ul>
         <ul class="file-list">{listed}</ul>
