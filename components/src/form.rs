@@ -750,9 +750,9 @@ impl Field {
     }
 
     /// `aria-invalid`: present, as "true", only while an error is shown.
-    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + Clone + 'static {
+    fn invalid(&self) -> Box<dyn FnMut() -> Option<String> + Send> {
         let messages = self.messages;
-        move || messages.with(|m| !m.is_empty()).then_some("true")
+        dynamic(move || messages.with(|m| !m.is_empty()).then(|| "true".to_owned()))
     }
 
     /// Whether an error is shown (the `field-invalid` class).
@@ -1017,7 +1017,6 @@ fn group_view(
     on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
-    let invalid = field.invalid();
     let inputs = options
         .into_iter()
         .enumerate()
@@ -1040,7 +1039,7 @@ fn group_view(
                         type=input_type
                         value=option.value
                         checked=is_checked
-                        aria-invalid=invalid.clone()
+                        aria-invalid=field.invalid()
                         on:change=handler(move |ev| on_change(value.clone(), event_target_checked(&ev)))
                     />
                     <label for=id>{option.label}</label>
