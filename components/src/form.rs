@@ -790,10 +790,10 @@ impl Field {
 /// The control(s) for one item, by its type.
 fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
     let at = ctx.at(item);
-    let (kind, today) = ctx
-        .store
-        .read(|iv| (iv.template().item(item).kind.clone(), iv.today()));
-    match kind {
+    // The template lives as long as the page: the kind is borrowed, not cloned
+    // (cloning would compile in the clone of every kind's expressions too).
+    let (template, today) = ctx.store.read(|iv| (iv.template(), iv.today()));
+    match &template.item(item).kind {
         ItemKind::Text {
             multiline: true, ..
         } => textarea_view(ctx, at),
@@ -801,13 +801,13 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
         ItemKind::Email => input_view(ctx, at, "email", Some("email"), None, None, None),
         ItemKind::Phone { .. } => input_view(ctx, at, "tel", Some("tel"), None, None, None),
         ItemKind::Date { min, max } => {
-            let bound = |b: Option<interview_runtime::template::DateBound>| {
-                b.map(|b| b.resolve(today).to_string())
+            let bound = |b: &Option<interview_runtime::template::DateBound>| {
+                b.as_ref().map(|b| b.resolve(today).to_string())
             };
             input_view(ctx, at, "date", None, None, bound(min), bound(max))
         }
         ItemKind::Number { integer, .. } => {
-            let mode = if integer { "numeric" } else { "decimal" };
+            let mode = if *integer { "numeric" } else { "decimal" };
             input_view(ctx, at, "number", None, Some(mode), None, None)
         }
         ItemKind::YesNo => {
@@ -822,14 +822,14 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", options, checked, move |value, _| {
+            group_view(ctx, at, "radio", &options, checked, move |value, _| {
                 set.set(Json::Bool(value == "true"));
             })
         }
         ItemKind::Choice {
             options,
             display: ChoiceDisplay::Dropdown,
-        } => select_view(ctx, at, options),
+        } => select_view(ctx, at, options.clone()),
         ItemKind::Choice { options, .. } => {
             let checked = match at.raw() {
                 Some(Json::String(s)) => vec![s],
@@ -866,16 +866,16 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
         } => repeat_view(
             ctx,
             at,
-            items,
+            items.clone(),
             min_items.unwrap_or(0),
-            max_items,
-            item_label,
+            *max_items,
+            item_label.clone(),
         ),
         ItemKind::File {
             accept,
             max_bytes,
             max_files,
-        } => file_view(ctx, at, accept, max_bytes, max_files),
+        } => file_view(ctx, at, accept.clone(), *max_bytes, *max_files),
     }
 }
 
@@ -1012,13 +1012,13 @@ fn group_view(
     ctx: &Ctx,
     at: At,
     input_type: &'static str,
-    options: Vec<ChoiceOption>,
+    options: &[ChoiceOption],
     checked: Vec<String>,
     on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
     let inputs = options
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(index, option)| {
             // The first control carries the field's id, so the error summary's
@@ -1037,12 +1037,12 @@ fn group_view(
                         id=id.clone()
                         name=field.id.clone()
                         type=input_type
-                        value=option.value
+                        value=option.value.clone()
                         checked=is_checked
                         aria-invalid=field.invalid()
                         on:change=handler(move |ev| on_change(value.clone(), event_target_checked(&ev)))
                     />
-                    <label for=id>{option.label}</label>
+                    <label for=id>{option.label.clone()}</label>
                 </div>
             }
         })
