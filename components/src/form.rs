@@ -822,9 +822,9 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", &options, checked, move |value, _| {
+            group_view(ctx, at, "radio", &options, checked, Rc::new(move |value, _| {
                 set.set(Json::Bool(value == "true"));
-            })
+            }))
         }
         ItemKind::Choice {
             options,
@@ -836,9 +836,9 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", options, checked, move |value, _| {
+            group_view(ctx, at, "radio", options, checked, Rc::new(move |value, _| {
                 set.set(Json::String(value));
-            })
+            }))
         }
         ItemKind::MultiChoice { options, .. } => {
             let checked: Vec<String> = at
@@ -847,14 +847,14 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect();
             let set = at.clone();
-            group_view(ctx, at, "checkbox", options, checked, move |value, on| {
+            group_view(ctx, at, "checkbox", options, checked, Rc::new(move |value, on| {
                 let mut list = set.list();
                 list.retain(|v| v.as_str() != Some(value.as_str()));
                 if on {
                     list.push(Json::String(value));
                 }
                 set.set_list(list);
-            })
+            }))
         }
         ItemKind::Computed { .. } => computed_view(ctx, at),
         ItemKind::Note { .. } => note_view(ctx, at),
@@ -1014,7 +1014,7 @@ fn group_view(
     input_type: &'static str,
     options: &[ChoiceOption],
     checked: Vec<String>,
-    on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
+    on_change: Rc<dyn Fn(String, bool)>,
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
     let inputs = options
@@ -1094,6 +1094,16 @@ fn action_button(
     hidden: String,
     class: &'static str,
     on_click: impl Fn() + 'static,
+) -> impl IntoView {
+    button_view(text, hidden, class, Box::new(on_click))
+}
+
+/// [`action_button`] for one (boxed) handler type, so that its view is compiled once.
+fn button_view(
+    text: &'static str,
+    hidden: String,
+    class: &'static str,
+    on_click: Box<dyn Fn()>,
 ) -> impl IntoView {
     view! {
         <button type="button" class=class on:click=handler(move |_| on_click())>
