@@ -479,7 +479,7 @@ pub fn InterviewForm(
                 role="alert"
                 tabindex="-1"
                 aria-labelledby=summary_labelled_by
-                hidden=dynamic(move || errors.with(Vec::is_empty))
+                hidden=dynamic(move || flag(errors.with(Vec::is_empty)))
                 node_ref=summary_ref
             >
                 <h2 id=summary_heading class="error-summary-title">"There is a problem"</h2>
@@ -501,7 +501,7 @@ pub fn InterviewForm(
                     untrack(|| page_view(&page_ctx, page, heading_ref))
                 })}
                 <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=dynamic(move || is_first() && !has_back) on:click=handler(back)>
+                    <button type="button" class="interview-back" hidden=dynamic(move || flag(is_first() && !has_back)) on:click=handler(back)>
                         "Back"
                     </button>
                     <button type="submit" class="interview-next">
@@ -672,6 +672,12 @@ impl RenderHtml for Fresh {
     fn into_owned(self) -> Fresh {
         self
     }
+}
+
+/// A boolean attribute's value (present and empty, or absent) as the same type
+/// as the other reactive attributes, so that all share one compiled update.
+fn flag(on: bool) -> Option<String> {
+    on.then(String::new)
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -1399,7 +1405,7 @@ fn file_view(
             type="file"
             accept=accept_attr
             multiple={max_files > 1}
-            disabled=dynamic(move || { !available || files.with(Vec::len) >= max_files })
+            disabled=dynamic(move || flag(!available || files.with(Vec::len) >= max_files))
             aria-describedby=described
             aria-invalid=field.invalid()
             node_ref=input_ref
