@@ -22,12 +22,17 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use interview_runtime::date::Date;
+use interview_runtime::number::parse_f64;
 use interview_runtime::interview::{Changes, Interview};
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
 use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::html;
+use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use leptos::prelude::*;
 use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
@@ -453,52 +458,54 @@ pub fn InterviewForm(
     view! {
         <section class="interview" id=prefix.clone()>
             <h1 class="interview-title">{template.title.clone()}</h1>
-            {move || {
+            {dynamic(move || {
                 (current.get() == first_page)
                     .then(|| template.description.clone())
                     .flatten()
                     .map(|text| view! { <p class="interview-description">{text}</p> })
-            }}
+                    .fresh()
+            })}
             <p class="interview-progress" id=progress_id.clone()>
-                {move || format!("Page {} of {}", position(), total())}
+                {dynamic(move || format!("Page {} of {}", position(), total()))}
             </p>
             <progress
                 class="interview-progress-bar"
                 aria-labelledby=progress_id
-                max=move || total().to_string()
-                value=move || position().to_string()
+                max=dynamic(move || total().to_string())
+                value=dynamic(move || position().to_string())
             ></progress>
             <div
                 class="error-summary"
                 role="alert"
                 tabindex="-1"
                 aria-labelledby=summary_labelled_by
-                hidden=move || errors.with(Vec::is_empty)
+                hidden=dynamic(move || flag(errors.with(Vec::is_empty)))
                 node_ref=summary_ref
             >
                 <h2 id=summary_heading class="error-summary-title">"There is a problem"</h2>
                 <ul class="error-summary-list">
-                    {move || {
+                    {dynamic(move || {
                         let ctx = summary_ctx.clone();
                         errors
                             .get()
                             .into_iter()
                             .map(|error| summary_link(&ctx, form_ref, error))
                             .collect_view()
-                    }}
+                            .fresh()
+                    })}
                 </ul>
             </div>
-            <form class="interview-page" novalidate=true on:submit=next node_ref=form_ref>
-                {move || {
+            <form class="interview-page" novalidate=true on:submit=handler(next) node_ref=form_ref>
+                {dynamic(move || {
                     let page = current.get();
                     untrack(|| page_view(&page_ctx, page, heading_ref))
-                }}
+                })}
                 <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=move || is_first() && !has_back on:click=back>
+                    <button type="button" class="interview-back" hidden=dynamic(move || flag(is_first() && !has_back)) on:click=handler(back)>
                         "Back"
                     </button>
                     <button type="submit" class="interview-next">
-                        {move || if is_last() { finish_label.clone() } else { "Next".to_owned() }}
+                        {dynamic(move || if is_last() { finish_label.clone() } else { "Next".to_owned() })}
                     </button>
                 </div>
             </form>
@@ -528,11 +535,11 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
         }
     };
     let text = format!("{}{}", ctx.store.read(|iv| entry_prefix(iv.template(), &error.path)), error.message);
-    view! { <li><a href=href on:click=on_click>{text}</a></li> }
+    view! { <li><a href=href on:click=handler(on_click)>{text}</a></li> }
 }
 
 /// The heading and the items of one page.
-fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> AnyView {
+fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> Fresh {
     let (title, items) = ctx.store.read(|iv| {
         iv.template()
             .pages
@@ -544,7 +551,7 @@ fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> AnyView 
         <h2 class="interview-page-title" tabindex="-1" node_ref=heading_ref>{title}</h2>
         {items_view(ctx, &items)}
     }
-    .into_any()
+    .fresh()
 }
 
 /// Items of a page or of one entry, each shown while its `visible_if` holds.
@@ -558,9 +565,119 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
                 at.store.read(|iv| iv.is_visible(item, &at.instance))
             });
             let ctx = ctx.clone();
-            move || visible.get().then(|| untrack(|| item_view(&ctx, item)))
+            dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).fresh())
         })
         .collect_view()
+}
+
+/// An event handler as the one shared (boxed) type, so that each `on:` is
+/// compiled once per event type instead of once per closure.
+fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
+    Box::new(f)
+}
+
+/// A reactive value (text, attribute) as the one shared (boxed) type per
+/// value type, so that each is compiled once per value type instead of once
+/// per closure.
+fn dynamic<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
+    Box::new(f)
+}
+
+/// A view erased to one type that is built once and, when its reactive
+/// parent produces a new one, replaced instead of updated in place. Unlike
+/// [`AnyView`], it compiles no in-place update for each view type it wraps.
+struct Fresh(Box<dyn FnOnce() -> FreshState + Send>);
+
+/// The mounted state of a [`Fresh`] view.
+struct FreshState(Box<dyn Mountable>);
+
+trait IntoFresh {
+    fn fresh(self) -> Fresh;
+}
+
+impl<T: Render + Send + 'static> IntoFresh for T {
+    fn fresh(self) -> Fresh {
+        Fresh(Box::new(move || FreshState(Box::new(self.build()))))
+    }
+}
+
+impl Mountable for FreshState {
+    fn unmount(&mut self) {
+        self.0.unmount();
+    }
+
+    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
+        self.0.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<web_sys::Element> {
+        self.0.elements()
+    }
+}
+
+impl Render for Fresh {
+    type State = FreshState;
+
+    fn build(self) -> FreshState {
+        (self.0)()
+    }
+
+    fn rebuild(self, state: &mut FreshState) {
+        let mut new = self.build();
+        state.insert_before_this(&mut new);
+        state.unmount();
+        *state = new;
+    }
+}
+
+impl AddAnyAttr for Fresh {
+    type Output<SomeNewAttr: Attribute> = Fresh;
+
+    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Fresh {
+        self
+    }
+}
+
+impl RenderHtml for Fresh {
+    type AsyncOutput = Fresh;
+    type Owned = Fresh;
+
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Fresh {
+        self
+    }
+
+    // The form is rendered in the browser only.
+    fn to_html_with_buf(
+        self,
+        _buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(self, _cursor: &Cursor, _position: &PositionState) -> FreshState {
+        self.build()
+    }
+
+    fn into_owned(self) -> Fresh {
+        self
+    }
+}
+
+/// A boolean attribute's value (present and empty, or absent) as the same type
+/// as the other reactive attributes, so that all share one compiled update.
+fn flag(on: bool) -> Option<String> {
+    on.then(String::new)
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -579,8 +696,10 @@ fn number_answer(text: String) -> Json {
     if trimmed.is_empty() {
         return Json::Null;
     }
-    match trimmed.parse::<f64>() {
-        Ok(n) if n.is_finite() => number_to_json(n),
+    // The runtime's parser: the same values as std's, without linking std's
+    // (larger) one; `inf` and `nan`, which std accepts, are not finite anyway.
+    match parse_f64(trimmed) {
+        Some(n) if n.is_finite() => number_to_json(n),
         _ => Json::String(text),
     }
 }
@@ -623,23 +742,29 @@ impl Field {
     }
 
     /// `aria-describedby`: the help text and, while shown, the error message.
-    fn described_by(&self) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    fn described_by(&self) -> Box<dyn FnMut() -> Option<String> + Send> {
         let help = self.help.as_ref().map(|_| self.help_id.clone());
         let error = self.error_id.clone();
         let messages = self.messages;
-        move || {
+        dynamic(move || {
             let mut ids: Vec<String> = help.iter().cloned().collect();
             if messages.with(|m| !m.is_empty()) {
                 ids.push(error.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     }
 
     /// `aria-invalid`: present, as "true", only while an error is shown.
-    fn invalid(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + Clone + 'static {
+    fn invalid(&self) -> Box<dyn FnMut() -> Option<String> + Send> {
         let messages = self.messages;
-        move || messages.with(|m| !m.is_empty()).then_some("true")
+        dynamic(move || messages.with(|m| !m.is_empty()).then(|| "true".to_owned()))
+    }
+
+    /// Whether an error is shown (the `field-invalid` class).
+    fn has_error(&self) -> Box<dyn FnMut() -> bool + Send> {
+        let messages = self.messages;
+        dynamic(move || messages.with(|m| !m.is_empty()))
     }
 
     fn help_view(&self) -> Option<impl IntoView> {
@@ -652,27 +777,29 @@ impl Field {
     fn error_view(&self) -> impl IntoView {
         let id = self.error_id.clone();
         let messages = self.messages;
-        move || {
+        dynamic(move || {
             let text = messages.with(|m| m.join(" "));
-            (!text.is_empty()).then(|| {
-                view! {
-                    <p class="field-error" id=id.clone()>
-                        <span class="visually-hidden">"Error: "</span>
-                        {text}
-                    </p>
-                }
-            })
-        }
+            (!text.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="field-error" id=id.clone()>
+                            <span class="visually-hidden">"Error: "</span>
+                            {text}
+                        </p>
+                    }
+                })
+                .fresh()
+        })
     }
 }
 
 /// The control(s) for one item, by its type.
-fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
+fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
     let at = ctx.at(item);
-    let (kind, today) = ctx
-        .store
-        .read(|iv| (iv.template().item(item).kind.clone(), iv.today()));
-    match kind {
+    // The template lives as long as the page: the kind is borrowed, not cloned
+    // (cloning would compile in the clone of every kind's expressions too).
+    let (template, today) = ctx.store.read(|iv| (iv.template(), iv.today()));
+    match &template.item(item).kind {
         ItemKind::Text {
             multiline: true, ..
         } => textarea_view(ctx, at),
@@ -680,13 +807,13 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
         ItemKind::Email => input_view(ctx, at, "email", Some("email"), None, None, None),
         ItemKind::Phone { .. } => input_view(ctx, at, "tel", Some("tel"), None, None, None),
         ItemKind::Date { min, max } => {
-            let bound = |b: Option<interview_runtime::template::DateBound>| {
-                b.map(|b| b.resolve(today).to_string())
+            let bound = |b: &Option<interview_runtime::template::DateBound>| {
+                b.as_ref().map(|b| b.resolve(today).to_string())
             };
             input_view(ctx, at, "date", None, None, bound(min), bound(max))
         }
         ItemKind::Number { integer, .. } => {
-            let mode = if integer { "numeric" } else { "decimal" };
+            let mode = if *integer { "numeric" } else { "decimal" };
             input_view(ctx, at, "number", None, Some(mode), None, None)
         }
         ItemKind::YesNo => {
@@ -701,23 +828,23 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", options, checked, move |value, _| {
+            group_view(ctx, at, "radio", &options, checked, Rc::new(move |value, _| {
                 set.set(Json::Bool(value == "true"));
-            })
+            }))
         }
         ItemKind::Choice {
             options,
             display: ChoiceDisplay::Dropdown,
-        } => select_view(ctx, at, options),
+        } => select_view(ctx, at, options.clone()),
         ItemKind::Choice { options, .. } => {
             let checked = match at.raw() {
                 Some(Json::String(s)) => vec![s],
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", options, checked, move |value, _| {
+            group_view(ctx, at, "radio", options, checked, Rc::new(move |value, _| {
                 set.set(Json::String(value));
-            })
+            }))
         }
         ItemKind::MultiChoice { options, .. } => {
             let checked: Vec<String> = at
@@ -726,14 +853,14 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect();
             let set = at.clone();
-            group_view(ctx, at, "checkbox", options, checked, move |value, on| {
+            group_view(ctx, at, "checkbox", options, checked, Rc::new(move |value, on| {
                 let mut list = set.list();
                 list.retain(|v| v.as_str() != Some(value.as_str()));
                 if on {
                     list.push(Json::String(value));
                 }
                 set.set_list(list);
-            })
+            }))
         }
         ItemKind::Computed { .. } => computed_view(ctx, at),
         ItemKind::Note { .. } => note_view(ctx, at),
@@ -745,31 +872,30 @@ fn item_view(ctx: &Ctx, item: ItemId) -> AnyView {
         } => repeat_view(
             ctx,
             at,
-            items,
+            items.clone(),
             min_items.unwrap_or(0),
-            max_items,
-            item_label,
+            *max_items,
+            item_label.clone(),
         ),
         ItemKind::File {
             accept,
             max_bytes,
             max_files,
-        } => file_view(ctx, at, accept, max_bytes, max_files),
+        } => file_view(ctx, at, accept.clone(), *max_bytes, *max_files),
     }
 }
 
 /// A question answered with one control: the label, help and error, then the control.
-fn single_view(field: &Field, control: impl IntoView) -> AnyView {
-    let messages = field.messages;
+fn single_view(field: &Field, control: impl IntoView + 'static) -> Fresh {
     view! {
-        <div class="field" class:field-invalid=move || messages.with(|m| !m.is_empty())>
+        <div class="field" class:field-invalid=field.has_error()>
             <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
             {field.help_view()}
             {field.error_view()}
             {control}
         </div>
     }
-    .into_any()
+    .fresh()
 }
 
 /// An `<input>` for text, email, phone, date and number questions.
@@ -781,7 +907,7 @@ fn input_view(
     inputmode: Option<&'static str>,
     min: Option<String>,
     max: Option<String>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let number = input_type == "number";
     let initial = match at.raw() {
@@ -804,16 +930,16 @@ fn input_view(
             value=initial
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:input=move |ev| {
+            on:input=handler(move |ev| {
                 let text = event_target_value(&ev);
                 at.set(if number { number_answer(text) } else { text_answer(text) })
-            }
+            })
         />
     };
     single_view(&field, control)
 }
 
-fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
+fn textarea_view(ctx: &Ctx, at: At) -> Fresh {
     let field = Field::new(ctx, at.item);
     let initial = match at.raw() {
         Some(Json::String(s)) => s,
@@ -826,7 +952,7 @@ fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
             rows="5"
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:input=move |ev| at.set(text_answer(event_target_value(&ev)))
+            on:input=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
         >
             {initial}
         </textarea>
@@ -834,7 +960,7 @@ fn textarea_view(ctx: &Ctx, at: At) -> AnyView {
     single_view(&field, control)
 }
 
-fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
+fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> Fresh {
     let field = Field::new(ctx, at.item);
     let selected = match at.raw() {
         Some(Json::String(s)) => s,
@@ -854,7 +980,7 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
             name=field.id.clone()
             aria-describedby=field.described_by()
             aria-invalid=field.invalid()
-            on:change=move |ev| at.set(text_answer(event_target_value(&ev)))
+            on:change=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
         >
             <option value="" selected=nothing_selected>"Choose one"</option>
             {options}
@@ -867,14 +993,13 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> AnyView {
 fn group_wrap(
     field: &Field,
     class: &'static str,
-    body: impl IntoView,
+    body: impl IntoView + 'static,
     node_ref: NodeRef<html::Fieldset>,
-) -> AnyView {
-    let messages = field.messages;
+) -> Fresh {
     view! {
         <fieldset
             class=class
-            class:field-invalid=move || messages.with(|m| !m.is_empty())
+            class:field-invalid=field.has_error()
             aria-describedby=field.described_by()
             node_ref=node_ref
         >
@@ -884,7 +1009,7 @@ fn group_wrap(
             {body}
         </fieldset>
     }
-    .into_any()
+    .fresh()
 }
 
 /// Radios or checkboxes in a fieldset whose legend is the question.
@@ -893,14 +1018,13 @@ fn group_view(
     ctx: &Ctx,
     at: At,
     input_type: &'static str,
-    options: Vec<ChoiceOption>,
+    options: &[ChoiceOption],
     checked: Vec<String>,
-    on_change: impl Fn(String, bool) + Clone + Send + Sync + 'static,
-) -> AnyView {
+    on_change: Rc<dyn Fn(String, bool)>,
+) -> Fresh {
     let field = Field::new(ctx, at.item);
-    let invalid = field.invalid();
     let inputs = options
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(index, option)| {
             // The first control carries the field's id, so the error summary's
@@ -919,12 +1043,12 @@ fn group_view(
                         id=id.clone()
                         name=field.id.clone()
                         type=input_type
-                        value=option.value
+                        value=option.value.clone()
                         checked=is_checked
-                        aria-invalid=invalid.clone()
-                        on:change=move |ev| on_change(value.clone(), event_target_checked(&ev))
+                        aria-invalid=field.invalid()
+                        on:change=handler(move |ev| on_change(value.clone(), event_target_checked(&ev)))
                     />
-                    <label for=id>{option.label}</label>
+                    <label for=id>{option.label.clone()}</label>
                 </div>
             }
         })
@@ -933,13 +1057,13 @@ fn group_view(
 }
 
 /// A computed value, read-only and live: an `<output>` labelled by the item's label.
-fn computed_view(ctx: &Ctx, at: At) -> AnyView {
+fn computed_view(ctx: &Ctx, at: At) -> Fresh {
     let field = Field::new(ctx, at.item);
-    let text = move || {
+    let text = dynamic(move || {
         at.store.track(at.item);
         at.store
             .read(|iv| iv.value(at.item, &at.instance).display_text())
-    };
+    });
     view! {
         <div class="field field-computed">
             <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
@@ -947,16 +1071,16 @@ fn computed_view(ctx: &Ctx, at: At) -> AnyView {
             <output id=field.id.clone() aria-describedby=field.described_by()>{text}</output>
         </div>
     }
-    .into_any()
+    .fresh()
 }
 
-fn note_view(ctx: &Ctx, at: At) -> AnyView {
+fn note_view(ctx: &Ctx, at: At) -> Fresh {
     let id = ctx.field_id(at.item);
-    let text = move || {
+    let text = dynamic(move || {
         at.store.any.track();
         at.store.read(|iv| iv.note_text(at.item, &at.instance))
-    };
-    view! { <p class="note" id=id>{text}</p> }.into_any()
+    });
+    view! { <p class="note" id=id>{text}</p> }.fresh()
 }
 
 /// Focuses the first element inside `root` matching one of `selectors` (tried in order), once the DOM is updated.
@@ -977,8 +1101,18 @@ fn action_button(
     class: &'static str,
     on_click: impl Fn() + 'static,
 ) -> impl IntoView {
+    button_view(text, hidden, class, Box::new(on_click))
+}
+
+/// [`action_button`] for one (boxed) handler type, so that its view is compiled once.
+fn button_view(
+    text: &'static str,
+    hidden: String,
+    class: &'static str,
+    on_click: Box<dyn Fn()>,
+) -> impl IntoView {
     view! {
-        <button type="button" class=class on:click=move |_| on_click()>
+        <button type="button" class=class on:click=handler(move |_| on_click())>
             {text}
             <span class="visually-hidden">{format!(" {hidden}")}</span>
         </button>
@@ -1009,13 +1143,13 @@ fn repeat_view(
     min: u32,
     max: u32,
     item_label: Option<String>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let label = item_label.unwrap_or_else(|| "Entry".to_owned());
     let root: NodeRef<html::Fieldset> = NodeRef::new();
     let ctx = ctx.clone();
     let add_id = field.id.clone();
-    let body = move || {
+    let body = dynamic(move || {
         at.store.entries.track();
         let count = at.store.read(|iv| iv.entries(at.item, &at.instance));
         untrack(|| {
@@ -1091,12 +1225,13 @@ fn repeat_view(
             };
             view! {
                 {entries}
-                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=add>
+                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=handler(add)>
                     {format!("Add {label}")}
                 </button>
             }
+            .fresh()
         })
-    };
+    });
     group_wrap(&field, "field field-repeat", body, root)
 }
 
@@ -1113,7 +1248,7 @@ fn file_view(
     accept: Vec<String>,
     max_bytes: Option<u64>,
     max_files: Option<u32>,
-) -> AnyView {
+) -> Fresh {
     let field = Field::new(ctx, at.item);
     let uploader = ctx.uploader;
     let available = uploader.with_value(Option::is_some);
@@ -1135,9 +1270,9 @@ fn file_view(
     let problems_id = format!("{}-problems", field.id);
     let status_id = format!("{}-status", field.id);
     let described = {
-        let (base, problems_id, status_id) =
+        let (mut base, problems_id, status_id) =
             (field.described_by(), problems_id.clone(), status_id.clone());
-        move || {
+        dynamic(move || {
             let mut ids: Vec<String> = base().into_iter().collect();
             if problems.with(|p| !p.is_empty()) {
                 ids.push(problems_id.clone());
@@ -1146,7 +1281,7 @@ fn file_view(
                 ids.push(status_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     };
     let on_change = {
         let at = at.clone();
@@ -1212,7 +1347,7 @@ fn file_view(
             input.set_value("");
         }
     };
-    let uploading = move || {
+    let uploading = dynamic(move || {
         uploads
             .get()
             .into_iter()
@@ -1220,13 +1355,14 @@ fn file_view(
                 view! {
                     <li>
                         {name.clone()}
-                        <progress max="100" aria-label=format!("Uploading {name}") value=move || ((progress.get() * 100.0) as u32).to_string()></progress>
+                        <progress max="100" aria-label=format!("Uploading {name}") value=dynamic(move || ((progress.get() * 100.0) as u32).to_string())></progress>
                     </li>
                 }
             })
             .collect_view()
-    };
-    let listed = move || {
+            .fresh()
+    });
+    let listed = dynamic(move || {
         files
             .get()
             .into_iter()
@@ -1260,7 +1396,8 @@ fn file_view(
                 }
             })
             .collect_view()
-    };
+            .fresh()
+    });
     let control = view! {
         <input
             id=field.id.clone()
@@ -1268,15 +1405,15 @@ fn file_view(
             type="file"
             accept=accept_attr
             multiple={max_files > 1}
-            disabled=move || { !available || files.with(Vec::len) >= max_files }
+            disabled=dynamic(move || flag(!available || files.with(Vec::len) >= max_files))
             aria-describedby=described
             aria-invalid=field.invalid()
             node_ref=input_ref
-            on:change=on_change
+            on:change=handler(on_change)
         />
         {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
         <div class="field-error" role="alert" id=problems_id>
-            {move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            {dynamic(move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view().fresh())}
         </div>
         <ul class="file-uploads">{uploading}</ul>
         <ul class="file-list">{listed}</ul>
