@@ -226,6 +226,9 @@ impl Drop for Host {
 pub struct Driver {
     child: Child,
     port: u16,
+    /// Chromium's TMPDIR: a killed browser cannot tidy its own scratch
+    /// folders (about 70 MB each), so they go here and leave with the driver.
+    _scratch: TempDir,
 }
 
 impl Driver {
@@ -240,8 +243,11 @@ impl Driver {
             SETUP,
         );
         let port = free_port();
+        let scratch = tempfile::tempdir().expect("temp folder for Chromium");
         let mut command = Command::new(chromedriver);
-        command.arg(format!("--port={port}"));
+        command
+            .arg(format!("--port={port}"))
+            .env("TMPDIR", scratch.path());
         // For debugging a failing run: INTERVIEW_E2E_CHROMEDRIVER_LOG=/tmp/cd.log
         if let Some(log) = std::env::var_os("INTERVIEW_E2E_CHROMEDRIVER_LOG") {
             command
@@ -254,7 +260,11 @@ impl Driver {
             .process_group(0)
             .spawn()
             .expect("start chromedriver");
-        let driver = Driver { child, port };
+        let driver = Driver {
+            child,
+            port,
+            _scratch: scratch,
+        };
         let deadline = Instant::now() + READY_TIMEOUT;
         while http_get(SocketAddr::from(([127, 0, 0, 1], port)), "/status")
             .await
