@@ -29,6 +29,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{Api, Failure, OFFLINE};
 use crate::form::{today_utc, InterviewForm};
+use crate::fresh::{dynamic, flag, handler, Fresh, IntoFresh};
 
 /// The words shown for an expired, submitted, cancelled or unknown link.
 pub const EXPIRED: &str = "This request has expired.";
@@ -648,26 +649,35 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
     });
     flow.open();
 
-    let screen = move || match flow.screen.get() {
-        Screen::Loading => view! { <p class="interview-status" role="status">"Loading…"</p> }.into_any(),
+    let screen = dynamic(move || match flow.screen.get() {
+        Screen::Loading => view! { <p class="interview-status" role="status">"Loading…"</p> }.fresh(),
         Screen::Expired => view! {
             <h1 class="interview-title">{EXPIRED}</h1>
             <p>"Please contact the person who sent you the link if you still need to send information."</p>
         }
-        .into_any(),
-        Screen::Problem(message) => view! {
-            <h1 class="interview-title">"Something went wrong"</h1>
-            <p role="alert">{message}</p>
-            <button type="button" class="interview-next" on:click=move |_| {
-                // Not only after a lost connection: a failure the host
-                // reported (busy, rate limited) is tried again too.
-                if flow.pending.with_value(Option::is_none) {
-                    flow.pending.set_value(Some(Pending::Open));
-                }
-                flow.retry();
-            }>"Try again"</button>
+        .fresh(),
+        Screen::Problem(message) => {
+            let again = button(
+                "interview-next",
+                "Try again".to_owned(),
+                None,
+                None,
+                Box::new(move || {
+                    // Not only after a lost connection: a failure the host
+                    // reported (busy, rate limited) is tried again too.
+                    if flow.pending.with_value(Option::is_none) {
+                        flow.pending.set_value(Some(Pending::Open));
+                    }
+                    flow.retry();
+                }),
+            );
+            view! {
+                <h1 class="interview-title">"Something went wrong"</h1>
+                <p role="alert">{message}</p>
+                {again}
+            }
+            .fresh()
         }
-        .into_any(),
         Screen::Passphrase => passphrase_view(flow),
         Screen::SmsDigits => sms_digits_view(flow),
         Screen::SmsCode => sms_code_view(flow),
@@ -675,26 +685,56 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         Screen::Review => review_view(flow),
         Screen::Submitted(receipt) => {
             // The Submit button is gone: focus the confirmation, so it is read out.
-            let heading_ref: NodeRef<html::H1> = NodeRef::new();
-            request_animation_frame(move || {
-                if let Some(h) = heading_ref.get_untracked() {
-                    let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
-                }
-            });
+            let heading_ref = focus_soon();
             view! {
                 <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Data successfully submitted"</h1>
                 <p>"Thank you. Your receipt number is " <strong class="receipt">{receipt}</strong> "."</p>
                 <p>"You can close this page."</p>
             }
-            .into_any()
+            .fresh()
         }
-    };
+    });
     view! {
         <section class="interview client-app">
             {screen}
-            <p class="interview-status" role="status" aria-live="polite">{move || flow.status.get()}</p>
+            <p class="interview-status" role="status" aria-live="polite">{dynamic(move || flow.status.get())}</p>
         </section>
     }
+}
+
+/// A heading to focus once it is in the page (a new screen with no control
+/// to start from: the review and the receipt), so a screen reader reads it.
+fn focus_soon() -> NodeRef<html::H1> {
+    let heading_ref: NodeRef<html::H1> = NodeRef::new();
+    request_animation_frame(move || {
+        if let Some(h) = heading_ref.get_untracked() {
+            let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    });
+    heading_ref
+}
+
+/// A button of the flow, disabled while `busy` (when given) is set. Every
+/// button shares this one compiled view.
+fn button(
+    class: &'static str,
+    text: String,
+    label: Option<String>,
+    busy: Option<RwSignal<bool>>,
+    on_click: Box<dyn Fn()>,
+) -> Fresh {
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-label=label
+            disabled=dynamic(move || flag(busy.is_some_and(|b| b.get())))
+            on:click=handler(move |_| on_click())
+        >
+            {text}
+        </button>
+    }
+    .fresh()
 }
 
 /// A sign-in form: heading, one labelled input, error tied to it, a button.
@@ -702,14 +742,14 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
 fn sign_in_form(
     flow: Flow,
     heading: &'static str,
-    intro: String,
+    intro: &'static str,
     label: &'static str,
     input_type: &'static str,
     autocomplete: &'static str,
     inputmode: Option<&'static str>,
-    extra: Option<AnyView>,
-    on_submit: impl Fn(String) + 'static,
-) -> AnyView {
+    extra: Option<Fresh>,
+    on_submit: Box<dyn Fn(String)>,
+) -> Fresh {
     let value = RwSignal::new(String::new());
     let input_ref: NodeRef<html::Input> = NodeRef::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -727,16 +767,25 @@ fn sign_in_form(
             }
         }
     });
+    let invalid = move || flow.problem.with(Option::is_some);
     view! {
         <h1 class="interview-title">{heading}</h1>
         <p>{intro}</p>
-        <form class="interview-page" novalidate=true on:submit=submit>
-            <div class="field" class:field-invalid=move || flow.problem.with(Option::is_some)>
+        <form class="interview-page" novalidate=true on:submit=handler(submit)>
+            <div class=dynamic(move || if invalid() { "field field-invalid" } else { "field" }.to_owned())>
                 <label class="field-label" for="sign-in-input">{label}</label>
-                {move || flow.problem.get().map(|p| view! {
-                    <p class="field-error" id="sign-in-error" role="alert">
-                        <span class="visually-hidden">"Error: "</span>{p}
-                    </p>
+                {dynamic(move || {
+                    flow.problem
+                        .get()
+                        .map(|p| {
+                            view! {
+                                <p class="field-error" id="sign-in-error" role="alert">
+                                    <span class="visually-hidden">"Error: "</span>
+                                    {p}
+                                </p>
+                            }
+                        })
+                        .fresh()
                 })}
                 <input
                     id="sign-in-input"
@@ -744,18 +793,20 @@ fn sign_in_form(
                     autocomplete=autocomplete
                     inputmode=inputmode
                     node_ref=input_ref
-                    aria-describedby=move || flow.problem.with(Option::is_some).then_some("sign-in-error")
-                    aria-invalid=move || flow.problem.with(Option::is_some).then_some("true")
-                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-describedby=dynamic(move || invalid().then(|| "sign-in-error".to_owned()))
+                    aria-invalid=dynamic(move || invalid().then(|| "true".to_owned()))
+                    on:input=handler(move |ev| value.set(event_target_value(&ev)))
                 />
             </div>
             <div class="interview-nav">
                 {extra}
-                <button type="submit" class="interview-next" disabled=move || flow.busy.get()>"Continue"</button>
+                <button type="submit" class="interview-next" disabled=dynamic(move || flag(flow.busy.get()))>
+                    "Continue"
+                </button>
             </div>
         </form>
     }
-    .into_any()
+    .fresh()
 }
 
 /// The message for a failed sign-in attempt (wrong value or lockout).
@@ -777,132 +828,117 @@ fn attempt_message(failure: &Failure, wrong: &str) -> String {
     }
 }
 
-fn passphrase_view(flow: Flow) -> AnyView {
-    let intro = "The sender protected this request with a passphrase. They will have given it to you separately.".to_owned();
-    sign_in_form(flow, "Enter your passphrase", intro, "Passphrase", "password", "off", None, None, move |passphrase| {
+/// Which sign-in call a form makes.
+#[derive(Clone, Copy)]
+enum SignIn {
+    Passphrase,
+    SmsDigits,
+    SmsCode,
+    Resend,
+}
+
+impl Flow {
+    /// Makes a sign-in call with what the client typed (already checked) and
+    /// handles its answer: signed in, code sent, or the error to show.
+    fn sign_in(self, step: SignIn, typed: String) {
+        self.busy.set(true);
+        spawn_local(async move {
+            let (api, token) = (self.api(), self.token.get_value());
+            let (result, wrong) = match step {
+                SignIn::Passphrase => (api.passphrase(&token, &typed).await, "That passphrase is not right."),
+                SignIn::SmsDigits => {
+                    (api.sms_start(&token, &typed).await, "Those digits do not match the mobile number we have.")
+                }
+                SignIn::SmsCode => (api.sms_verify(&token, &typed).await, "That code is not right."),
+                SignIn::Resend => (api.sms_start(&token, &typed).await, "We could not send a new code."),
+            };
+            match (result, step) {
+                (Ok(answer), SignIn::Passphrase | SignIn::SmsCode) => self.signed_in(&answer),
+                (Ok(_), _) => {
+                    self.busy.set(false);
+                    self.problem.set(None);
+                    if let SignIn::SmsDigits = step {
+                        self.last4.set_value(typed);
+                        self.status.set("We sent a code to your mobile phone.".to_owned());
+                        self.screen.set(Screen::SmsCode);
+                    } else {
+                        self.status.set("We sent a new code to your mobile phone.".to_owned());
+                    }
+                }
+                (Err(failure), _) => {
+                    if let Some(f) = self.common(failure, Pending::Open) {
+                        self.problem.set(Some(attempt_message(&f, wrong)));
+                    }
+                }
+            }
+        });
+    }
+}
+
+fn passphrase_view(flow: Flow) -> Fresh {
+    let intro = "The sender protected this request with a passphrase. They will have given it to you separately.";
+    let submit = move |passphrase: String| {
         if passphrase.trim().is_empty() {
             flow.problem.set(Some("Enter the passphrase.".to_owned()));
-            return;
+        } else {
+            flow.sign_in(SignIn::Passphrase, passphrase);
         }
-        flow.busy.set(true);
-        spawn_local(async move {
-            let token = flow.token.get_value();
-            match flow.api().passphrase(&token, &passphrase).await {
-                Ok(answer) => flow.signed_in(&answer),
-                Err(failure) => {
-                    if let Some(f) = flow.common(failure, Pending::Open) {
-                        flow.problem.set(Some(attempt_message(&f, "That passphrase is not right.")));
-                    }
-                }
-            }
-        });
-    })
-}
-
-fn sms_digits_view(flow: Flow) -> AnyView {
-    let intro = "To check it is you, we will text a code to your mobile phone.".to_owned();
-    sign_in_form(
-        flow,
-        "Confirm your mobile number",
-        intro,
-        "Last 4 digits of your mobile number",
-        "text",
-        "off",
-        Some("numeric"),
-        None,
-        move |digits| {
-            let digits = digits.trim().to_owned();
-            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                flow.problem.set(Some("Enter the last 4 digits of your mobile number, like 1234.".to_owned()));
-                return;
-            }
-            flow.busy.set(true);
-            spawn_local(async move {
-                let token = flow.token.get_value();
-                match flow.api().sms_start(&token, &digits).await {
-                    Ok(_) => {
-                        flow.busy.set(false);
-                        flow.problem.set(None);
-                        flow.last4.set_value(digits);
-                        flow.status.set("We sent a code to your mobile phone.".to_owned());
-                        flow.screen.set(Screen::SmsCode);
-                    }
-                    Err(failure) => {
-                        if let Some(f) = flow.common(failure, Pending::Open) {
-                            flow.problem.set(Some(attempt_message(&f, "Those digits do not match the mobile number we have.")));
-                        }
-                    }
-                }
-            });
-        },
-    )
-}
-
-fn sms_code_view(flow: Flow) -> AnyView {
-    let resend = move |_| {
-        flow.busy.set(true);
-        spawn_local(async move {
-            let token = flow.token.get_value();
-            let last4 = flow.last4.get_value();
-            match flow.api().sms_start(&token, &last4).await {
-                Ok(_) => {
-                    flow.busy.set(false);
-                    flow.problem.set(None);
-                    flow.status.set("We sent a new code to your mobile phone.".to_owned());
-                }
-                Err(failure) => {
-                    if let Some(f) = flow.common(failure, Pending::Open) {
-                        flow.problem.set(Some(attempt_message(&f, "We could not send a new code.")));
-                    }
-                }
-            }
-        });
     };
-    let extra = view! {
-        <button type="button" class="interview-back" disabled=move || flow.busy.get() on:click=resend>"Send a new code"</button>
-    }
-    .into_any();
-    let intro = "Enter the 6-digit code we sent to your mobile phone. It works for 10 minutes.".to_owned();
-    sign_in_form(flow, "Enter the code", intro, "6-digit code", "text", "one-time-code", Some("numeric"), Some(extra), move |code| {
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            flow.problem.set(Some("Enter the 6 digits of the code, like 123456.".to_owned()));
-            return;
-        }
-        flow.busy.set(true);
-        spawn_local(async move {
-            let token = flow.token.get_value();
-            match flow.api().sms_verify(&token, &code).await {
-                Ok(answer) => flow.signed_in(&answer),
-                Err(failure) => {
-                    if let Some(f) = flow.common(failure, Pending::Open) {
-                        flow.problem.set(Some(attempt_message(&f, "That code is not right.")));
-                    }
+    sign_in_form(flow, "Enter your passphrase", intro, "Passphrase", "password", "off", None, None, Box::new(submit))
+}
+
+/// The typed digits without spaces, if they are exactly `count` digits.
+fn digits(typed: &str, count: usize) -> Option<String> {
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == count && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+fn sms_digits_view(flow: Flow) -> Fresh {
+    let intro = "To check it is you, we will text a code to your mobile phone.";
+    let submit = move |typed: String| match digits(&typed, 4) {
+        Some(last4) => flow.sign_in(SignIn::SmsDigits, last4),
+        None => flow.problem.set(Some("Enter the last 4 digits of your mobile number, like 1234.".to_owned())),
+    };
+    let label = "Last 4 digits of your mobile number";
+    sign_in_form(flow, "Confirm your mobile number", intro, label, "text", "off", Some("numeric"), None, Box::new(submit))
+}
+
+fn sms_code_view(flow: Flow) -> Fresh {
+    let resend = Box::new(move || flow.sign_in(SignIn::Resend, flow.last4.get_value()));
+    let extra = button("interview-back", "Send a new code".to_owned(), None, Some(flow.busy), resend);
+    let intro = "Enter the 6-digit code we sent to your mobile phone. It works for 10 minutes.";
+    let submit = move |typed: String| match digits(&typed, 6) {
+        Some(code) => flow.sign_in(SignIn::SmsCode, code),
+        None => flow.problem.set(Some("Enter the 6 digits of the code, like 123456.".to_owned())),
+    };
+    let numeric = Some("numeric");
+    sign_in_form(flow, "Enter the code", intro, "6-digit code", "text", "one-time-code", numeric, Some(extra), Box::new(submit))
+}
+
+/// The notice the client should read (restored draft, changed form), with
+/// a button to dismiss it.
+fn notice_view(flow: Flow) -> Box<dyn FnMut() -> Fresh + Send> {
+    dynamic(move || {
+        flow.notice
+            .get()
+            .map(|text| {
+                let dismiss = button("interview-back", "Dismiss".to_owned(), None, None, Box::new(move || flow.notice.set(None)));
+                view! {
+                    <div class="interview-notice" role="note">
+                        <p>{text}</p>
+                        {dismiss}
+                    </div>
                 }
-            }
-        });
+            })
+            .fresh()
     })
 }
 
-/// The "Save progress" button and the notice, shown above every section.
-fn notice_view(flow: Flow) -> impl IntoView {
-    move || {
-        flow.notice.get().map(|text| {
-            view! {
-                <div class="interview-notice" role="note">
-                    <p>{text}</p>
-                    <button type="button" class="interview-back" on:click=move |_| flow.notice.set(None)>"Dismiss"</button>
-                </div>
-            }
-        })
-    }
-}
-
-fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
+fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
     let Some((id, title, template, count)) = flow.sections.with_value(|sections| {
         sections.get(index).map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
     }) else {
-        return view! { <p>"This section does not exist."</p> }.into_any();
+        return view! { <p>"This section does not exist."</p> }.fresh();
     };
     let answers = flow.answers.with_value(|all| all.get(&id).cloned().unwrap_or_default());
     let Some(today) = today_utc() else { return clock_problem() };
@@ -917,9 +953,7 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
     });
     let on_back = (index > 0).then(|| Callback::new(move |()| flow.screen.set(Screen::Fill(index - 1, None))));
     let finish_label = if index + 1 < count { "Next section" } else { "Check your answers" };
-    let section_line = (count > 1).then(|| {
-        view! { <p class="interview-section">{format!("Section {} of {}: {}", index + 1, count, title)}</p> }
-    });
+    let section_line = (count > 1).then(|| format!("Section {} of {}: {}", index + 1, count, title));
     let upload_section = id.clone();
     let uploader = crate::form::Uploader::new(move |file, question, progress| {
         let (api, section) = (flow.api(), upload_section.clone());
@@ -930,22 +964,19 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> AnyView {
         <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish
             on_back=on_back start_page=page finish_label=finish_label uploader=uploader />
     };
+    let save = button("interview-back", "Save progress".to_owned(), None, Some(flow.busy), Box::new(move || flow.save()));
     view! {
         {notice_view(flow)}
-        {section_line}
+        {section_line.map(|line| view! { <p class="interview-section">{line}</p> })}
         {form}
-        <div class="interview-save">
-            <button type="button" class="interview-back" disabled=move || flow.busy.get() on:click=move |_| flow.save()>
-                "Save progress"
-            </button>
-        </div>
+        <div class="interview-save">{save}</div>
     }
-    .into_any()
+    .fresh()
 }
 
 /// Shown when the device's clock is outside the years the engine accepts.
-fn clock_problem() -> AnyView {
-    view! { <p role="alert">"This device's date is not set correctly. Please correct it and reload the page."</p> }.into_any()
+fn clock_problem() -> Fresh {
+    view! { <p role="alert">"This device's date is not set correctly. Please correct it and reload the page."</p> }.fresh()
 }
 
 /// An answer as the client reads it on the review page.
@@ -983,7 +1014,8 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
     }
 }
 
-fn review_view(flow: Flow) -> AnyView {
+
+fn review_view(flow: Flow) -> Fresh {
     let Some(today) = today_utc() else { return clock_problem() };
     let sections = flow.sections.with_value(|sections| {
         flow.answers.with_value(|all| {
@@ -1014,56 +1046,56 @@ fn review_view(flow: Flow) -> AnyView {
             let rows = rows
                 .into_iter()
                 .map(|(page, label, text)| {
-                    let change_label = format!("Change {label}");
+                    let go = Box::new(move || flow.screen.set(Screen::Fill(index, Some(page))));
+                    let change = button("review-change", "Change".to_owned(), Some(format!("Change {label}")), None, go);
                     view! {
                         <div class="review-row">
                             <dt>{label}</dt>
                             <dd>{text}</dd>
-                            <dd>
-                                <button type="button" class="review-change" aria-label=change_label
-                                    on:click=move |_| flow.screen.set(Screen::Fill(index, Some(page)))>"Change"</button>
-                            </dd>
+                            <dd>{change}</dd>
                         </div>
                     }
+                    .fresh()
                 })
-                .collect_view();
+                .collect::<Vec<_>>();
             view! {
                 {multi.then(|| view! { <h2 class="interview-page-title">{title}</h2> })}
                 <dl class="review-list">{rows}</dl>
             }
+            .fresh()
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     let last = flow.sections.with_value(|s| s.len().saturating_sub(1));
-    let heading_ref: NodeRef<html::H1> = NodeRef::new();
-    request_animation_frame(move || {
-        if let Some(h) = heading_ref.get_untracked() {
-            let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
-        }
+    let heading_ref = focus_soon();
+    let problems = dynamic(move || {
+        flow.problem
+            .get()
+            .map(|p| {
+                let errors = flow.submit_errors.get();
+                let items = errors
+                    .into_iter()
+                    .map(|(index, page, message)| {
+                        let go = Box::new(move || flow.screen.set(Screen::Fill(index, page)));
+                        view! { <li>{button("review-change", message, None, None, go)}</li> }.fresh()
+                    })
+                    .collect::<Vec<_>>();
+                view! {
+                    <div class="error-summary" role="alert" tabindex="-1">
+                        <h2 class="error-summary-title">"There is a problem"</h2>
+                        <p>{p}</p>
+                        <ul class="error-summary-list">{items}</ul>
+                    </div>
+                }
+            })
+            .fresh()
     });
+    let back = button("interview-back", "Back".to_owned(), None, None, Box::new(move || flow.screen.set(Screen::Fill(last, None))));
+    let submit = button("interview-next", "Submit".to_owned(), None, Some(flow.busy), Box::new(move || flow.submit()));
     view! {
         <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h1>
-        {move || flow.problem.get().map(|p| {
-            let errors = flow.submit_errors.get();
-            view! {
-                <div class="error-summary" role="alert" tabindex="-1">
-                    <h2 class="error-summary-title">"There is a problem"</h2>
-                    <p>{p}</p>
-                    <ul class="error-summary-list">
-                        {errors.into_iter().map(|(index, page, message)| view! {
-                            <li><button type="button" class="review-change"
-                                on:click=move |_| flow.screen.set(Screen::Fill(index, page))>{message}</button></li>
-                        }).collect_view()}
-                    </ul>
-                </div>
-            }
-        })}
+        {problems}
         {sections_view}
-        <div class="interview-nav">
-            <button type="button" class="interview-back" on:click=move |_| flow.screen.set(Screen::Fill(last, None))>"Back"</button>
-            <button type="button" class="interview-next" disabled=move || flow.busy.get() on:click=move |_| flow.submit()>
-                "Submit"
-            </button>
-        </div>
+        <div class="interview-nav">{back} {submit}</div>
     }
-    .into_any()
+    .fresh()
 }

@@ -29,13 +29,11 @@ use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::html;
-use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
-use leptos::tachys::hydration::Cursor;
-use leptos::tachys::view::add_attr::AddAnyAttr;
-use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use leptos::prelude::*;
 use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
+
+use crate::fresh::{dynamic, flag, handler, Fresh, IntoFresh};
 
 thread_local! {
     /// Numbers the mounted forms, so element ids stay unique when two
@@ -568,116 +566,6 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
             dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).fresh())
         })
         .collect_view()
-}
-
-/// An event handler as the one shared (boxed) type, so that each `on:` is
-/// compiled once per event type instead of once per closure.
-fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
-    Box::new(f)
-}
-
-/// A reactive value (text, attribute) as the one shared (boxed) type per
-/// value type, so that each is compiled once per value type instead of once
-/// per closure.
-fn dynamic<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
-    Box::new(f)
-}
-
-/// A view erased to one type that is built once and, when its reactive
-/// parent produces a new one, replaced instead of updated in place. Unlike
-/// [`AnyView`], it compiles no in-place update for each view type it wraps.
-struct Fresh(Box<dyn FnOnce() -> FreshState + Send>);
-
-/// The mounted state of a [`Fresh`] view.
-struct FreshState(Box<dyn Mountable>);
-
-trait IntoFresh {
-    fn fresh(self) -> Fresh;
-}
-
-impl<T: Render + Send + 'static> IntoFresh for T {
-    fn fresh(self) -> Fresh {
-        Fresh(Box::new(move || FreshState(Box::new(self.build()))))
-    }
-}
-
-impl Mountable for FreshState {
-    fn unmount(&mut self) {
-        self.0.unmount();
-    }
-
-    fn mount(&mut self, parent: &web_sys::Element, marker: Option<&web_sys::Node>) {
-        self.0.mount(parent, marker);
-    }
-
-    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
-        self.0.insert_before_this(child)
-    }
-
-    fn elements(&self) -> Vec<web_sys::Element> {
-        self.0.elements()
-    }
-}
-
-impl Render for Fresh {
-    type State = FreshState;
-
-    fn build(self) -> FreshState {
-        (self.0)()
-    }
-
-    fn rebuild(self, state: &mut FreshState) {
-        let mut new = self.build();
-        state.insert_before_this(&mut new);
-        state.unmount();
-        *state = new;
-    }
-}
-
-impl AddAnyAttr for Fresh {
-    type Output<SomeNewAttr: Attribute> = Fresh;
-
-    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Fresh {
-        self
-    }
-}
-
-impl RenderHtml for Fresh {
-    type AsyncOutput = Fresh;
-    type Owned = Fresh;
-
-    const MIN_LENGTH: usize = 0;
-
-    fn dry_resolve(&mut self) {}
-
-    async fn resolve(self) -> Fresh {
-        self
-    }
-
-    // The form is rendered in the browser only.
-    fn to_html_with_buf(
-        self,
-        _buf: &mut String,
-        _position: &mut Position,
-        _escape: bool,
-        _mark_branches: bool,
-        _extra_attrs: Vec<AnyAttribute>,
-    ) {
-    }
-
-    fn hydrate<const FROM_SERVER: bool>(self, _cursor: &Cursor, _position: &PositionState) -> FreshState {
-        self.build()
-    }
-
-    fn into_owned(self) -> Fresh {
-        self
-    }
-}
-
-/// A boolean attribute's value (present and empty, or absent) as the same type
-/// as the other reactive attributes, so that all share one compiled update.
-fn flag(on: bool) -> Option<String> {
-    on.then(String::new)
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
