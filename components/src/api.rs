@@ -5,6 +5,8 @@
 //! page then keeps the draft and retries when the connection returns) or the
 //! host answered with an error object, whose code and sentence are kept.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use serde_json::{json, Value as Json};
@@ -67,47 +69,49 @@ pub struct Api {
 impl Api {
     /// The API of the host at `base` (`https://intake.example.com`, or `""`).
     pub fn new(base: &str) -> Api {
-        Api { base: base.trim_end_matches('/').to_owned() }
+        Api {
+            base: base.trim_end_matches('/').to_owned(),
+        }
     }
 
     /// `POST /api/v1/client/open`.
-    pub async fn open(&self, token: &str) -> Result<Json, Failure> {
-        self.call("POST", "open", Some(json!({ "token": token })), None, None).await
+    pub fn open(&self, token: &str) -> Call {
+        self.call("POST", "open", Some(json!({ "token": token })), None, None)
     }
 
     /// `POST /api/v1/client/auth/passphrase`.
-    pub async fn passphrase(&self, token: &str, passphrase: &str) -> Result<Json, Failure> {
+    pub fn passphrase(&self, token: &str, passphrase: &str) -> Call {
         let body = json!({ "token": token, "passphrase": passphrase });
-        self.call("POST", "auth/passphrase", Some(body), None, None).await
+        self.call("POST", "auth/passphrase", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/start`.
-    pub async fn sms_start(&self, token: &str, last4: &str) -> Result<Json, Failure> {
+    pub fn sms_start(&self, token: &str, last4: &str) -> Call {
         let body = json!({ "token": token, "last4": last4 });
-        self.call("POST", "auth/sms/start", Some(body), None, None).await
+        self.call("POST", "auth/sms/start", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/verify`.
-    pub async fn sms_verify(&self, token: &str, code: &str) -> Result<Json, Failure> {
+    pub fn sms_verify(&self, token: &str, code: &str) -> Call {
         let body = json!({ "token": token, "code": code });
-        self.call("POST", "auth/sms/verify", Some(body), None, None).await
+        self.call("POST", "auth/sms/verify", Some(body), None, None)
     }
 
     /// `GET /api/v1/client/interview`.
-    pub async fn interview(&self, session: &str) -> Result<Json, Failure> {
-        self.call("GET", "interview", None, Some(session), None).await
+    pub fn interview(&self, session: &str) -> Call {
+        self.call("GET", "interview", None, Some(session), None)
     }
 
     /// `PUT /api/v1/client/progress`.
-    pub async fn save(&self, session: &str, answers: Json) -> Result<Json, Failure> {
+    pub fn save(&self, session: &str, answers: Json) -> Call {
         let body = json!({ "answers": answers });
-        self.call("PUT", "progress", Some(body), Some(session), None).await
+        self.call("PUT", "progress", Some(body), Some(session), None)
     }
 
     /// `POST /api/v1/client/submit`, with the key that makes a retry safe.
-    pub async fn submit(&self, session: &str, answers: Json, key: &str) -> Result<Json, Failure> {
+    pub fn submit(&self, session: &str, answers: Json, key: &str) -> Call {
         let body = json!({ "answers": answers });
-        self.call("POST", "submit", Some(body), Some(session), Some(key)).await
+        self.call("POST", "submit", Some(body), Some(session), Some(key))
     }
 
     /// `POST /api/v1/client/files`: one file for the file question at the answer
@@ -123,23 +127,29 @@ impl Api {
     ) -> Result<Json, Failure> {
         let form = web_sys::FormData::new().map_err(|_| Failure::Offline)?;
         // The host applies the question's rule, read before the file.
-        form.append_with_str("section", section).map_err(|_| Failure::Offline)?;
-        form.append_with_str("question", question).map_err(|_| Failure::Offline)?;
-        form.append_with_blob_and_filename("file", file, &file.name()).map_err(|_| Failure::Offline)?;
+        form.append_with_str("section", section)
+            .map_err(|_| Failure::Offline)?;
+        form.append_with_str("question", question)
+            .map_err(|_| Failure::Offline)?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| Failure::Offline)?;
         let xhr = web_sys::XmlHttpRequest::new().map_err(|_| Failure::Offline)?;
-        xhr.open("POST", &format!("{}/api/v1/client/files", self.base)).map_err(|_| Failure::Offline)?;
+        xhr.open("POST", &format!("{}/api/v1/client/files", self.base))
+            .map_err(|_| Failure::Offline)?;
         let _ = xhr.set_request_header("Authorization", &format!("Bearer {session}"));
-        let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
-            if ev.length_computable() && ev.total() > 0.0 {
-                progress(ev.loaded() / ev.total());
-            }
-        });
+        let on_progress =
+            Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+                if ev.length_computable() && ev.total() > 0.0 {
+                    progress(ev.loaded() / ev.total());
+                }
+            });
         if let Ok(upload) = xhr.upload() {
             upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         }
         // `loadend` comes after success, failure, abort and timeout alike.
         let done = js_sys::Promise::new(&mut |resolve, _| xhr.set_onloadend(Some(&resolve)));
-        xhr.send_with_opt_form_data(Some(&form)).map_err(|_| Failure::Offline)?;
+        xhr.send_with_opt_form_data(Some(&form))
+            .map_err(|_| Failure::Offline)?;
         let _ = JsFuture::from(done).await;
         let status = xhr.status().unwrap_or(0);
         if status == 0 {
@@ -150,45 +160,80 @@ impl Api {
         answer(status, &text, retry_after)
     }
 
-    async fn call(
+    /// One call, boxed: every call shares one compiled future.
+    fn call(
         &self,
-        method: &str,
-        path: &str,
+        method: &'static str,
+        path: &'static str,
         body: Option<Json>,
         session: Option<&str>,
         idempotency_key: Option<&str>,
-    ) -> Result<Json, Failure> {
+    ) -> Call {
         let url = format!("{}/api/v1/client/{path}", self.base);
-        let headers = web_sys::Headers::new().map_err(|_| Failure::Offline)?;
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
-        // The session goes in a header, never a cookie: no credentials cross origins.
-        init.set_credentials(web_sys::RequestCredentials::Omit);
-        init.set_cache(web_sys::RequestCache::NoStore);
-        if let Some(body) = body {
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&JsValue::from_str(&body.to_string()));
-        }
-        if let Some(session) = session {
-            let _ = headers.set("Authorization", &format!("Bearer {session}"));
-        }
-        if let Some(key) = idempotency_key {
-            let _ = headers.set("Idempotency-Key", key);
-        }
-        init.set_headers(&headers);
-        let window = web_sys::window().ok_or(Failure::Offline)?;
-        let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|_| Failure::Offline)?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        let session = session.map(str::to_owned);
+        let idempotency_key = idempotency_key.map(str::to_owned);
+        Box::pin(async move {
+            fetch(
+                method,
+                &url,
+                body,
+                session.as_deref(),
+                idempotency_key.as_deref(),
+            )
             .await
-            .map_err(|_| Failure::Offline)?
-            .unchecked_into();
-        let status = response.status();
-        let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        answer(status, &text, response.headers().get("Retry-After").ok().flatten())
+        })
     }
+}
+
+/// A call's answer, to await.
+pub type Call = Pin<Box<dyn Future<Output = Result<Json, Failure>>>>;
+
+/// Sends one request to the client API and reads its answer.
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<Json>,
+    session: Option<&str>,
+    idempotency_key: Option<&str>,
+) -> Result<Json, Failure> {
+    let headers = web_sys::Headers::new().map_err(|_| Failure::Offline)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    // The session goes in a header, never a cookie: no credentials cross origins.
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&body.to_string()));
+    }
+    if let Some(session) = session {
+        let _ = headers.set("Authorization", &format!("Bearer {session}"));
+    }
+    if let Some(key) = idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(Failure::Offline)?;
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| Failure::Offline)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| Failure::Offline)?
+        .unchecked_into();
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    answer(
+        status,
+        &text,
+        response.headers().get("Retry-After").ok().flatten(),
+    )
 }
 
 /// The host's answer as JSON, or the error it carries.
@@ -206,10 +251,16 @@ fn answer(status: u16, text: &str, retry_after: Option<String>) -> Result<Json, 
         _ => format!("The request failed ({status})."),
     });
     let mut detail = error.clone();
-    if let (Some(object), Some(retry)) =
-        (detail.as_object_mut(), retry_after.and_then(|v| v.parse::<u64>().ok()))
-    {
+    if let (Some(object), Some(retry)) = (
+        detail.as_object_mut(),
+        retry_after.and_then(|v| v.parse::<u64>().ok()),
+    ) {
         object.entry("retry_after").or_insert(json!(retry));
     }
-    Err(Failure::Http { status, code: text_of("code").unwrap_or_default(), message, detail })
+    Err(Failure::Http {
+        status,
+        code: text_of("code").unwrap_or_default(),
+        message,
+        detail,
+    })
 }

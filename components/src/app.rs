@@ -15,7 +15,8 @@
 //! `interview-ready`, `interview-saved`, `interview-submitted` (with the
 //! receipt) and `interview-expired`.
 
-use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use interview_runtime::draft::{self, Draft, DraftSection, Fit};
 use interview_runtime::interview::Interview;
@@ -23,7 +24,6 @@ use interview_runtime::template::{ItemKind, Template};
 use interview_runtime::AnswerSet;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::{json, Map, Value as Json};
 use wasm_bindgen::JsCast;
 
@@ -78,7 +78,8 @@ struct Flow {
     interview_id: StoredValue<String>,
     title: RwSignal<String>,
     sections: StoredValue<Vec<Section>, LocalStorage>,
-    answers: StoredValue<BTreeMap<String, AnswerSet>>,
+    /// Each section's answers, in the order of `sections`.
+    answers: StoredValue<Vec<AnswerSet>>,
     /// The status line under the heading ("Saved on this device", offline, ...).
     status: RwSignal<String>,
     /// A notice the client should read (restored draft, changed form).
@@ -100,6 +101,13 @@ struct Flow {
 
 /// Session storage key of the link this tab opened: `{"token","session"?}`.
 const LINK_KEY: &str = "client-interview:link";
+
+/// Runs a call in the background. Boxed, so that the task machinery is
+/// compiled once rather than once per call site.
+fn spawn(task: impl Future<Output = ()> + 'static) {
+    let task: Pin<Box<dyn Future<Output = ()>>> = Box::pin(task);
+    leptos::task::spawn_local(task);
+}
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
@@ -124,7 +132,10 @@ pub fn remember_link(token: &str) {
 
 /// The token of the link this tab opened last, if it is still in use.
 pub fn remembered_link() -> Option<String> {
-    stored_link()?.get("token").and_then(Json::as_str).map(str::to_owned)
+    stored_link()?
+        .get("token")
+        .and_then(Json::as_str)
+        .map(str::to_owned)
 }
 
 /// Forgets the tab's link (submitted or expired).
@@ -149,7 +160,11 @@ fn remember_session(token: &str, session: Option<&str>) {
 fn remembered_session(token: &str) -> Option<String> {
     let link = stored_link()?;
     (link.get("token").and_then(Json::as_str) == Some(token))
-        .then(|| link.get("session").and_then(Json::as_str).map(str::to_owned))
+        .then(|| {
+            link.get("session")
+                .and_then(Json::as_str)
+                .map(str::to_owned)
+        })
         .flatten()
 }
 
@@ -207,7 +222,9 @@ impl Flow {
         let init = web_sys::CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
-        init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL));
+        init.set_detail(
+            &js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL),
+        );
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             self.events.with_value(|target| {
                 let _ = target.dispatch_event(&event);
@@ -242,7 +259,10 @@ impl Flow {
             // longer). The answers are in the local draft, so open the link
             // again: a dead link then shows as expired, a live one asks to
             // sign in again (or just goes on) and restores the draft.
-            f if f.is_expired() && retry != Pending::Open && self.session.with_value(Option::is_some) => {
+            f if f.is_expired()
+                && retry != Pending::Open
+                && self.session.with_value(Option::is_some) =>
+            {
                 self.session.set_value(None);
                 if self.remember {
                     remember_session(&self.token.get_value(), None);
@@ -281,7 +301,7 @@ impl Flow {
             self.load();
             return;
         }
-        spawn_local(async move {
+        spawn(async move {
             match self.api().open(&token).await {
                 Ok(answer) => match answer.get("state").and_then(Json::as_str) {
                     Some("ready") => self.signed_in(&answer),
@@ -301,7 +321,10 @@ impl Flow {
 
     /// Keeps the session and loads the interview.
     fn signed_in(self, answer: &Json) {
-        let session = answer.get("session").and_then(Json::as_str).map(str::to_owned);
+        let session = answer
+            .get("session")
+            .and_then(Json::as_str)
+            .map(str::to_owned);
         if self.remember {
             remember_session(&self.token.get_value(), session.as_deref());
         }
@@ -314,7 +337,7 @@ impl Flow {
     /// Loads the sections and the answers, reconciling drafts.
     fn load(self) {
         self.screen.set(Screen::Loading);
-        spawn_local(async move {
+        spawn(async move {
             let session = self.session.get_value().unwrap_or_default();
             match self.api().interview(&session).await {
                 Ok(view) => match self.start(&view) {
@@ -345,18 +368,46 @@ impl Flow {
 
     /// Reads the interview the host sent and picks the answers to start from.
     fn start(&self, view: &Json) -> Result<(), String> {
-        let id = view.get("id").and_then(Json::as_str).unwrap_or_default().to_owned();
+        let id = view
+            .get("id")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned();
         self.interview_id.set_value(id.clone());
-        self.title.set(view.get("title").and_then(Json::as_str).unwrap_or_default().to_owned());
+        self.title.set(
+            view.get("title")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        );
         let mut sections = Vec::new();
-        for section in view.get("sections").and_then(Json::as_array).into_iter().flatten() {
-            let template = Template::from_value(section.get("template").cloned().unwrap_or(Json::Null))
-                .map_err(|e| format!("This form cannot be shown ({e}). Please contact the sender."))?;
+        for section in view
+            .get("sections")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let template =
+                Template::from_value(section.get("template").cloned().unwrap_or(Json::Null))
+                    .map_err(|e| {
+                        format!("This form cannot be shown ({e}). Please contact the sender.")
+                    })?;
             let template: &'static Template = Box::leak(Box::new(template));
             sections.push(Section {
-                id: section.get("id").and_then(Json::as_str).unwrap_or_default().to_owned(),
-                title: section.get("title").and_then(Json::as_str).unwrap_or_default().to_owned(),
-                version: section.get("template_version").and_then(Json::as_u64).unwrap_or(0) as u32,
+                id: section
+                    .get("id")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                title: section
+                    .get("title")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                version: section
+                    .get("template_version")
+                    .and_then(Json::as_u64)
+                    .unwrap_or(0) as u32,
                 fingerprint: template.fingerprint(),
                 template,
             });
@@ -369,9 +420,17 @@ impl Flow {
         let host_draft = view.get("saved_at").and_then(Json::as_str).map(|saved_at| {
             let mut d = Draft::new(saved_at);
             for s in &sections {
-                if let Some(Json::Object(answers)) = view.get("answers").and_then(|a| a.get(&s.id)) {
-                    let answers: AnswerSet = answers.clone().into_iter().collect();
-                    d.sections.insert(s.id.clone(), DraftSection { answers, fingerprint: s.fingerprint.clone(), template_version: s.version });
+                if let Some(Json::Object(answers)) = view.get("answers").and_then(|a| a.get(&s.id))
+                {
+                    let answers = answers.clone();
+                    d.sections.insert(
+                        s.id.clone(),
+                        DraftSection {
+                            answers,
+                            fingerprint: s.fingerprint.clone(),
+                            template_version: s.version,
+                        },
+                    );
                 }
             }
             d
@@ -392,16 +451,24 @@ impl Flow {
             (Some(d), None) | (None, Some(d)) => Some(d.clone()),
             (None, None) => None,
         };
-        let mut answers = BTreeMap::new();
+        let mut answers = Vec::new();
         let mut dropped = 0;
         let mut changed = false;
         for s in &sections {
             let start = match &chosen {
                 Some(d) => match d.fit(&s.id, s.version, s.template) {
-                    Fit::Current => d.sections.get(&s.id).map(|x| x.answers.clone()).unwrap_or_default(),
+                    Fit::Current => d
+                        .sections
+                        .get(&s.id)
+                        .map(|x| x.answers.clone())
+                        .unwrap_or_default(),
                     Fit::OtherVersion { .. } => {
                         changed = true;
-                        let carried = d.sections.get(&s.id).map(|x| draft::carry_over(&x.answers, s.template)).unwrap_or_default();
+                        let carried = d
+                            .sections
+                            .get(&s.id)
+                            .map(|x| draft::carry_over(&x.answers, s.template))
+                            .unwrap_or_default();
                         dropped += carried.dropped.len();
                         carried.answers
                     }
@@ -409,7 +476,7 @@ impl Flow {
                 },
                 None => AnswerSet::new(),
             };
-            answers.insert(s.id.clone(), start);
+            answers.push(start);
         }
         if changed {
             self.notice.set(Some(if dropped == 0 {
@@ -428,19 +495,29 @@ impl Flow {
 
     /// The answers of every section, as the API takes them.
     fn answers_json(&self) -> Json {
-        self.answers.with_value(|all| {
-            Json::Object(all.iter().map(|(id, a)| (id.clone(), Json::Object(a.clone().into_iter().collect::<Map<_, _>>()))).collect())
-        })
+        let mut out = Map::new();
+        self.sections.with_value(|sections| {
+            self.answers.with_value(|all| {
+                for (s, answers) in sections.iter().zip(all) {
+                    out.insert(s.id.clone(), Json::Object(answers.clone()));
+                }
+            })
+        });
+        Json::Object(out)
     }
 
     /// Keeps a section's answers and writes the local draft soon (debounced).
-    fn changed(self, section: String, answers: AnswerSet) {
-        let same = self.answers.with_value(|all| all.get(&section) == Some(&answers));
+    fn changed(self, section: usize, answers: AnswerSet) {
+        let same = self
+            .answers
+            .with_value(|all| all.get(section) == Some(&answers));
         if same {
             return;
         }
         self.answers.update_value(|all| {
-            all.insert(section, answers);
+            if let Some(slot) = all.get_mut(section) {
+                *slot = answers;
+            }
         });
         if let Some(timer) = self.draft_timer.get_value() {
             timer.clear();
@@ -473,14 +550,23 @@ impl Flow {
         let mut d = Draft::new(now_rfc3339());
         self.sections.with_value(|sections| {
             self.answers.with_value(|all| {
-                for s in sections {
-                    let answers = all.get(&s.id).cloned().unwrap_or_default();
-                    d.sections.insert(s.id.clone(), DraftSection { answers, fingerprint: s.fingerprint.clone(), template_version: s.version });
+                for (s, answers) in sections.iter().zip(all) {
+                    let answers = answers.clone();
+                    d.sections.insert(
+                        s.id.clone(),
+                        DraftSection {
+                            answers,
+                            fingerprint: s.fingerprint.clone(),
+                            template_version: s.version,
+                        },
+                    );
                 }
             })
         });
         let id = self.interview_id.get_value();
-        let stored = local_storage().and_then(|s| s.set_item(&draft_key(&id), &d.to_json()).ok()).is_some();
+        let stored = local_storage()
+            .and_then(|s| s.set_item(&draft_key(&id), &d.to_json()).ok())
+            .is_some();
         self.status.set(if stored {
             "Saved on this device.".to_owned()
         } else {
@@ -492,13 +578,14 @@ impl Flow {
     fn save(self) {
         self.busy.set(true);
         self.write_local();
-        spawn_local(async move {
+        spawn(async move {
             let session = self.session.get_value().unwrap_or_default();
             match self.api().save(&session, self.answers_json()).await {
                 Ok(answer) => {
                     self.busy.set(false);
                     self.pending.set_value(None);
-                    self.status.set("Progress saved. You can come back to this link later.".to_owned());
+                    self.status
+                        .set("Progress saved. You can come back to this link later.".to_owned());
                     let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
                     self.emit("interview-saved", json!({ "saved_at": saved_at }));
                 }
@@ -531,7 +618,7 @@ impl Flow {
                 }
                 key
             });
-        spawn_local(async move {
+        spawn(async move {
             let session = self.session.get_value().unwrap_or_default();
             match self.api().submit(&session, self.answers_json(), &key).await {
                 Ok(answer) => {
@@ -544,7 +631,11 @@ impl Flow {
                     if self.remember {
                         forget_link();
                     }
-                    let receipt = answer.get("receipt").and_then(Json::as_str).unwrap_or_default().to_owned();
+                    let receipt = answer
+                        .get("receipt")
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
                     self.status.set(String::new());
                     self.screen.set(Screen::Submitted(receipt.clone()));
                     self.emit("interview-submitted", json!({ "receipt": receipt }));
@@ -561,19 +652,32 @@ impl Flow {
 
     /// The server's validation errors, each with the section and page to change it on.
     fn locate(&self, failure: &Failure) -> Vec<(usize, Option<usize>, String)> {
-        let Failure::Http { detail, .. } = failure else { return Vec::new() };
-        let errors = detail.get("errors").and_then(Json::as_array).cloned().unwrap_or_default();
+        let Failure::Http { detail, .. } = failure else {
+            return Vec::new();
+        };
+        let errors = detail
+            .get("errors")
+            .and_then(Json::as_array)
+            .cloned()
+            .unwrap_or_default();
         self.sections.with_value(|sections| {
             errors
                 .iter()
                 .map(|e| {
-                    let text = |f: &str| e.get(f).and_then(Json::as_str).unwrap_or_default().to_owned();
+                    let text = |f: &str| {
+                        e.get(f)
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_owned()
+                    };
                     let (section, path) = (text("section"), text("path"));
                     let index = sections.iter().position(|s| s.id == section).unwrap_or(0);
                     let top = path.split(['[', '.']).next().unwrap_or_default().to_owned();
-                    let page = sections
-                        .get(index)
-                        .and_then(|s| s.template.top_level(&top).map(|item| s.template.item(item).page));
+                    let page = sections.get(index).and_then(|s| {
+                        s.template
+                            .top_level(&top)
+                            .map(|item| s.template.item(item).page)
+                    });
                     (index, page, text("message"))
                 })
                 .collect()
@@ -626,7 +730,7 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         interview_id: StoredValue::new(String::new()),
         title: RwSignal::new(String::new()),
         sections: StoredValue::new_local(Vec::new()),
-        answers: StoredValue::new(BTreeMap::new()),
+        answers: StoredValue::new(Vec::new()),
         status: RwSignal::new(String::new()),
         notice: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -649,7 +753,8 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
     });
     flow.open();
 
-    let screen = dynamic(move || match flow.screen.get() {
+    let screen = dynamic(move || {
+        match flow.screen.get() {
         Screen::Loading => view! { <p class="interview-status" role="status">"Loading…"</p> }.fresh(),
         Screen::Expired => view! {
             <h1 class="interview-title">{EXPIRED}</h1>
@@ -693,6 +798,7 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
             }
             .fresh()
         }
+    }
     });
     view! {
         <section class="interview client-app">
@@ -815,7 +921,9 @@ fn attempt_message(failure: &Failure, wrong: &str) -> String {
         // Only a lockout is about failed attempts: asking for a new code too
         // soon (`resend_too_soon`) or too many calls (`rate_limited`) keep
         // the host's own sentence.
-        Failure::Http { status: 429, code, .. } if code == "locked" => match failure.number("retry_after") {
+        Failure::Http {
+            status: 429, code, ..
+        } if code == "locked" => match failure.number("retry_after") {
             Some(secs) => format!("Too many attempts. Try again in {}.", wait_words(secs)),
             None => failure.message(),
         },
@@ -842,15 +950,25 @@ impl Flow {
     /// handles its answer: signed in, code sent, or the error to show.
     fn sign_in(self, step: SignIn, typed: String) {
         self.busy.set(true);
-        spawn_local(async move {
+        spawn(async move {
             let (api, token) = (self.api(), self.token.get_value());
             let (result, wrong) = match step {
-                SignIn::Passphrase => (api.passphrase(&token, &typed).await, "That passphrase is not right."),
-                SignIn::SmsDigits => {
-                    (api.sms_start(&token, &typed).await, "Those digits do not match the mobile number we have.")
-                }
-                SignIn::SmsCode => (api.sms_verify(&token, &typed).await, "That code is not right."),
-                SignIn::Resend => (api.sms_start(&token, &typed).await, "We could not send a new code."),
+                SignIn::Passphrase => (
+                    api.passphrase(&token, &typed).await,
+                    "That passphrase is not right.",
+                ),
+                SignIn::SmsDigits => (
+                    api.sms_start(&token, &typed).await,
+                    "Those digits do not match the mobile number we have.",
+                ),
+                SignIn::SmsCode => (
+                    api.sms_verify(&token, &typed).await,
+                    "That code is not right.",
+                ),
+                SignIn::Resend => (
+                    api.sms_start(&token, &typed).await,
+                    "We could not send a new code.",
+                ),
             };
             match (result, step) {
                 (Ok(answer), SignIn::Passphrase | SignIn::SmsCode) => self.signed_in(&answer),
@@ -859,10 +977,12 @@ impl Flow {
                     self.problem.set(None);
                     if let SignIn::SmsDigits = step {
                         self.last4.set_value(typed);
-                        self.status.set("We sent a code to your mobile phone.".to_owned());
+                        self.status
+                            .set("We sent a code to your mobile phone.".to_owned());
                         self.screen.set(Screen::SmsCode);
                     } else {
-                        self.status.set("We sent a new code to your mobile phone.".to_owned());
+                        self.status
+                            .set("We sent a new code to your mobile phone.".to_owned());
                     }
                 }
                 (Err(failure), _) => {
@@ -884,7 +1004,17 @@ fn passphrase_view(flow: Flow) -> Fresh {
             flow.sign_in(SignIn::Passphrase, passphrase);
         }
     };
-    sign_in_form(flow, "Enter your passphrase", intro, "Passphrase", "password", "off", None, None, Box::new(submit))
+    sign_in_form(
+        flow,
+        "Enter your passphrase",
+        intro,
+        "Passphrase",
+        "password",
+        "off",
+        None,
+        None,
+        Box::new(submit),
+    )
 }
 
 /// The typed digits without spaces, if they are exactly `count` digits.
@@ -897,22 +1027,52 @@ fn sms_digits_view(flow: Flow) -> Fresh {
     let intro = "To check it is you, we will text a code to your mobile phone.";
     let submit = move |typed: String| match digits(&typed, 4) {
         Some(last4) => flow.sign_in(SignIn::SmsDigits, last4),
-        None => flow.problem.set(Some("Enter the last 4 digits of your mobile number, like 1234.".to_owned())),
+        None => flow.problem.set(Some(
+            "Enter the last 4 digits of your mobile number, like 1234.".to_owned(),
+        )),
     };
     let label = "Last 4 digits of your mobile number";
-    sign_in_form(flow, "Confirm your mobile number", intro, label, "text", "off", Some("numeric"), None, Box::new(submit))
+    sign_in_form(
+        flow,
+        "Confirm your mobile number",
+        intro,
+        label,
+        "text",
+        "off",
+        Some("numeric"),
+        None,
+        Box::new(submit),
+    )
 }
 
 fn sms_code_view(flow: Flow) -> Fresh {
     let resend = Box::new(move || flow.sign_in(SignIn::Resend, flow.last4.get_value()));
-    let extra = button("interview-back", "Send a new code".to_owned(), None, Some(flow.busy), resend);
+    let extra = button(
+        "interview-back",
+        "Send a new code".to_owned(),
+        None,
+        Some(flow.busy),
+        resend,
+    );
     let intro = "Enter the 6-digit code we sent to your mobile phone. It works for 10 minutes.";
     let submit = move |typed: String| match digits(&typed, 6) {
         Some(code) => flow.sign_in(SignIn::SmsCode, code),
-        None => flow.problem.set(Some("Enter the 6 digits of the code, like 123456.".to_owned())),
+        None => flow.problem.set(Some(
+            "Enter the 6 digits of the code, like 123456.".to_owned(),
+        )),
     };
     let numeric = Some("numeric");
-    sign_in_form(flow, "Enter the code", intro, "6-digit code", "text", "one-time-code", numeric, Some(extra), Box::new(submit))
+    sign_in_form(
+        flow,
+        "Enter the code",
+        intro,
+        "6-digit code",
+        "text",
+        "one-time-code",
+        numeric,
+        Some(extra),
+        Box::new(submit),
+    )
 }
 
 /// The notice the client should read (restored draft, changed form), with
@@ -922,7 +1082,13 @@ fn notice_view(flow: Flow) -> Box<dyn FnMut() -> Fresh + Send> {
         flow.notice
             .get()
             .map(|text| {
-                let dismiss = button("interview-back", "Dismiss".to_owned(), None, None, Box::new(move || flow.notice.set(None)));
+                let dismiss = button(
+                    "interview-back",
+                    "Dismiss".to_owned(),
+                    None,
+                    None,
+                    Box::new(move || flow.notice.set(None)),
+                );
                 view! {
                     <div class="interview-notice" role="note">
                         <p>{text}</p>
@@ -936,14 +1102,19 @@ fn notice_view(flow: Flow) -> Box<dyn FnMut() -> Fresh + Send> {
 
 fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
     let Some((id, title, template, count)) = flow.sections.with_value(|sections| {
-        sections.get(index).map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
+        sections
+            .get(index)
+            .map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
     }) else {
         return view! { <p>"This section does not exist."</p> }.fresh();
     };
-    let answers = flow.answers.with_value(|all| all.get(&id).cloned().unwrap_or_default());
-    let Some(today) = today_utc() else { return clock_problem() };
-    let section_id = id.clone();
-    let on_change = Callback::new(move |answers: AnswerSet| flow.changed(section_id.clone(), answers));
+    let answers = flow
+        .answers
+        .with_value(|all| all.get(index).cloned().unwrap_or_default());
+    let Some(today) = today_utc() else {
+        return clock_problem();
+    };
+    let on_change = Callback::new(move |answers: AnswerSet| flow.changed(index, answers));
     let on_finish = Callback::new(move |_answers: AnswerSet| {
         if index + 1 < count {
             flow.screen.set(Screen::Fill(index + 1, None));
@@ -951,20 +1122,36 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
             flow.screen.set(Screen::Review);
         }
     });
-    let on_back = (index > 0).then(|| Callback::new(move |()| flow.screen.set(Screen::Fill(index - 1, None))));
-    let finish_label = if index + 1 < count { "Next section" } else { "Check your answers" };
-    let section_line = (count > 1).then(|| format!("Section {} of {}: {}", index + 1, count, title));
+    let on_back = (index > 0)
+        .then(|| Callback::new(move |()| flow.screen.set(Screen::Fill(index - 1, None))));
+    let finish_label = if index + 1 < count {
+        "Next section"
+    } else {
+        "Check your answers"
+    };
+    let section_line =
+        (count > 1).then(|| format!("Section {} of {}: {}", index + 1, count, title));
     let upload_section = id.clone();
     let uploader = crate::form::Uploader::new(move |file, question, progress| {
         let (api, section) = (flow.api(), upload_section.clone());
         let session = flow.session.get_value().unwrap_or_default();
-        async move { api.upload(&session, &section, &question, &file, progress).await.map_err(|f| flow.upload_failed(f)) }
+        async move {
+            api.upload(&session, &section, &question, &file, progress)
+                .await
+                .map_err(|f| flow.upload_failed(f))
+        }
     });
     let form = view! {
         <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish
             on_back=on_back start_page=page finish_label=finish_label uploader=uploader />
     };
-    let save = button("interview-back", "Save progress".to_owned(), None, Some(flow.busy), Box::new(move || flow.save()));
+    let save = button(
+        "interview-back",
+        "Save progress".to_owned(),
+        None,
+        Some(flow.busy),
+        Box::new(move || flow.save()),
+    );
     view! {
         {notice_view(flow)}
         {section_line.map(|line| view! { <p class="interview-section">{line}</p> })}
@@ -985,15 +1172,21 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
     let raw = iv.raw(item, &[]).cloned().unwrap_or(Json::Null);
     let label_of = |options: &[interview_runtime::template::ChoiceOption], v: &Json| {
         let v = v.as_str().unwrap_or_default();
-        options.iter().find(|o| o.value == v).map(|o| o.label.clone()).unwrap_or_else(|| v.to_owned())
+        options
+            .iter()
+            .find(|o| o.value == v)
+            .map(|o| o.label.clone())
+            .unwrap_or_else(|| v.to_owned())
     };
     let text = match (&it.kind, &raw) {
         (_, Json::Null) => String::new(),
         (ItemKind::YesNo, Json::Bool(b)) => if *b { "Yes" } else { "No" }.to_owned(),
         (ItemKind::Choice { options, .. }, v) => label_of(options, v),
-        (ItemKind::MultiChoice { options, .. }, Json::Array(values)) => {
-            values.iter().map(|v| label_of(options, v)).collect::<Vec<_>>().join(", ")
-        }
+        (ItemKind::MultiChoice { options, .. }, Json::Array(values)) => values
+            .iter()
+            .map(|v| label_of(options, v))
+            .collect::<Vec<_>>()
+            .join(", "),
         (ItemKind::Repeat { .. }, _) => match iv.entries(item, &[]) {
             0 => String::new(),
             1 => "1 entry".to_owned(),
@@ -1001,7 +1194,12 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
         },
         (ItemKind::File { .. }, Json::Array(files)) => files
             .iter()
-            .map(|f| f.get("name").and_then(Json::as_str).unwrap_or("file").to_owned())
+            .map(|f| {
+                f.get("name")
+                    .and_then(Json::as_str)
+                    .unwrap_or("file")
+                    .to_owned()
+            })
             .collect::<Vec<_>>()
             .join(", "),
         (_, Json::String(s)) => s.clone(),
@@ -1014,23 +1212,41 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
     }
 }
 
-
 fn review_view(flow: Flow) -> Fresh {
-    let Some(today) = today_utc() else { return clock_problem() };
+    let Some(today) = today_utc() else {
+        return clock_problem();
+    };
     let sections = flow.sections.with_value(|sections| {
         flow.answers.with_value(|all| {
             sections
                 .iter()
                 .enumerate()
                 .map(|(index, s)| {
-                    let iv = Interview::new(s.template, all.get(&s.id).cloned().unwrap_or_default(), today);
+                    let iv = Interview::new(
+                        s.template,
+                        all.get(index).cloned().unwrap_or_default(),
+                        today,
+                    );
                     let mut rows = Vec::new();
                     for page in iv.visible_pages() {
-                        for item in s.template.pages.get(page).map(|p| p.items.clone()).unwrap_or_default() {
+                        for item in s
+                            .template
+                            .pages
+                            .get(page)
+                            .map(|p| p.items.clone())
+                            .unwrap_or_default()
+                        {
                             let it = s.template.item(item);
-                            let answerable = !matches!(it.kind, ItemKind::Note { .. } | ItemKind::Computed { .. });
+                            let answerable = !matches!(
+                                it.kind,
+                                ItemKind::Note { .. } | ItemKind::Computed { .. }
+                            );
                             if answerable && iv.is_visible(item, &[]) {
-                                rows.push((page, it.display_name().to_owned(), answer_text(&iv, item)));
+                                rows.push((
+                                    page,
+                                    it.display_name().to_owned(),
+                                    answer_text(&iv, item),
+                                ));
                             }
                         }
                     }
@@ -1047,7 +1263,13 @@ fn review_view(flow: Flow) -> Fresh {
                 .into_iter()
                 .map(|(page, label, text)| {
                     let go = Box::new(move || flow.screen.set(Screen::Fill(index, Some(page))));
-                    let change = button("review-change", "Change".to_owned(), Some(format!("Change {label}")), None, go);
+                    let change = button(
+                        "review-change",
+                        "Change".to_owned(),
+                        Some(format!("Change {label}")),
+                        None,
+                        go,
+                    );
                     view! {
                         <div class="review-row">
                             <dt>{label}</dt>
@@ -1076,7 +1298,8 @@ fn review_view(flow: Flow) -> Fresh {
                     .into_iter()
                     .map(|(index, page, message)| {
                         let go = Box::new(move || flow.screen.set(Screen::Fill(index, page)));
-                        view! { <li>{button("review-change", message, None, None, go)}</li> }.fresh()
+                        view! { <li>{button("review-change", message, None, None, go)}</li> }
+                            .fresh()
                     })
                     .collect::<Vec<_>>();
                 view! {
@@ -1089,8 +1312,20 @@ fn review_view(flow: Flow) -> Fresh {
             })
             .fresh()
     });
-    let back = button("interview-back", "Back".to_owned(), None, None, Box::new(move || flow.screen.set(Screen::Fill(last, None))));
-    let submit = button("interview-next", "Submit".to_owned(), None, Some(flow.busy), Box::new(move || flow.submit()));
+    let back = button(
+        "interview-back",
+        "Back".to_owned(),
+        None,
+        None,
+        Box::new(move || flow.screen.set(Screen::Fill(last, None))),
+    );
+    let submit = button(
+        "interview-next",
+        "Submit".to_owned(),
+        None,
+        Some(flow.busy),
+        Box::new(move || flow.submit()),
+    );
     view! {
         <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h1>
         {problems}

@@ -22,8 +22,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use interview_runtime::date::Date;
-use interview_runtime::number::parse_f64;
 use interview_runtime::interview::{Changes, Interview};
+use interview_runtime::number::parse_f64;
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
 use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
@@ -277,15 +277,31 @@ fn entry_prefix(template: &Template, path: &str) -> String {
     let mut names = Vec::new();
     let mut scope: Option<&[ItemId]> = None;
     for segment in path.split('.') {
-        let Some((id, rest)) = segment.split_once('[') else { break };
-        let Some(index) = rest.strip_suffix(']').and_then(|n| n.parse::<usize>().ok()) else { break };
+        let Some((id, rest)) = segment.split_once('[') else {
+            break;
+        };
+        let Some(index) = rest.strip_suffix(']').and_then(|n| n.parse::<usize>().ok()) else {
+            break;
+        };
         let found = match scope {
             None => template.top_level(id),
-            Some(items) => items.iter().copied().find(|i| template.item(*i).id.as_deref() == Some(id)),
+            Some(items) => items
+                .iter()
+                .copied()
+                .find(|i| template.item(*i).id.as_deref() == Some(id)),
         };
         let Some(item) = found else { break };
-        let ItemKind::Repeat { items, item_label, .. } = &template.item(item).kind else { break };
-        names.push(format!("{} {}", item_label.as_deref().unwrap_or("Entry"), index + 1));
+        let ItemKind::Repeat {
+            items, item_label, ..
+        } = &template.item(item).kind
+        else {
+            break;
+        };
+        names.push(format!(
+            "{} {}",
+            item_label.as_deref().unwrap_or("Entry"),
+            index + 1
+        ));
         scope = Some(items);
     }
     // A path that ends at the entry itself (`children[1]`) is about the entry: no prefix needed.
@@ -532,7 +548,12 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
             let _ = field.focus();
         }
     };
-    let text = format!("{}{}", ctx.store.read(|iv| entry_prefix(iv.template(), &error.path)), error.message);
+    let text = format!(
+        "{}{}",
+        ctx.store
+            .read(|iv| entry_prefix(iv.template(), &error.path)),
+        error.message
+    );
     view! { <li><a href=href on:click=handler(on_click)>{text}</a></li> }
 }
 
@@ -563,7 +584,12 @@ fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
                 at.store.read(|iv| iv.is_visible(item, &at.instance))
             });
             let ctx = ctx.clone();
-            dynamic(move || visible.get().then(|| untrack(|| item_view(&ctx, item))).fresh())
+            dynamic(move || {
+                visible
+                    .get()
+                    .then(|| untrack(|| item_view(&ctx, item)))
+                    .fresh()
+            })
         })
         .collect_view()
 }
@@ -716,9 +742,16 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", &options, checked, Rc::new(move |value, _| {
-                set.set(Json::Bool(value == "true"));
-            }))
+            group_view(
+                ctx,
+                at,
+                "radio",
+                &options,
+                checked,
+                Rc::new(move |value, _| {
+                    set.set(Json::Bool(value == "true"));
+                }),
+            )
         }
         ItemKind::Choice {
             options,
@@ -730,9 +763,16 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 _ => Vec::new(),
             };
             let set = at.clone();
-            group_view(ctx, at, "radio", options, checked, Rc::new(move |value, _| {
-                set.set(Json::String(value));
-            }))
+            group_view(
+                ctx,
+                at,
+                "radio",
+                options,
+                checked,
+                Rc::new(move |value, _| {
+                    set.set(Json::String(value));
+                }),
+            )
         }
         ItemKind::MultiChoice { options, .. } => {
             let checked: Vec<String> = at
@@ -741,14 +781,21 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect();
             let set = at.clone();
-            group_view(ctx, at, "checkbox", options, checked, Rc::new(move |value, on| {
-                let mut list = set.list();
-                list.retain(|v| v.as_str() != Some(value.as_str()));
-                if on {
-                    list.push(Json::String(value));
-                }
-                set.set_list(list);
-            }))
+            group_view(
+                ctx,
+                at,
+                "checkbox",
+                options,
+                checked,
+                Rc::new(move |value, on| {
+                    let mut list = set.list();
+                    list.retain(|v| v.as_str() != Some(value.as_str()));
+                    if on {
+                        list.push(Json::String(value));
+                    }
+                    set.set_list(list);
+                }),
+            )
         }
         ItemKind::Computed { .. } => computed_view(ctx, at),
         ItemKind::Note { .. } => note_view(ctx, at),

@@ -20,7 +20,9 @@ pub(crate) fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E
 /// A reactive value (text, attribute) as the one shared (boxed) type per
 /// value type, so that each is compiled once per value type instead of once
 /// per closure.
-pub(crate) fn dynamic<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> Box<dyn FnMut() -> T + Send> {
+pub(crate) fn dynamic<T: 'static>(
+    f: impl FnMut() -> T + Send + 'static,
+) -> Box<dyn FnMut() -> T + Send> {
     Box::new(f)
 }
 
@@ -114,7 +116,11 @@ impl RenderHtml for Fresh {
     ) {
     }
 
-    fn hydrate<const FROM_SERVER: bool>(self, _cursor: &Cursor, _position: &PositionState) -> FreshState {
+    fn hydrate<const FROM_SERVER: bool>(
+        self,
+        _cursor: &Cursor,
+        _position: &PositionState,
+    ) -> FreshState {
         self.build()
     }
 
@@ -122,4 +128,3 @@ impl RenderHtml for Fresh {
         self
     }
 }
-

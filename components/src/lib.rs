@@ -133,10 +133,22 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
             .and_then(|v| v.as_string())
             .unwrap_or_default()
     };
-    let (token, host) = if options.is_object() { (text("token"), text("host")) } else { Default::default() };
+    let (token, host) = if options.is_object() {
+        (text("token"), text("host"))
+    } else {
+        Default::default()
+    };
     #[cfg(feature = "client-app")]
     if !token.is_empty() {
-        return mount_app(element, app::AppOptions { host, token, events: element.clone().into(), remember: false });
+        return mount_app(
+            element,
+            app::AppOptions {
+                host,
+                token,
+                events: element.clone().into(),
+                remember: false,
+            },
+        );
     }
     let _ = (token, host);
     mount_in(element)
@@ -144,8 +156,14 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
 
 /// Sets `options.theme`'s string values as `--interview-<name>` custom properties on `element`.
 fn apply_theme(element: &web_sys::Element, options: &JsValue) {
-    let Some(style) = element.dyn_ref::<web_sys::HtmlElement>().map(web_sys::HtmlElement::style) else { return };
-    let theme = js_sys::Reflect::get(options, &JsValue::from_str("theme")).unwrap_or(JsValue::UNDEFINED);
+    let Some(style) = element
+        .dyn_ref::<web_sys::HtmlElement>()
+        .map(web_sys::HtmlElement::style)
+    else {
+        return;
+    };
+    let theme =
+        js_sys::Reflect::get(options, &JsValue::from_str("theme")).unwrap_or(JsValue::UNDEFINED);
     if !theme.is_object() {
         return;
     }
@@ -183,15 +201,15 @@ extern "C" {
 /// mounts the interview (as [`mount`]) when added to a page and unmounts it
 /// when removed. Defining it twice does nothing.
 pub fn define_element() {
-    let mount_fn = Closure::<dyn Fn(web_sys::Element, JsValue) -> JsValue>::new(|element: web_sys::Element, options: JsValue| {
-        match mount(&element, options) {
+    let mount_fn = Closure::<dyn Fn(web_sys::Element, JsValue) -> JsValue>::new(
+        |element: web_sys::Element, options: JsValue| match mount(&element, options) {
             Ok(mounted) => JsValue::from(mounted),
             Err(error) => {
                 web_sys::console::error_1(&error);
                 JsValue::NULL
             }
-        }
-    });
+        },
+    );
     define_element_js(&mount_fn);
     // The element's class calls it for as long as the page lives.
     mount_fn.forget();
@@ -201,7 +219,10 @@ pub fn define_element() {
 #[cfg(feature = "client-app")]
 pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result<Mounted, JsValue> {
     mount_view(element, move |slot| {
-        Box::new(leptos::mount::mount_to(slot, move || view! { <app::ClientApp options=options /> }))
+        Box::new(leptos::mount::mount_to(
+            slot,
+            move || view! { <app::ClientApp options=options /> },
+        ))
     })
 }
 
@@ -291,7 +312,12 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
     // storage, gone when the tab closes) so that a reload still works.
     #[cfg(feature = "client-app")]
     {
-        let fragment = window.location().hash().unwrap_or_default().trim_start_matches('#').to_owned();
+        let fragment = window
+            .location()
+            .hash()
+            .unwrap_or_default()
+            .trim_start_matches('#')
+            .to_owned();
         let token = if fragment.is_empty() {
             app::remembered_link().unwrap_or_default()
         } else {
@@ -321,7 +347,12 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
         // The listener lives as long as the page.
         reload.forget();
         if !token.is_empty() {
-            let options = app::AppOptions { host: String::new(), token, events: main.clone().into(), remember: true };
+            let options = app::AppOptions {
+                host: String::new(),
+                token,
+                events: main.clone().into(),
+                remember: true,
+            };
             return mount_app(&main, options).map(Some);
         }
     }
@@ -341,7 +372,10 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
     // No link (opened bare, or reloaded after the answers were sent): say
     // what the page is for rather than show an empty interview.
     if cfg!(feature = "client-app") {
-        return mount_view(&main, |slot| Box::new(leptos::mount::mount_to(slot, NoLink))).map(Some);
+        return mount_view(&main, |slot| {
+            Box::new(leptos::mount::mount_to(slot, NoLink))
+        })
+        .map(Some);
     }
     mount_in(&main).map(Some)
 }
