@@ -120,7 +120,8 @@ impl Mounted {
 /// theme?}`: the link token (from the partner's back end), the host's base
 /// URL (default: this page's origin) and theme values, each set on the
 /// element as the custom property `--interview-<name>` (`{accent: "#0a6"}`).
-/// Without a token the placeholder is shown.
+/// Without a token it shows [`NoLink`] (the placeholder in builds without
+/// the client flow).
 #[wasm_bindgen]
 pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, JsValue> {
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
@@ -138,9 +139,13 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
     } else {
         Default::default()
     };
+    // With the client flow, an element without a token says what it is
+    // for; the placeholder is only in builds without the flow.
     #[cfg(feature = "client-app")]
-    if !token.is_empty() {
-        return mount_app(
+    if token.is_empty() {
+        mount_no_link(element)
+    } else {
+        mount_app(
             element,
             app::AppOptions {
                 host,
@@ -148,10 +153,13 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
                 events: element.clone().into(),
                 remember: false,
             },
-        );
+        )
     }
-    let _ = (token, host);
-    mount_in(element)
+    #[cfg(not(feature = "client-app"))]
+    {
+        let _ = (token, host);
+        mount_in(element)
+    }
 }
 
 /// Sets `options.theme`'s string values as `--interview-<name>` custom properties on `element`.
@@ -224,6 +232,12 @@ pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result
             move || view! { <app::ClientApp options=options /> },
         ))
     })
+}
+
+/// Mounts [`NoLink`] into `element`'s shadow root.
+#[cfg(feature = "client-app")]
+fn mount_no_link(element: &web_sys::Element) -> Result<Mounted, JsValue> {
+    mount_view(element, |slot| Box::new(leptos::mount::mount_to(slot, NoLink)))
 }
 
 /// Rust-side form of [`mount`]: mounts the placeholder into `element`'s shadow root.
@@ -371,11 +385,8 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
     }
     // No link (opened bare, or reloaded after the answers were sent): say
     // what the page is for rather than show an empty interview.
-    if cfg!(feature = "client-app") {
-        return mount_view(&main, |slot| {
-            Box::new(leptos::mount::mount_to(slot, NoLink))
-        })
-        .map(Some);
-    }
+    #[cfg(feature = "client-app")]
+    return mount_no_link(&main).map(Some);
+    #[cfg(not(feature = "client-app"))]
     mount_in(&main).map(Some)
 }
