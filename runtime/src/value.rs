@@ -33,7 +33,14 @@ impl Value {
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(map) => {
-                Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+                // Inserted one by one rather than collected: `BTreeMap::from_iter`
+                // sorts first, and that sort instantiation costs kilobytes in the
+                // browser's wasm. The keys come sorted and unique anyway.
+                let mut out = BTreeMap::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), Value::from_json(v));
+                }
+                Value::Map(out)
             }
         }
     }
@@ -47,7 +54,14 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
-            Value::Map(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Map(map) => {
+                // Inserted one by one, not collected, for the same reason as in `from_json`.
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), v.to_json());
+                }
+                serde_json::Value::Object(out)
+            }
         }
     }
 
