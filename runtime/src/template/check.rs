@@ -72,13 +72,6 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
             }
         }
     }
-    let mut position = vec![u32::MAX; total];
-    for (pos, node) in order.iter().enumerate() {
-        if let Some(slot) = position.get_mut(*node) {
-            *slot = pos as u32;
-        }
-    }
-
     // Types, in dependency order so computed values and repeats are typed before use.
     let mut typer = Typer { template, scopes: &scopes, types: vec![Type::Any; template.items.len()], problems };
     for node in order.iter().map(|n| Plan::node(pages, *n)) {
@@ -130,7 +123,7 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         return Err(problems);
     }
     let order = order.into_iter().map(|n| Plan::node(pages, n)).collect();
-    Ok(Plan { scopes, order, dependents, position, types, pages })
+    Ok(Plan { scopes, order, dependents, types, pages })
 }
 
 /// Registers every name in its scope, reporting duplicates.

@@ -65,8 +65,6 @@ pub struct Plan {
     pub(crate) order: Vec<Node>,
     /// For each node (by [`Plan::index`]), the nodes that depend on it directly.
     pub(crate) dependents: Vec<Vec<u32>>,
-    /// Position of each node (by [`Plan::index`]) in `order`.
-    pub(crate) position: Vec<u32>,
     /// The expression type of each item's value.
     pub(crate) types: Vec<Type>,
     /// Number of pages, to number the nodes.
@@ -102,19 +100,24 @@ impl Plan {
         let total = self.dependents.len();
         let mut seen = vec![false; total];
         let mut stack = vec![Plan::index(self.pages, start)];
-        let mut found = Vec::new();
         while let Some(n) = stack.pop() {
             if n >= total || seen[n] {
                 continue;
             }
             seen[n] = true;
-            found.push(n);
             if let Some(next) = self.dependents.get(n) {
                 stack.extend(next.iter().map(|d| *d as usize));
             }
         }
-        found.sort_by_key(|n| self.position.get(*n).copied().unwrap_or(u32::MAX));
-        found.into_iter().map(|n| Plan::node(self.pages, n)).collect()
+        // `order` holds every node of a checked template once, so walking it
+        // picks the nodes found in evaluation order without a sort (a sort
+        // instantiation costs kilobytes in the browser's wasm; `seen` is as
+        // long as `order` already).
+        self.order
+            .iter()
+            .copied()
+            .filter(|node| seen.get(Plan::index(self.pages, *node)) == Some(&true))
+            .collect()
     }
 
     /// The static type of an item's value.
