@@ -266,7 +266,7 @@ impl<'t> Interview<'t> {
             self.run_node(*node, &mut changes);
         }
         let mut changes = changes.unwrap_or_default();
-        changes.items.sort();
+        heapsort(&mut changes.items);
         changes.items.dedup();
         changes
     }
@@ -398,6 +398,37 @@ impl<'t> Interview<'t> {
     }
 }
 
+/// Sorts in place, in O(n log n) without allocating. std's sort would add
+/// kilobytes of code to the browser's wasm for this one element type; stability
+/// does not matter here, as equal entries are identical.
+fn heapsort<T: Ord>(v: &mut [T]) {
+    for node in (0..v.len() / 2).rev() {
+        sift_down(v, node);
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(&mut v[..end], 0);
+    }
+}
+
+/// Moves `v[node]` down until it is no smaller than its children (a max-heap).
+fn sift_down<T: Ord>(v: &mut [T], mut node: usize) {
+    loop {
+        let mut child = 2 * node + 1;
+        if child >= v.len() {
+            return;
+        }
+        if child + 1 < v.len() && v[child] < v[child + 1] {
+            child += 1;
+        }
+        if v[node] >= v[child] {
+            return;
+        }
+        v.swap(node, child);
+        node = child;
+    }
+}
+
 /// Name lookup for expressions written inside one item instance.
 struct InstanceScope<'a, 't> {
     interview: &'a Interview<'t>,
@@ -499,4 +530,22 @@ fn file_reference(v: &Json) -> Option<Json> {
     size.as_u64()?;
     out.insert("size".to_owned(), size.clone());
     Some(Json::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn heapsort_sorts_as_std_does(
+            mut v in proptest::collection::vec((0u32..20, proptest::collection::vec(0u32..3, 0..3)), 0..60)
+        ) {
+            let mut expected = v.clone();
+            expected.sort();
+            heapsort(&mut v);
+            prop_assert_eq!(v, expected);
+        }
+    }
 }
