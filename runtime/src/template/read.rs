@@ -18,6 +18,7 @@ use crate::pattern::Pattern;
 const COMMON_KEYS: &[&str] =
     &["type", "id", "label", "help", "required", "required_if", "visible_if", "default", "checks"];
 
+
 /// Reads the document; every problem found is returned, not only the first.
 pub(super) fn read(doc: &Json) -> Result<Template, Vec<Problem>> {
     let mut reader = Reader { problems: Vec::new(), items: Vec::new() };
@@ -79,6 +80,33 @@ impl Reader {
         }
     }
 
+    /// Records that `key` holds the wrong JSON type; one place that words it.
+    fn wrong_type(&mut self, path: &str, key: &str, expected: &str, found: &Json) {
+        self.problem(key_path(path, key), format!("`{key}` must be {expected}, not {}", json_type(found)));
+    }
+
+    /// Records that `key` is missing.
+    fn missing(&mut self, path: &str, key: &str) {
+        self.problem(key_path(path, key), format!("`{key}` is required"));
+    }
+
+    /// The list under `key`; a problem when it is not a list, or missing and `required`.
+    fn list<'a>(&mut self, map: &'a Map<String, Json>, key: &str, path: &str, required: bool) -> Option<&'a [Json]> {
+        match map.get(key) {
+            Some(Json::Array(list)) => Some(list),
+            Some(other) => {
+                self.wrong_type(path, key, "a list", other);
+                None
+            }
+            None => {
+                if required {
+                    self.missing(path, key);
+                }
+                None
+            }
+        }
+    }
+
     fn unknown_keys(&mut self, map: &Map<String, Json>, path: &str, allowed: &[&str], what: &str) {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
@@ -88,23 +116,25 @@ impl Reader {
     }
 
     fn string(&mut self, map: &Map<String, Json>, key: &str, path: &str, required: bool) -> Option<String> {
-        let p = key_path(path, key);
         match map.get(key) {
             None if required => {
-                self.problem(p, format!("`{key}` is required"));
+                self.missing(path, key);
                 None
             }
             None => None,
             Some(Json::String(s)) => {
                 if s.chars().count() > limits::MAX_TEXT_CHARS {
-                    self.problem(p, format!("`{key}` is longer than {} characters", limits::MAX_TEXT_CHARS));
+                    self.problem(
+                        key_path(path, key),
+                        format!("`{key}` is longer than {} characters", limits::MAX_TEXT_CHARS),
+                    );
                     None
                 } else {
                     Some(s.clone())
                 }
             }
             Some(other) => {
-                self.problem(p, format!("`{key}` must be a string, not {}", json_type(other)));
+                self.wrong_type(path, key, "a string", other);
                 None
             }
         }
@@ -115,7 +145,7 @@ impl Reader {
             None => false,
             Some(Json::Bool(b)) => *b,
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be true or false, not {}", json_type(other)));
+                self.wrong_type(path, key, "true or false", other);
                 false
             }
         }
@@ -126,7 +156,7 @@ impl Reader {
             None => None,
             Some(Json::Number(n)) => n.as_f64(),
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be a number, not {}", json_type(other)));
+                self.wrong_type(path, key, "a number", other);
                 None
             }
         }
@@ -143,7 +173,7 @@ impl Reader {
                 }
             },
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be a whole number, not {}", json_type(other)));
+                self.wrong_type(path, key, "a whole number", other);
                 None
             }
         }
@@ -189,23 +219,19 @@ impl Reader {
         let title = self.string(map, "title", "", true).unwrap_or_default();
         let description = self.string(map, "description", "", false);
         let mut pages = Vec::new();
-        match map.get("pages") {
-            Some(Json::Array(list)) => {
-                if list.is_empty() {
-                    self.problem("pages", "a template needs at least one page");
-                }
-                if list.len() > limits::MAX_PAGES {
-                    self.problem("pages", format!("a template may have at most {} pages", limits::MAX_PAGES));
-                    return None;
-                }
-                for (index, page) in list.iter().enumerate() {
-                    if let Some(page) = self.page(page, index) {
-                        pages.push(page);
-                    }
+        if let Some(list) = self.list(map, "pages", "", true) {
+            if list.is_empty() {
+                self.problem("pages", "a template needs at least one page");
+            }
+            if list.len() > limits::MAX_PAGES {
+                self.problem("pages", format!("a template may have at most {} pages", limits::MAX_PAGES));
+                return None;
+            }
+            for (index, page) in list.iter().enumerate() {
+                if let Some(page) = self.page(page, index) {
+                    pages.push(page);
                 }
             }
-            Some(other) => self.problem("pages", format!("`pages` must be a list, not {}", json_type(other))),
-            None => self.problem("pages", "`pages` is required"),
         }
         let items = std::mem::take(&mut self.items);
         Some(Template { title, description, pages, items, plan: Plan::default(), source: Json::Null })
@@ -223,17 +249,9 @@ impl Reader {
         }
         let title = self.string(map, "title", &path, false).unwrap_or_default();
         let visible_if = self.expression(map, "visible_if", &path);
-        let items_path = key_path(&path, "items");
-        let items = match map.get("items") {
-            Some(Json::Array(list)) => self.item_list(list, &items_path, index, Parent::Page(index), 0),
-            Some(other) => {
-                self.problem(items_path, format!("`items` must be a list, not {}", json_type(other)));
-                Vec::new()
-            }
-            None => {
-                self.problem(items_path, "`items` is required");
-                Vec::new()
-            }
+        let items = match self.list(map, "items", &path, true) {
+            Some(list) => self.item_list(list, &key_path(&path, "items"), index, Parent::Page(index), 0),
+            None => Vec::new(),
         };
         Some(Page { id: id.unwrap_or_default(), title, visible_if, items, path })
     }
@@ -257,11 +275,11 @@ impl Reader {
         let type_name = match map.get("type") {
             Some(Json::String(t)) => t.clone(),
             Some(other) => {
-                self.problem(key_path(path, "type"), format!("`type` must be a string, not {}", json_type(other)));
+                self.wrong_type(path, "type", "a string", other);
                 return None;
             }
             None => {
-                self.problem(key_path(path, "type"), "`type` is required");
+                self.missing(path, "type");
                 return None;
             }
         };
@@ -343,15 +361,8 @@ impl Reader {
     }
 
     fn checks(&mut self, map: &Map<String, Json>, path: &str) -> Vec<Check> {
+        let Some(list) = self.list(map, "checks", path, false) else { return Vec::new() };
         let checks_path = key_path(path, "checks");
-        let list = match map.get("checks") {
-            None => return Vec::new(),
-            Some(Json::Array(list)) => list,
-            Some(other) => {
-                self.problem(checks_path, format!("`checks` must be a list, not {}", json_type(other)));
-                return Vec::new();
-            }
-        };
         if list.len() > limits::MAX_CHECKS {
             self.problem(&checks_path, format!("a question may have at most {} checks", limits::MAX_CHECKS));
             return Vec::new();
@@ -374,18 +385,8 @@ impl Reader {
     }
 
     fn options(&mut self, map: &Map<String, Json>, path: &str) -> Vec<ChoiceOption> {
+        let Some(list) = self.list(map, "options", path, true) else { return Vec::new() };
         let options_path = key_path(path, "options");
-        let list = match map.get("options") {
-            Some(Json::Array(list)) => list,
-            Some(other) => {
-                self.problem(options_path, format!("`options` must be a list, not {}", json_type(other)));
-                return Vec::new();
-            }
-            None => {
-                self.problem(options_path, "`options` is required");
-                return Vec::new();
-            }
-        };
         if list.is_empty() {
             self.problem(&options_path, "a choice needs at least one option");
         }
@@ -556,7 +557,7 @@ impl Reader {
                         accept
                     }
                     Some(other) => {
-                        self.problem(accept_path, format!("`accept` must be a list of MIME types, not {}", json_type(other)));
+                        self.wrong_type(path, "accept", "a list of MIME types", other);
                         Vec::new()
                     }
                 };
@@ -597,22 +598,15 @@ impl Reader {
                     }
                 }
                 let item_label = self.string(map, "item_label", path, false);
-                let items_path = key_path(path, "items");
-                let items = match map.get("items") {
-                    Some(Json::Array(list)) => {
+                let items = match self.list(map, "items", path, true) {
+                    Some(list) => {
+                        let items_path = key_path(path, "items");
                         if list.is_empty() {
                             self.problem(&items_path, "a repeat needs at least one item");
                         }
                         self.item_list(list, &items_path, page, Parent::Repeat(slot), depth + 1)
                     }
-                    Some(other) => {
-                        self.problem(items_path, format!("`items` must be a list, not {}", json_type(other)));
-                        Vec::new()
-                    }
-                    None => {
-                        self.problem(items_path, "`items` is required");
-                        Vec::new()
-                    }
+                    None => Vec::new(),
                 };
                 ItemKind::Repeat {
                     items,
