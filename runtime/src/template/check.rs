@@ -79,14 +79,14 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
             Node::PageVis(p) => {
                 if let Some(page) = template.pages.get(p) {
                     if let Some(e) = &page.visible_if {
-                        typer.condition(None, e, &format!("{}.visible_if", page.path));
+                        typer.condition(None, e, || format!("{}.visible_if", page.path));
                     }
                 }
             }
             Node::Vis(id) => {
                 let item = template.item(id);
                 if let Some(e) = &item.visible_if {
-                    typer.condition(template.enclosing_repeat(id), e, &format!("{}.visible_if", item.path));
+                    typer.condition(template.enclosing_repeat(id), e, || format!("{}.visible_if", item.path));
                 }
             }
             Node::Val(id) => {
@@ -100,15 +100,15 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
     for (id, item) in template.items_with_ids() {
         let scope = template.enclosing_repeat(id);
         if let Some(e) = &item.required_if {
-            typer.condition(scope, e, &format!("{}.required_if", item.path));
+            typer.condition(scope, e, || format!("{}.required_if", item.path));
         }
         for (n, check) in item.checks.iter().enumerate() {
-            typer.condition(scope, &check.rule, &format!("{}.checks[{n}].rule", item.path));
+            typer.condition(scope, &check.rule, || format!("{}.checks[{n}].rule", item.path));
         }
         if let ItemKind::Note { parts, .. } = &item.kind {
             for part in parts {
                 if let NotePart::Expr(e) = part {
-                    typer.expression(scope, e, &format!("{}.text", item.path));
+                    typer.expression(scope, e, || format!("{}.text", item.path));
                 }
             }
         }
@@ -294,15 +294,19 @@ impl TypeScope for ScopeTypes<'_> {
 }
 
 impl Typer<'_> {
-    /// Type-checks an expression, reporting its problems at `path`.
+    /// Type-checks an expression, reporting its problems at `path()`.
+    ///
+    /// The path is made only when there is a problem: most expressions have
+    /// none, and without the checker its formatting is left out of the wasm.
     #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
-    fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: &str) -> Type {
+    fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: impl FnOnce() -> String) -> Type {
         let scope_types = ScopeTypes { scopes: self.scopes, types: &self.types, scope };
         match expr::check(&e.expr, &scope_types) {
             Ok(ty) => ty,
             Err(errors) => {
+                let path = path();
                 for error in errors {
-                    self.problems.push(Problem { path: path.to_owned(), message: format!("in `{}`: {error}", e.source) });
+                    self.problems.push(Problem { path: path.clone(), message: format!("in `{}`: {error}", e.source) });
                 }
                 Type::Any
             }
@@ -312,16 +316,16 @@ impl Typer<'_> {
     /// On wasm32 without the `checker` feature expressions are not type-checked:
     /// every expression is taken to be of type `Any` (see the feature in Cargo.toml).
     #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
-    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: &str) -> Type {
+    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl FnOnce() -> String) -> Type {
         Type::Any
     }
 
     /// Type-checks an expression that must give true or false.
-    fn condition(&mut self, scope: Option<ItemId>, e: &Expression, path: &str) {
-        let ty = self.expression(scope, e, path);
+    fn condition(&mut self, scope: Option<ItemId>, e: &Expression, path: impl Fn() -> String) {
+        let ty = self.expression(scope, e, &path);
         if !matches!(ty, Type::Bool | Type::Any | Type::Null) {
             self.problems.push(Problem {
-                path: path.to_owned(),
+                path: path(),
                 message: format!("`{}` must give true or false, but gives {}", e.source, type_words(&ty)),
             });
         }
@@ -352,8 +356,7 @@ impl Typer<'_> {
             }
             ItemKind::Computed { expr } => {
                 let scope = self.template.enclosing_repeat(id);
-                let path = format!("{}.expr", item.path);
-                self.expression(scope, expr, &path)
+                self.expression(scope, expr, || format!("{}.expr", item.path))
             }
             ItemKind::Note { .. } => Type::Null,
         }
