@@ -2,7 +2,7 @@
 //! names in expressions, expression types, default values, and cycles between
 //! computed values and visibility. Produces the evaluation [`Plan`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::plan::{Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
@@ -128,10 +128,12 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
 
 /// Registers every name in its scope, reporting duplicates.
 fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
-    let mut scopes = Scopes::default();
-    let mut page_ids: HashSet<&str> = HashSet::new();
+    let mut scopes = Scopes { outer: vec![None; template.items.len()], ..Scopes::default() };
+    // Every map here has the type of `Scopes::names`: each distinct map type
+    // costs about a kilobyte of hashing code in the browser's wasm.
+    let mut page_ids: HashMap<(Option<ItemId>, String), ItemId> = HashMap::new();
     for page in &template.pages {
-        if !page.id.is_empty() && !page_ids.insert(page.id.as_str()) {
+        if !page.id.is_empty() && page_ids.insert((None, page.id.clone()), ItemId(0)).is_some() {
             problems.push(Problem {
                 path: format!("{}.id", page.path),
                 message: format!("the page id `{}` is used twice", page.id),
@@ -139,24 +141,26 @@ fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
         }
     }
     // Item ids share one namespace per scope, notes with ids included.
-    let mut seen: HashMap<(Option<ItemId>, &str), &str> = HashMap::new();
+    let mut seen: HashMap<(Option<ItemId>, String), ItemId> = HashMap::new();
     for (id, item) in template.items_with_ids() {
         let scope = template.enclosing_repeat(id);
         if let ItemKind::Repeat { .. } = item.kind {
-            scopes.outer.insert(id, scope);
+            if let Some(slot) = scopes.outer.get_mut(id.index()) {
+                *slot = scope;
+            }
         }
         let Some(name) = item.id.as_deref() else { continue };
         if name.is_empty() {
             continue;
         }
-        if let Some(first) = seen.get(&(scope, name)) {
+        if let Some(first) = seen.get(&(scope, name.to_owned())) {
             problems.push(Problem {
                 path: format!("{}.id", item.path),
-                message: format!("the id `{name}` is already used by {first}"),
+                message: format!("the id `{name}` is already used by {}", template.item(*first).path),
             });
             continue;
         }
-        seen.insert((scope, name), item.path.as_str());
+        seen.insert((scope, name.to_owned()), id);
         if !matches!(item.kind, ItemKind::Note { .. }) {
             scopes.names.insert((scope, name.to_owned()), id);
         }
@@ -211,19 +215,32 @@ fn topological_order(depends: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
 /// Finds one cycle among the left-over nodes and describes it by item ids.
 fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], problems: &mut Vec<Problem>) {
     let pages = template.pages.len();
-    let left: HashSet<usize> = cyclic.iter().copied().collect();
+    // Flags and a table indexed by node rather than a set and a map: fewer
+    // distinct collection types in the browser's wasm.
+    let mut left = vec![false; depends.len()];
+    for n in cyclic {
+        if let Some(flag) = left.get_mut(*n) {
+            *flag = true;
+        }
+    }
     // Walk dependencies inside the left-over set until a node repeats: that is a cycle.
     let Some(&start) = cyclic.first() else { return };
     let mut path = vec![start];
-    let mut on_path: HashMap<usize, usize> = HashMap::from([(start, 0)]);
+    // Each node's place on `path`, `usize::MAX` when not on it.
+    let mut on_path = vec![usize::MAX; depends.len()];
+    if let Some(at) = on_path.get_mut(start) {
+        *at = 0;
+    }
     let mut current = start;
     let cycle = loop {
-        let next = depends.get(current).and_then(|deps| deps.iter().find(|d| left.contains(d)).copied());
+        let next = depends.get(current).and_then(|deps| deps.iter().find(|d| left.get(**d) == Some(&true)).copied());
         let Some(next) = next else { break Vec::new() };
-        if let Some(at) = on_path.get(&next) {
-            break path[*at..].to_vec();
+        if let Some(&at) = on_path.get(next).filter(|at| **at != usize::MAX) {
+            break path[at..].to_vec();
         }
-        on_path.insert(next, path.len());
+        if let Some(at) = on_path.get_mut(next) {
+            *at = path.len();
+        }
         path.push(next);
         current = next;
         if path.len() > depends.len() {

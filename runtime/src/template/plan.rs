@@ -35,8 +35,10 @@ pub enum Node {
 pub(crate) struct Scopes {
     /// (scope, name) to item; scope `None` is the top level (all pages).
     pub(crate) names: HashMap<(Option<ItemId>, String), ItemId>,
-    /// Each repeat's enclosing repeat (`None` at the top level).
-    pub(crate) outer: HashMap<ItemId, Option<ItemId>>,
+    /// Each repeat's enclosing repeat, by item index (`None` at the top level,
+    /// and for items that are not repeats). A table, not a map: one map type
+    /// fewer in the browser's wasm.
+    pub(crate) outer: Vec<Option<ItemId>>,
 }
 
 impl Scopes {
@@ -50,7 +52,7 @@ impl Scopes {
             }
             match current {
                 None => return None,
-                Some(r) => current = self.outer.get(&r).copied().flatten(),
+                Some(r) => current = self.outer.get(r.index()).copied().flatten(),
             }
         }
         None
