@@ -85,7 +85,18 @@ pub(super) fn is_valid_id(id: &str) -> bool {
 
 impl Reader {
     fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), message: message.into() });
+        self.push_problem(path.into(), message.into());
+    }
+
+    /// The one copy of the push that the generic `problem` wrappers share.
+    #[inline(never)]
+    fn push_problem(&mut self, path: String, message: String) {
+        self.problems.push(Problem { path, message });
+    }
+
+    /// Records a problem with `key` under `path`.
+    fn problem_at(&mut self, path: &str, key: &str, message: impl Into<String>) {
+        self.problem(key_path(path, key), message);
     }
 
     fn object<'a>(&mut self, value: &'a Json, path: &str, what: &str) -> Option<&'a Map<String, Json>> {
@@ -100,12 +111,12 @@ impl Reader {
 
     /// Records that `key` holds the wrong JSON type; one place that words it.
     fn wrong_type(&mut self, path: &str, key: &str, expected: &str, found: &Json) {
-        self.problem(key_path(path, key), format!("`{key}` must be {expected}, not {}", json_type(found)));
+        self.problem_at(path, key, format!("`{key}` must be {expected}, not {}", json_type(found)));
     }
 
     /// Records that `key` is missing.
     fn missing(&mut self, path: &str, key: &str) {
-        self.problem(key_path(path, key), format!("`{key}` is required"));
+        self.problem_at(path, key, format!("`{key}` is required"));
     }
 
     /// The list under `key`; a problem when it is not a list, or missing and `required`.
@@ -129,7 +140,7 @@ impl Reader {
     fn unknown_keys(&mut self, map: &Map<String, Json>, path: &str, allowed: &[&str], also: &[&str], what: &str) {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) && !also.contains(&key.as_str()) {
-                self.problem(key_path(path, key), format!("unknown option `{key}` for {what}"));
+                self.problem_at(path, key, format!("unknown option `{key}` for {what}"));
             }
         }
     }
@@ -143,8 +154,9 @@ impl Reader {
             None => None,
             Some(Json::String(s)) => {
                 if s.chars().count() > limits::MAX_TEXT_CHARS {
-                    self.problem(
-                        key_path(path, key),
+                    self.problem_at(
+                        path,
+                        key,
                         format!("`{key}` is longer than {} characters", limits::MAX_TEXT_CHARS),
                     );
                     None
@@ -187,7 +199,7 @@ impl Reader {
             Some(Json::Number(n)) => match n.as_u64() {
                 Some(v) => Some(v),
                 None => {
-                    self.problem(key_path(path, key), format!("`{key}` must be a whole number, 0 or more"));
+                    self.problem_at(path, key, format!("`{key}` must be a whole number, 0 or more"));
                     None
                 }
             },
@@ -203,7 +215,7 @@ impl Reader {
         match u32::try_from(value) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.problem(key_path(path, key), format!("`{key}` is too large"));
+                self.problem_at(path, key, format!("`{key}` is too large"));
                 None
             }
         }
@@ -263,7 +275,7 @@ impl Reader {
         let id = self.string(map, "id", &path, true);
         if let Some(id) = &id {
             if !is_valid_id(id) || id.len() > limits::MAX_ID_CHARS {
-                self.problem(key_path(&path, "id"), bad_id_message(id));
+                self.problem_at(&path, "id", bad_id_message(id));
             }
         }
         let title = self.string(map, "title", &path, false).unwrap_or_default();
@@ -303,8 +315,9 @@ impl Reader {
             }
         };
         let Some(&(_, own)) = TYPES.iter().find(|(name, _)| *name == type_name) else {
-            self.problem(
-                key_path(path, "type"),
+            self.problem_at(
+                path,
+                "type",
                 format!(
                     "unknown item type `{type_name}`; the types are text, number, date, email, phone, yes_no, \
                      choice, multi_choice, file, repeat, computed and note"
@@ -319,7 +332,7 @@ impl Reader {
         let id = self.string(map, "id", path, type_name != "note");
         if let Some(id) = &id {
             if !is_valid_id(id) || id.len() > limits::MAX_ID_CHARS {
-                self.problem(key_path(path, "id"), bad_id_message(id));
+                self.problem_at(path, "id", bad_id_message(id));
             }
         }
         let label = self.string(map, "label", path, false);
@@ -406,7 +419,7 @@ impl Reader {
             let label = self.string(option, "label", &p, false);
             if let Some(value) = value {
                 if options.iter().any(|o| o.value == value) {
-                    self.problem(key_path(&p, "value"), format!("the option value `{value}` appears twice"));
+                    self.problem_at(&p, "value", format!("the option value `{value}` appears twice"));
                 }
                 let label = label.unwrap_or_else(|| value.clone());
                 options.push(ChoiceOption { value, label });
@@ -423,7 +436,7 @@ impl Reader {
         match Date::parse(&text) {
             Some(date) => Some(DateBound::Fixed(date)),
             None => {
-                self.problem(key_path(path, key), format!("`{key}` must be a date YYYY-MM-DD or \"today\", not `{text}`"));
+                self.problem_at(path, key, format!("`{key}` must be a date YYYY-MM-DD or \"today\", not `{text}`"));
                 None
             }
         }
@@ -444,14 +457,14 @@ impl Reader {
                 let max_length = self.count_u32(map, "max_length", path);
                 if let (Some(lo), Some(hi)) = (min_length, max_length) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_length"), "`min_length` is larger than `max_length`");
+                        self.problem_at(path, "min_length", "`min_length` is larger than `max_length`");
                     }
                 }
                 let pattern = match self.string(map, "pattern", path, false) {
                     Some(source) => match Pattern::new(&source) {
                         Ok(p) => Some(p),
                         Err(e) => {
-                            self.problem(key_path(path, "pattern"), format!("bad pattern: {e}"));
+                            self.problem_at(path, "pattern", format!("bad pattern: {e}"));
                             None
                         }
                     },
@@ -466,14 +479,14 @@ impl Reader {
                 let max = self.number(map, "max", path);
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo > hi {
-                        self.problem(key_path(path, "min"), "`min` is larger than `max`");
+                        self.problem_at(path, "min", "`min` is larger than `max`");
                     }
                 }
                 let integer = self.boolean(map, "integer", path);
                 let step = self.number(map, "step", path);
                 if let Some(step) = step {
                     if step <= 0.0 {
-                        self.problem(key_path(path, "step"), "`step` must be more than 0");
+                        self.problem_at(path, "step", "`step` must be more than 0");
                     }
                 }
                 ItemKind::Number { min, max, integer, step: step.filter(|s| *s > 0.0) }
@@ -483,7 +496,7 @@ impl Reader {
                 let max = self.date_bound(map, "max", path);
                 if let (Some(DateBound::Fixed(lo)), Some(DateBound::Fixed(hi))) = (min, max) {
                     if lo > hi {
-                        self.problem(key_path(path, "min"), "`min` is later than `max`");
+                        self.problem_at(path, "min", "`min` is later than `max`");
                     }
                 }
                 ItemKind::Date { min, max }
@@ -493,8 +506,9 @@ impl Reader {
                 let region = self.string(map, "region", path, false);
                 if let Some(region) = &region {
                     if !crate::phone::is_known_region(region) {
-                        self.problem(
-                            key_path(path, "region"),
+                        self.problem_at(
+                            path,
+                            "region",
                             format!("unknown region `{region}`; use a two-letter country code such as GB or US"),
                         );
                     }
@@ -508,8 +522,9 @@ impl Reader {
                     None | Some("radio") => ChoiceDisplay::Radio,
                     Some("dropdown") => ChoiceDisplay::Dropdown,
                     Some(other) => {
-                        self.problem(
-                            key_path(path, "display"),
+                        self.problem_at(
+                            path,
+                            "display",
                             format!("`display` must be \"radio\" or \"dropdown\", not `{other}`"),
                         );
                         ChoiceDisplay::Radio
@@ -523,12 +538,12 @@ impl Reader {
                 let max_selected = self.count_u32(map, "max_selected", path);
                 if let (Some(lo), Some(hi)) = (min_selected, max_selected) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_selected"), "`min_selected` is larger than `max_selected`");
+                        self.problem_at(path, "min_selected", "`min_selected` is larger than `max_selected`");
                     }
                 }
                 if let Some(lo) = min_selected {
                     if lo as usize > options.len() {
-                        self.problem(key_path(path, "min_selected"), "`min_selected` is larger than the number of options");
+                        self.problem_at(path, "min_selected", "`min_selected` is larger than the number of options");
                     }
                 }
                 ItemKind::MultiChoice { options, min_selected, max_selected }
@@ -561,11 +576,11 @@ impl Reader {
                 };
                 let max_bytes = self.count(map, "max_bytes", path);
                 if max_bytes == Some(0) {
-                    self.problem(key_path(path, "max_bytes"), "`max_bytes` must be more than 0");
+                    self.problem_at(path, "max_bytes", "`max_bytes` must be more than 0");
                 }
                 let max_files = self.count_u32(map, "max_files", path);
                 if max_files == Some(0) {
-                    self.problem(key_path(path, "max_files"), "`max_files` must be more than 0");
+                    self.problem_at(path, "max_files", "`max_files` must be more than 0");
                 }
                 ItemKind::File { accept, max_bytes, max_files }
             }
@@ -581,18 +596,19 @@ impl Reader {
                 let max_items = self.count_u32(map, "max_items", path);
                 if let Some(max) = max_items {
                     if max > limits::MAX_REPEAT_ENTRIES {
-                        self.problem(
-                            key_path(path, "max_items"),
+                        self.problem_at(
+                            path,
+                            "max_items",
                             format!("`max_items` may be at most {}", limits::MAX_REPEAT_ENTRIES),
                         );
                     }
                     if max == 0 {
-                        self.problem(key_path(path, "max_items"), "`max_items` must be more than 0");
+                        self.problem_at(path, "max_items", "`max_items` must be more than 0");
                     }
                 }
                 if let (Some(lo), Some(hi)) = (min_items, max_items) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_items"), "`min_items` is larger than `max_items`");
+                        self.problem_at(path, "min_items", "`min_items` is larger than `max_items`");
                     }
                 }
                 let item_label = self.string(map, "item_label", path, false);
