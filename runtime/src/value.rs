@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 ///
 /// Dates are strings in ISO form (`"2026-11-24"`), which order correctly as
 /// strings; the date functions parse them.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub enum Value {
     /// An unanswered question, or the result of an operation on one.
     #[default]
@@ -21,6 +21,15 @@ pub enum Value {
     List(Vec<Value>),
     /// An object (a repeat entry, a file reference).
     Map(BTreeMap<String, Value>),
+}
+
+/// Equality is the expression language's (`expr::values_equal`), which is
+/// what a derived `PartialEq` would do anyway; one copy of the code rather
+/// than two in the browser's wasm.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        crate::expr::values_equal(self, other)
+    }
 }
 
 impl Value {
