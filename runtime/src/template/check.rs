@@ -2,7 +2,9 @@
 //! names in expressions, expression types, default values, and cycles between
 //! computed values and visibility. Produces the evaluation [`Plan`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+use std::collections::BTreeMap;
 
 use super::plan::{Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
@@ -89,12 +91,18 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
                     typer.condition(template.enclosing_repeat(id), e, || format!("{}.visible_if", item.path));
                 }
             }
+            #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
             Node::Val(id) => {
                 let ty = typer.item_type(id);
                 if let Some(slot) = typer.types.get_mut(id.index()) {
                     *slot = ty;
                 }
             }
+            // Without the checker the types are never read (no expression is
+            // type-checked, and a template's plan is not public), so they stay
+            // `Any` and the typing code is left out of the wasm.
+            #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+            Node::Val(_) => {}
         }
     }
     for (id, item) in template.items_with_ids() {
@@ -287,6 +295,7 @@ fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], p
 }
 
 struct Typer<'a> {
+    #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     template: &'a Template,
     #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     scopes: &'a Scopes,
@@ -349,6 +358,7 @@ impl Typer<'_> {
     }
 
     /// The type of an item's value; children of a repeat are typed before it.
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     fn item_type(&mut self, id: ItemId) -> Type {
         let item: &Item = self.template.item(id);
         match &item.kind {
@@ -381,6 +391,7 @@ impl Typer<'_> {
 }
 
 /// The fields of a file reference, as expressions see them.
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn file_type() -> Type {
     // Inserted one by one: `BTreeMap::from` an array sorts it first, and that
     // sort costs kilobytes in the browser's wasm.
