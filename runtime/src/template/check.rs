@@ -75,7 +75,13 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         }
     }
     // Types, in dependency order so computed values and repeats are typed before use.
-    let mut typer = Typer { template, scopes: &scopes, types: vec![Type::Any; template.items.len()], problems };
+    let mut typer = Typer {
+        template,
+        scopes: &scopes,
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        types: vec![Type::Any; template.items.len()],
+        problems,
+    };
     for node in order.iter().map(|n| Plan::node(pages, *n)) {
         match node {
             Node::PageVis(p) => {
@@ -99,8 +105,9 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
                 }
             }
             // Without the checker the types are never read (no expression is
-            // type-checked, and a template's plan is not public), so they stay
-            // `Any` and the typing code is left out of the wasm.
+            // type-checked, and a template's plan is not public), so they are
+            // not kept (`Plan::type_of` is `Any`) and the typing code is left
+            // out of the wasm.
             #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
             Node::Val(_) => {}
         }
@@ -126,12 +133,22 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
             }
         }
     }
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     let Typer { types, problems, .. } = typer;
+    #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+    let Typer { problems, .. } = typer;
     if !problems.is_empty() {
         return Err(problems);
     }
     let order = order.into_iter().map(|n| Plan::node(pages, n)).collect();
-    Ok(Plan { scopes, order, dependents, types, pages })
+    Ok(Plan {
+        scopes,
+        order,
+        dependents,
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        types,
+        pages,
+    })
 }
 
 /// Registers every name in its scope, reporting duplicates.
@@ -299,6 +316,7 @@ struct Typer<'a> {
     template: &'a Template,
     #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     scopes: &'a Scopes,
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     types: Vec<Type>,
     problems: Vec<Problem>,
 }
