@@ -129,7 +129,8 @@ fn binary(op: BinaryOp, left: Value, right: Value) -> Value {
                 BinaryOp::Sub => a - b,
                 BinaryOp::Mul => a * b,
                 BinaryOp::Div => a / b,
-                _ => a % b,
+                // Not `%`: see `number::rem`.
+                _ => crate::number::rem(a, b),
             }),
             _ => Value::Null,
         },
