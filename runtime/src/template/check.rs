@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use super::plan::{Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
 use crate::error::Problem;
-use crate::expr::Type;
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
-use crate::expr::{self, TypeScope};
+use crate::expr::{self, Type, TypeScope};
 
 /// Checks the template and builds its plan, or returns every problem found.
 pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
@@ -357,14 +356,17 @@ impl Typer<'_> {
         }
     }
 
-    /// On wasm32 without the `checker` feature expressions are not type-checked:
-    /// every expression is taken to be of type `Any` (see the feature in Cargo.toml).
+    /// On wasm32 without the `checker` feature expressions are not type-checked
+    /// (see the feature in Cargo.toml): nothing to do, and no type to drop.
     #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
-    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl FnOnce() -> String) -> Type {
-        Type::Any
-    }
+    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl FnOnce() -> String) {}
+
+    /// Without the checker every expression could give anything, true or false included.
+    #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+    fn condition(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl Fn() -> String) {}
 
     /// Type-checks an expression that must give true or false.
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     fn condition(&mut self, scope: Option<ItemId>, e: &Expression, path: impl Fn() -> String) {
         let ty = self.expression(scope, e, &path);
         if !matches!(ty, Type::Bool | Type::Any | Type::Null) {
@@ -426,6 +428,7 @@ fn file_type() -> Type {
     Type::Object(fields)
 }
 
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn type_words(ty: &Type) -> &'static str {
     match ty {
         Type::Any => "any value",
