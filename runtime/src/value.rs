@@ -201,7 +201,7 @@ pub(crate) fn display_f64(x: f64) -> String {
         Err(done) => return done,
     };
     let (digits, exp) = shortest_digits(x);
-    let digits = String::from_utf8(digits).unwrap_or_default();
+    let digits = ascii_text(digits);
     if exp < 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', exp.unsigned_abs() as usize - 1));
@@ -225,6 +225,12 @@ pub(crate) fn display_f64(x: f64) -> String {
     out
 }
 
+/// Digits (ASCII bytes) as text. Not `String::from_utf8`, whose UTF-8
+/// validation costs more code in the browser's wasm than this copy.
+pub(crate) fn ascii_text(digits: Vec<u8>) -> String {
+    digits.into_iter().map(char::from).collect()
+}
+
 /// `format!("{x:e}")` for an `f64`: `d.ddde±x`, as in `1.5e-7` or `1e300`.
 pub(crate) fn lower_exp_f64(x: f64) -> String {
     let mut out = match special(x, "0e0") {
@@ -232,7 +238,7 @@ pub(crate) fn lower_exp_f64(x: f64) -> String {
         Err(done) => return done,
     };
     let (digits, exp) = shortest_digits(x);
-    let digits = String::from_utf8(digits).unwrap_or_default();
+    let digits = ascii_text(digits);
     let (first, rest) = digits.split_at(digits.len().min(1));
     out.push_str(first);
     if !rest.is_empty() {

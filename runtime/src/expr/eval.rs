@@ -330,7 +330,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
     if kept.is_empty() {
         return 0.0_f64.copysign(x);
     }
-    let digits_text = String::from_utf8(kept).unwrap_or_default();
+    let digits_text = crate::value::ascii_text(kept);
     let rounded = crate::number::parse_f64(&format!("{digits_text}e{scale}")).unwrap_or(x.abs());
     rounded.copysign(x)
 }
