@@ -473,7 +473,9 @@ pub fn coerce(kind: &ItemKind, raw: &Json) -> Coerced {
                 if !v.is_string() {
                     return Coerced::WrongType;
                 }
-                if !values.contains(v) {
+                // Compared as text (all are strings here), not as JSON values:
+                // JSON equality would link code of its own into the browser's wasm.
+                if !values.iter().any(|kept| kept.as_str() == v.as_str()) {
                     values.push(v.clone());
                 }
             }
