@@ -58,11 +58,6 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         }
     }
 
-    let (order, cyclic) = topological_order(&depends);
-    if !cyclic.is_empty() {
-        report_cycle(template, &depends, &cyclic, &mut problems);
-    }
-
     let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); total];
     for (node, deps) in depends.iter().enumerate() {
         for d in deps {
@@ -72,6 +67,10 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
                 }
             }
         }
+    }
+    let (order, cyclic) = topological_order(&dependents);
+    if !cyclic.is_empty() {
+        report_cycle(template, &depends, &cyclic, &mut problems);
     }
     // Types, in dependency order so computed values and repeats are typed before use.
     let mut typer = Typer {
@@ -205,15 +204,17 @@ fn references(scopes: &Scopes, scope: Option<ItemId>, e: &Expression) -> Vec<Ite
     found
 }
 
-/// Kahn's algorithm. Returns the order of the acyclic part and the nodes left in or behind cycles.
-fn topological_order(depends: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
-    let total = depends.len();
-    let mut waiting: Vec<usize> = depends.iter().map(Vec::len).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); total];
-    for (node, deps) in depends.iter().enumerate() {
-        for d in deps {
-            if let Some(list) = dependents.get_mut(*d) {
-                list.push(node);
+/// Kahn's algorithm on the (duplicate-free) `dependents` of each node. Returns
+/// the order of the acyclic part and the nodes left in or behind cycles.
+fn topological_order(dependents: &[Vec<u32>]) -> (Vec<usize>, Vec<usize>) {
+    let total = dependents.len();
+    // A node waits for each distinct node it depends on: duplicate edges would
+    // only make it ready at the same moment, so the order is the same.
+    let mut waiting = vec![0usize; total];
+    for list in dependents {
+        for d in list {
+            if let Some(w) = waiting.get_mut(*d as usize) {
+                *w += 1;
             }
         }
     }
@@ -224,10 +225,11 @@ fn topological_order(depends: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
     while let Some(std::cmp::Reverse(n)) = ready.pop() {
         order.push(n);
         for d in dependents.get(n).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some(w) = waiting.get_mut(*d) {
+            let d = *d as usize;
+            if let Some(w) = waiting.get_mut(d) {
                 *w -= 1;
                 if *w == 0 {
-                    ready.push(std::cmp::Reverse(*d));
+                    ready.push(std::cmp::Reverse(d));
                 }
             }
         }
