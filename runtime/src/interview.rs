@@ -249,9 +249,10 @@ impl<'t> Interview<'t> {
     fn evaluate_all(&mut self) {
         self.slots.clear();
         self.page_visible = vec![false; self.template.pages.len()];
-        let order = self.template.plan.order.clone();
-        for node in order {
-            self.run_node(node, &mut None);
+        // The template is borrowed for 't, not through `self`: no copy of the order needed.
+        let template = self.template;
+        for node in &template.plan.order {
+            self.run_node(*node, &mut None);
         }
     }
 
