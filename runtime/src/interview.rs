@@ -8,13 +8,12 @@
 //! entry indices of its enclosing repeats, outermost first (empty at the top
 //! level).
 
-use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
 use crate::date::Date;
 use crate::expr::{self, Context, Scope};
-use crate::template::{limits, ItemId, ItemKind, Node, NotePart, Parent, Template};
+use crate::template::{limits, ItemId, ItemKind, Map, Node, NotePart, Parent, Template};
 use crate::value::Value;
 use crate::AnswerSet;
 
@@ -57,7 +56,7 @@ pub struct Interview<'t> {
     today: Date,
     answers: AnswerSet,
     page_visible: Vec<bool>,
-    slots: HashMap<(ItemId, Instance), Slot>,
+    slots: Map<(ItemId, Instance), Slot>,
 }
 
 impl<'t> Interview<'t> {
@@ -68,7 +67,7 @@ impl<'t> Interview<'t> {
             today,
             answers,
             page_visible: vec![false; template.pages.len()],
-            slots: HashMap::new(),
+            slots: Map::default(),
         };
         interview.evaluate_all();
         interview

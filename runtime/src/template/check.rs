@@ -2,11 +2,10 @@
 //! names in expressions, expression types, default values, and cycles between
 //! computed values and visibility. Produces the evaluation [`Plan`].
 
-use std::collections::HashMap;
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 use std::collections::BTreeMap;
 
-use super::plan::{Node, Plan, Scopes};
+use super::plan::{Map, Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
 use crate::error::Problem;
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
@@ -154,7 +153,7 @@ fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
     let mut scopes = Scopes { outer: vec![None; template.items.len()], ..Scopes::default() };
     // Every map here has the type of `Scopes::names`: each distinct map type
     // costs about a kilobyte of hashing code in the browser's wasm.
-    let mut page_ids: HashMap<(Option<ItemId>, String), ItemId> = HashMap::new();
+    let mut page_ids: Map<(Option<ItemId>, String), ItemId> = Map::default();
     for page in &template.pages {
         if !page.id.is_empty() && page_ids.insert((None, page.id.clone()), ItemId(0)).is_some() {
             problems.push(Problem {
@@ -164,7 +163,7 @@ fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
         }
     }
     // Item ids share one namespace per scope, notes with ids included.
-    let mut seen: HashMap<(Option<ItemId>, String), ItemId> = HashMap::new();
+    let mut seen: Map<(Option<ItemId>, String), ItemId> = Map::default();
     for (id, item) in template.items_with_ids() {
         let scope = template.enclosing_repeat(id);
         if let ItemKind::Repeat { .. } = item.kind {

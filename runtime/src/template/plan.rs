@@ -15,6 +15,8 @@
 //! them, so they are evaluated after the graph, on demand.
 
 use std::collections::HashMap;
+#[cfg(target_arch = "wasm32")]
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::ItemId;
 use crate::expr::Type;
@@ -30,11 +32,46 @@ pub enum Node {
     Val(ItemId),
 }
 
+/// The hash maps of the plan, the check and the interview. In the browser
+/// (wasm32) they hash with FNV-1a: std's SipHash and its keys cost about a
+/// kilobyte there, and a browser only gets templates the host has checked.
+/// Natively std's keyed hash stays, so that a hostile template cannot make
+/// the host's maps slow. Nothing iterates these maps, so the hash is not seen.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// The hash maps of the plan, the check and the interview (see the wasm32 one).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Map<K, V> = HashMap<K, V>;
+
+/// FNV-1a, 64 bits.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct Fnv(u64);
+
+#[cfg(target_arch = "wasm32")]
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
 /// Name resolution: which item a name means, seen from inside a repeat or from the top.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scopes {
     /// (scope, name) to item; scope `None` is the top level (all pages).
-    pub(crate) names: HashMap<(Option<ItemId>, String), ItemId>,
+    pub(crate) names: Map<(Option<ItemId>, String), ItemId>,
     /// Each repeat's enclosing repeat, by item index (`None` at the top level,
     /// and for items that are not repeats). A table, not a map: one map type
     /// fewer in the browser's wasm.
