@@ -323,7 +323,7 @@ impl<'t> Interview<'t> {
         let it = self.template.item(item);
         let parent_visible = match it.parent {
             Parent::Page(p) => self.is_page_visible(p),
-            Parent::Repeat(r) => self.is_visible(r, &instance[..instance.len().saturating_sub(1)]),
+            Parent::Repeat(r) => self.is_visible(r, instance.split_last().map_or(instance, |(_, outer)| outer)),
         };
         if !parent_visible {
             return false;
@@ -400,14 +400,17 @@ impl<'t> Interview<'t> {
 
 /// Sorts in place, in O(n log n) without allocating. std's sort would add
 /// kilobytes of code to the browser's wasm for this one element type; stability
-/// does not matter here, as equal entries are identical.
+/// does not matter here, as equal entries are identical. (Written with `get`
+/// rather than indexing, so that it has no panic path.)
 fn heapsort<T: Ord>(v: &mut [T]) {
     for node in (0..v.len() / 2).rev() {
         sift_down(v, node);
     }
     for end in (1..v.len()).rev() {
-        v.swap(0, end);
-        sift_down(&mut v[..end], 0);
+        swap_ends(v, 0, end);
+        if let Some(heap) = v.get_mut(..end) {
+            sift_down(heap, 0);
+        }
     }
 }
 
@@ -415,17 +418,22 @@ fn heapsort<T: Ord>(v: &mut [T]) {
 fn sift_down<T: Ord>(v: &mut [T], mut node: usize) {
     loop {
         let mut child = 2 * node + 1;
-        if child >= v.len() {
-            return;
-        }
-        if child + 1 < v.len() && v[child] < v[child + 1] {
+        let Some(left) = v.get(child) else { return };
+        if v.get(child + 1).is_some_and(|right| left < right) {
             child += 1;
         }
-        if v[node] >= v[child] {
+        if v.get(node) >= v.get(child) {
             return;
         }
-        v.swap(node, child);
+        swap_ends(v, node, child);
         node = child;
+    }
+}
+
+/// Swaps `v[a]` and `v[b]`, `a < b`, both in range.
+fn swap_ends<T>(v: &mut [T], a: usize, b: usize) {
+    if let Some([first, .., last]) = v.get_mut(a..=b) {
+        std::mem::swap(first, last);
     }
 }
 
@@ -444,7 +452,7 @@ impl Scope for InstanceScope<'_, '_> {
         };
         // The target's repeats enclose the current scope too, so its instance is a prefix of ours.
         let depth = template.item(target).depth.min(self.instance.len());
-        self.interview.value(target, &self.instance[..depth])
+        self.interview.value(target, self.instance.get(..depth).unwrap_or(self.instance))
     }
 }
 

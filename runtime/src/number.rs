@@ -271,8 +271,9 @@ pub(crate) fn rem(x: f64, y: f64) -> f64 {
     let (mut num, ex) = significand_and_exponent(ux);
     let (div, ey) = significand_and_exponent(uy);
     // The remainder of `num << (ex - ey)` by `div`, keeping `num < 2 * div`.
+    // `div` is not zero; `checked_rem` only says so without a panic path.
     if num >= div << 1 {
-        num %= div;
+        num = num.checked_rem(div).unwrap_or(num);
     }
     for _ in 0..ex - ey {
         num = num.checked_sub(div).unwrap_or(num);
@@ -283,7 +284,7 @@ pub(crate) fn rem(x: f64, y: f64) -> f64 {
         return f64::from_bits(sign);
     }
     // `rest << ey`, with what does not fit below the implicit bit going to the exponent.
-    let shift = ey.min(SIG_BITS - rest.ilog2());
+    let shift = ey.min(SIG_BITS - rest.checked_ilog2().unwrap_or(0));
     f64::from_bits(sign + (rest << shift) + (u64::from(ey - shift) << SIG_BITS))
 }
 

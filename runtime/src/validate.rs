@@ -247,7 +247,7 @@ impl Walker<'_, '_> {
     fn push(&mut self, path: &str, code: Code, mut message: String) {
         // A label that is a question ("Where do you live?") ends the sentence
         // itself: no "?." at the end of a message.
-        if message.ends_with('.') && message[..message.len() - 1].ends_with(['?', '!', '.', ':']) {
+        if message.strip_suffix('.').is_some_and(|body| body.ends_with(['?', '!', '.', ':'])) {
             message.pop();
         }
         self.errors.push(FieldError { path: path.to_owned(), code, message });

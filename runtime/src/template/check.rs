@@ -24,7 +24,7 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
     for (p, page) in template.pages.iter().enumerate() {
         if let Some(e) = &page.visible_if {
             for target in references(&scopes, None, e) {
-                depends[idx(Node::PageVis(p))].push(idx(Node::Val(target)));
+                edge(&mut depends, idx(Node::PageVis(p)), idx(Node::Val(target)));
             }
         }
     }
@@ -32,25 +32,26 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         let scope = template.enclosing_repeat(id);
         let vis = idx(Node::Vis(id));
         let val = idx(Node::Val(id));
-        depends[vis].push(match item.parent {
+        let holder = match item.parent {
             Parent::Page(p) => idx(Node::PageVis(p)),
             Parent::Repeat(r) => idx(Node::Vis(r)),
-        });
+        };
+        edge(&mut depends, vis, holder);
         if let Some(e) = &item.visible_if {
             for target in references(&scopes, scope, e) {
-                depends[vis].push(idx(Node::Val(target)));
+                edge(&mut depends, vis, idx(Node::Val(target)));
             }
         }
-        depends[val].push(vis);
+        edge(&mut depends, val, vis);
         match &item.kind {
             ItemKind::Computed { expr } => {
                 for target in references(&scopes, scope, expr) {
-                    depends[val].push(idx(Node::Val(target)));
+                    edge(&mut depends, val, idx(Node::Val(target)));
                 }
             }
             ItemKind::Repeat { items, .. } => {
                 for child in items {
-                    depends[val].push(idx(Node::Val(*child)));
+                    edge(&mut depends, val, idx(Node::Val(*child)));
                 }
             }
             _ => {}
@@ -148,6 +149,14 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
     })
 }
 
+/// Adds the edge `from` depends on `to`. (With `get_mut`, not indexing, so that
+/// the check has no panic path.)
+fn edge(depends: &mut [Vec<usize>], from: usize, to: usize) {
+    if let Some(list) = depends.get_mut(from) {
+        list.push(to);
+    }
+}
+
 /// Registers every name in its scope, reporting duplicates.
 fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
     let mut scopes = Scopes { outer: vec![None; template.items.len()], ..Scopes::default() };
@@ -219,7 +228,7 @@ fn topological_order(dependents: &[Vec<u32>]) -> (Vec<usize>, Vec<usize>) {
     }
     // Lowest number first keeps the order stable: pages, then items in document order.
     let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
-        (0..total).filter(|n| waiting[*n] == 0).map(std::cmp::Reverse).collect();
+        (0..total).filter(|n| waiting.get(*n) == Some(&0)).map(std::cmp::Reverse).collect();
     let mut order = Vec::with_capacity(total);
     while let Some(std::cmp::Reverse(n)) = ready.pop() {
         order.push(n);
@@ -233,7 +242,7 @@ fn topological_order(dependents: &[Vec<u32>]) -> (Vec<usize>, Vec<usize>) {
             }
         }
     }
-    let cyclic = (0..total).filter(|n| waiting[*n] > 0).collect();
+    let cyclic = (0..total).filter(|n| waiting.get(*n).is_some_and(|w| *w > 0)).collect();
     (order, cyclic)
 }
 
@@ -261,7 +270,7 @@ fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], p
         let next = depends.get(current).and_then(|deps| deps.iter().find(|d| left.get(**d) == Some(&true)).copied());
         let Some(next) = next else { break Vec::new() };
         if let Some(&at) = on_path.get(next).filter(|at| **at != usize::MAX) {
-            break path[at..].to_vec();
+            break path.get(at..).map(<[usize]>::to_vec).unwrap_or_default();
         }
         if let Some(at) = on_path.get_mut(next) {
             *at = path.len();

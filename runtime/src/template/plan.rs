@@ -142,10 +142,10 @@ impl Plan {
         let mut seen = vec![false; total];
         let mut stack = vec![Plan::index(self.pages, start)];
         while let Some(n) = stack.pop() {
-            if n >= total || seen[n] {
-                continue;
+            match seen.get_mut(n) {
+                Some(flag) if !*flag => *flag = true,
+                _ => continue,
             }
-            seen[n] = true;
             if let Some(next) = self.dependents.get(n) {
                 stack.extend(next.iter().map(|d| *d as usize));
             }

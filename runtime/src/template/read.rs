@@ -648,23 +648,25 @@ impl Reader {
     fn note_parts(&mut self, text: &str, path: &str) -> Option<Vec<NotePart>> {
         let mut parts = Vec::new();
         let mut rest = text;
+        // `get` rather than indexing: the found positions are char boundaries
+        // anyway, and this way the reader has no panic path.
         while let Some(open) = rest.find("{{") {
             if open > 0 {
-                parts.push(NotePart::Text(rest[..open].to_owned()));
+                parts.push(NotePart::Text(rest.get(..open).unwrap_or_default().to_owned()));
             }
-            let after = &rest[open + 2..];
+            let after = rest.get(open + 2..).unwrap_or_default();
             let Some(close) = after.find("}}") else {
                 self.problem(path, "a `{{` is not closed by `}}`");
                 return None;
             };
-            let source = after[..close].trim().to_owned();
+            let source = after.get(..close).unwrap_or_default().trim().to_owned();
             if source.is_empty() {
                 self.problem(path, "`{{}}` names nothing; write `{{id}}`");
                 return None;
             }
             let expression = self.parse_expression(source, path)?;
             parts.push(NotePart::Expr(expression));
-            rest = &after[close + 2..];
+            rest = after.get(close + 2..).unwrap_or_default();
         }
         if !rest.is_empty() {
             parts.push(NotePart::Text(rest.to_owned()));
