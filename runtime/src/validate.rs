@@ -409,7 +409,7 @@ impl Walker<'_, '_> {
                         self.push(
                             path,
                             Code::FileType,
-                            format!("{file_name} must be one of these types: {}.", accept.join(", ")),
+                            format!("{file_name} must be one of these types: {}.", crate::value::join(accept, ", ")),
                         );
                     }
                     let size = file.get("size").and_then(Json::as_u64).unwrap_or(0);

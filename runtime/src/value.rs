@@ -94,10 +94,24 @@ impl Value {
             Value::Bool(false) => "no".to_owned(),
             Value::Number(n) => format_number(*n),
             Value::String(s) => s.clone(),
-            Value::List(items) => items.iter().map(Value::display_text).collect::<Vec<_>>().join(", "),
-            Value::Map(map) => map.values().map(Value::display_text).collect::<Vec<_>>().join(", "),
+            Value::List(items) => join(&items.iter().map(Value::display_text).collect::<Vec<_>>(), ", "),
+            Value::Map(map) => join(&map.values().map(Value::display_text).collect::<Vec<_>>(), ", "),
         }
     }
+}
+
+/// `parts.join(separator)`, as a plain loop: std's `join` is a general
+/// routine (any separator, exact pre-sizing) that costs more code in the
+/// browser's wasm.
+pub(crate) fn join(parts: &[String], separator: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Writes a number as JSON: integers (within 2^53) as integers, others as floats.

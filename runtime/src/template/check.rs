@@ -315,7 +315,7 @@ fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], p
         path: first_path,
         message: format!(
             "a cycle: {} depend on each other (through computed values or visible_if), so none can be worked out",
-            names.join(" → ")
+            crate::value::join(&names, " → ")
         ),
     });
 }
