@@ -254,15 +254,16 @@ impl Walker<'_, '_> {
     }
 
     fn item(&mut self, id: ItemId, instance: &[u32], prefix: &str) {
-        let template = self.iv.template();
+        // Borrowed from the interview, not through `self`: no copies needed.
+        let iv = self.iv;
+        let template = iv.template();
         let item = template.item(id);
-        if !item.kind.is_answerable() || !self.iv.is_visible(id, instance) {
+        if !item.kind.is_answerable() || !iv.is_visible(id, instance) {
             return;
         }
         let path = format!("{prefix}{}", item.id_str());
-        let name = item.display_name().to_owned();
-        let raw = self.iv.raw(id, instance).cloned().unwrap_or(Json::Null);
-        let coerced = coerce(&item.kind, &raw);
+        let name = item.display_name();
+        let coerced = coerce(&item.kind, iv.raw(id, instance).unwrap_or(&Json::Null));
         match &coerced {
             Coerced::WrongType => {
                 let expected = expected_words(&item.kind);
@@ -271,14 +272,14 @@ impl Walker<'_, '_> {
             }
             Coerced::Missing => {
                 if self.iv.is_required(id, instance) {
-                    self.push(&path, Code::Required, required_message(&item.kind, &name));
+                    self.push(&path, Code::Required, required_message(&item.kind, name));
                 } else if let ItemKind::Repeat { min_items: Some(min), item_label, .. } = &item.kind {
                     if *min > 0 {
                         self.push(&path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
                     }
                 }
             }
-            Coerced::Answer(json) => self.constraints(id, instance, &path, &name, json),
+            Coerced::Answer(json) => self.constraints(id, instance, &path, name, json),
         }
         for check in &item.checks {
             if self.iv.eval_at(id, instance, &check.rule.expr) == Value::Bool(false) {
