@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 
 use crate::date::Date;
 use crate::expr::{self, Context, Scope};
-use crate::template::{limits, ItemId, ItemKind, Map, Node, NotePart, Parent, Template};
+use crate::template::{heapsort, limits, ItemId, ItemKind, Map, Node, NotePart, Parent, Template};
 use crate::value::Value;
 use crate::AnswerSet;
 
@@ -398,45 +398,6 @@ impl<'t> Interview<'t> {
     }
 }
 
-/// Sorts in place, in O(n log n) without allocating. std's sort would add
-/// kilobytes of code to the browser's wasm for this one element type; stability
-/// does not matter here, as equal entries are identical. (Written with `get`
-/// rather than indexing, so that it has no panic path.)
-fn heapsort<T: Ord>(v: &mut [T]) {
-    for node in (0..v.len() / 2).rev() {
-        sift_down(v, node);
-    }
-    for end in (1..v.len()).rev() {
-        swap_ends(v, 0, end);
-        if let Some(heap) = v.get_mut(..end) {
-            sift_down(heap, 0);
-        }
-    }
-}
-
-/// Moves `v[node]` down until it is no smaller than its children (a max-heap).
-fn sift_down<T: Ord>(v: &mut [T], mut node: usize) {
-    loop {
-        let mut child = 2 * node + 1;
-        let Some(left) = v.get(child) else { return };
-        if v.get(child + 1).is_some_and(|right| left < right) {
-            child += 1;
-        }
-        if v.get(node) >= v.get(child) {
-            return;
-        }
-        swap_ends(v, node, child);
-        node = child;
-    }
-}
-
-/// Swaps `v[a]` and `v[b]`, `a < b`, both in range.
-fn swap_ends<T>(v: &mut [T], a: usize, b: usize) {
-    if let Some([first, .., last]) = v.get_mut(a..=b) {
-        std::mem::swap(first, last);
-    }
-}
-
 /// Name lookup for expressions written inside one item instance.
 struct InstanceScope<'a, 't> {
     interview: &'a Interview<'t>,
@@ -542,20 +503,3 @@ fn file_reference(v: &Json) -> Option<Json> {
     Some(Json::Object(out))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn heapsort_sorts_as_std_does(
-            mut v in proptest::collection::vec((0u32..20, proptest::collection::vec(0u32..3, 0..3)), 0..60)
-        ) {
-            let mut expected = v.clone();
-            expected.sort();
-            heapsort(&mut v);
-            prop_assert_eq!(v, expected);
-        }
-    }
-}

@@ -72,6 +72,12 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
     if !cyclic.is_empty() {
         report_cycle(template, &depends, &cyclic, &mut problems);
     }
+    let mut position = vec![u32::MAX; total];
+    for (pos, node) in order.iter().enumerate() {
+        if let Some(slot) = position.get_mut(*node) {
+            *slot = pos as u32;
+        }
+    }
     // Types, in dependency order so computed values and repeats are typed before use.
     let mut typer = Typer {
         template,
@@ -143,6 +149,7 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         scopes,
         order,
         dependents,
+        position,
         #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
         types,
         pages,

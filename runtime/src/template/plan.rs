@@ -104,6 +104,8 @@ pub struct Plan {
     pub(crate) order: Vec<Node>,
     /// For each node (by [`Plan::index`]), the nodes that depend on it directly.
     pub(crate) dependents: Vec<Vec<u32>>,
+    /// Position of each node (by [`Plan::index`]) in `order`.
+    pub(crate) position: Vec<u32>,
     /// The expression type of each item's value.
     /// (Left out without the checker, which alone works them out.)
     #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
@@ -141,24 +143,20 @@ impl Plan {
         let total = self.dependents.len();
         let mut seen = vec![false; total];
         let mut stack = vec![Plan::index(self.pages, start)];
+        // (position in `order`, node): sorted, they are in evaluation order.
+        let mut found: Vec<(u32, usize)> = Vec::new();
         while let Some(n) = stack.pop() {
             match seen.get_mut(n) {
                 Some(flag) if !*flag => *flag = true,
                 _ => continue,
             }
+            found.push((self.position.get(n).copied().unwrap_or(u32::MAX), n));
             if let Some(next) = self.dependents.get(n) {
                 stack.extend(next.iter().map(|d| *d as usize));
             }
         }
-        // `order` holds every node of a checked template once, so walking it
-        // picks the nodes found in evaluation order without a sort (a sort
-        // instantiation costs kilobytes in the browser's wasm; `seen` is as
-        // long as `order` already).
-        self.order
-            .iter()
-            .copied()
-            .filter(|node| seen.get(Plan::index(self.pages, *node)) == Some(&true))
-            .collect()
+        heapsort(&mut found);
+        found.into_iter().map(|(_, n)| Plan::node(self.pages, n)).collect()
     }
 
     /// The static type of an item's value.
@@ -169,6 +167,64 @@ impl Plan {
         {
             let _ = item;
             Type::Any
+        }
+    }
+}
+
+/// Sorts in place, in O(n log n) without allocating: the engine's one sort.
+/// Each element type std's sort is used for adds kilobytes of code to the
+/// browser's wasm; callers sort values whose equal ones are identical, so
+/// stability does not matter. (Written with `get`
+/// rather than indexing, so that it has no panic path.)
+pub(crate) fn heapsort<T: Ord>(v: &mut [T]) {
+    for node in (0..v.len() / 2).rev() {
+        sift_down(v, node);
+    }
+    for end in (1..v.len()).rev() {
+        swap_ends(v, 0, end);
+        if let Some(heap) = v.get_mut(..end) {
+            sift_down(heap, 0);
+        }
+    }
+}
+
+/// Moves `v[node]` down until it is no smaller than its children (a max-heap).
+fn sift_down<T: Ord>(v: &mut [T], mut node: usize) {
+    loop {
+        let mut child = 2 * node + 1;
+        let Some(left) = v.get(child) else { return };
+        if v.get(child + 1).is_some_and(|right| left < right) {
+            child += 1;
+        }
+        if v.get(node) >= v.get(child) {
+            return;
+        }
+        swap_ends(v, node, child);
+        node = child;
+    }
+}
+
+/// Swaps `v[a]` and `v[b]`, `a < b`, both in range.
+fn swap_ends<T>(v: &mut [T], a: usize, b: usize) {
+    if let Some([first, .., last]) = v.get_mut(a..=b) {
+        std::mem::swap(first, last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn heapsort_sorts_as_std_does(
+            mut v in proptest::collection::vec((0u32..20, proptest::collection::vec(0u32..3, 0..3)), 0..60)
+        ) {
+            let mut expected = v.clone();
+            expected.sort();
+            heapsort(&mut v);
+            prop_assert_eq!(v, expected);
         }
     }
 }
