@@ -148,7 +148,11 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
     if !domain.contains('.') {
         return Err(EmailError::DomainNoDot);
     }
+    // The last label, kept from this walk rather than found again with
+    // `rsplit`, whose backwards search adds code to the browser's wasm.
+    let mut top = domain;
     for label in domain.split('.') {
+        top = label;
         if label.is_empty() {
             return Err(EmailError::EmptyLabel);
         }
@@ -160,9 +164,10 @@ fn check_domain(domain: &str) -> Result<(), EmailError> {
         }
     }
     // Catches "name@192.168.0.1", which a form should not take for a mailbox.
-    match domain.rsplit('.').next() {
-        Some(top) if top.chars().all(|c| c.is_ascii_digit()) => Err(EmailError::NumericTopLevel),
-        _ => Ok(()),
+    if top.chars().all(|c| c.is_ascii_digit()) {
+        Err(EmailError::NumericTopLevel)
+    } else {
+        Ok(())
     }
 }
 

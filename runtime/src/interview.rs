@@ -8,13 +8,12 @@
 //! entry indices of its enclosing repeats, outermost first (empty at the top
 //! level).
 
-use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
 use crate::date::Date;
 use crate::expr::{self, Context, Scope};
-use crate::template::{limits, ItemId, ItemKind, Node, NotePart, Parent, Template};
+use crate::template::{heapsort, limits, ItemId, ItemKind, Map, Node, NotePart, Parent, Template};
 use crate::value::Value;
 use crate::AnswerSet;
 
@@ -57,7 +56,7 @@ pub struct Interview<'t> {
     today: Date,
     answers: AnswerSet,
     page_visible: Vec<bool>,
-    slots: HashMap<(ItemId, Instance), Slot>,
+    slots: Map<(ItemId, Instance), Slot>,
 }
 
 impl<'t> Interview<'t> {
@@ -68,7 +67,7 @@ impl<'t> Interview<'t> {
             today,
             answers,
             page_visible: vec![false; template.pages.len()],
-            slots: HashMap::new(),
+            slots: Map::default(),
         };
         interview.evaluate_all();
         interview
@@ -249,9 +248,10 @@ impl<'t> Interview<'t> {
     fn evaluate_all(&mut self) {
         self.slots.clear();
         self.page_visible = vec![false; self.template.pages.len()];
-        let order = self.template.plan.order.clone();
-        for node in order {
-            self.run_node(node, &mut None);
+        // The template is borrowed for 't, not through `self`: no copy of the order needed.
+        let template = self.template;
+        for node in &template.plan.order {
+            self.run_node(*node, &mut None);
         }
     }
 
@@ -266,7 +266,7 @@ impl<'t> Interview<'t> {
             self.run_node(*node, &mut changes);
         }
         let mut changes = changes.unwrap_or_default();
-        changes.items.sort();
+        heapsort(&mut changes.items);
         changes.items.dedup();
         changes
     }
@@ -323,7 +323,7 @@ impl<'t> Interview<'t> {
         let it = self.template.item(item);
         let parent_visible = match it.parent {
             Parent::Page(p) => self.is_page_visible(p),
-            Parent::Repeat(r) => self.is_visible(r, &instance[..instance.len().saturating_sub(1)]),
+            Parent::Repeat(r) => self.is_visible(r, instance.split_last().map_or(instance, |(_, outer)| outer)),
         };
         if !parent_visible {
             return false;
@@ -413,7 +413,7 @@ impl Scope for InstanceScope<'_, '_> {
         };
         // The target's repeats enclose the current scope too, so its instance is a prefix of ours.
         let depth = template.item(target).depth.min(self.instance.len());
-        self.interview.value(target, &self.instance[..depth])
+        self.interview.value(target, self.instance.get(..depth).unwrap_or(self.instance))
     }
 }
 
@@ -442,7 +442,9 @@ pub fn coerce(kind: &ItemKind, raw: &Json) -> Coerced {
                 if !v.is_string() {
                     return Coerced::WrongType;
                 }
-                if !values.contains(v) {
+                // Compared as text (all are strings here), not as JSON values:
+                // JSON equality would link code of its own into the browser's wasm.
+                if !values.iter().any(|kept| kept.as_str() == v.as_str()) {
                     values.push(v.clone());
                 }
             }
@@ -500,3 +502,4 @@ fn file_reference(v: &Json) -> Option<Json> {
     out.insert("size".to_owned(), size.clone());
     Some(Json::Object(out))
 }
+

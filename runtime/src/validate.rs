@@ -247,22 +247,23 @@ impl Walker<'_, '_> {
     fn push(&mut self, path: &str, code: Code, mut message: String) {
         // A label that is a question ("Where do you live?") ends the sentence
         // itself: no "?." at the end of a message.
-        if message.ends_with('.') && message[..message.len() - 1].ends_with(['?', '!', '.', ':']) {
+        if message.strip_suffix('.').is_some_and(|body| body.ends_with(['?', '!', '.', ':'])) {
             message.pop();
         }
         self.errors.push(FieldError { path: path.to_owned(), code, message });
     }
 
     fn item(&mut self, id: ItemId, instance: &[u32], prefix: &str) {
-        let template = self.iv.template();
+        // Borrowed from the interview, not through `self`: no copies needed.
+        let iv = self.iv;
+        let template = iv.template();
         let item = template.item(id);
-        if !item.kind.is_answerable() || !self.iv.is_visible(id, instance) {
+        if !item.kind.is_answerable() || !iv.is_visible(id, instance) {
             return;
         }
         let path = format!("{prefix}{}", item.id_str());
-        let name = item.display_name().to_owned();
-        let raw = self.iv.raw(id, instance).cloned().unwrap_or(Json::Null);
-        let coerced = coerce(&item.kind, &raw);
+        let name = item.display_name();
+        let coerced = coerce(&item.kind, iv.raw(id, instance).unwrap_or(&Json::Null));
         match &coerced {
             Coerced::WrongType => {
                 let expected = expected_words(&item.kind);
@@ -271,14 +272,14 @@ impl Walker<'_, '_> {
             }
             Coerced::Missing => {
                 if self.iv.is_required(id, instance) {
-                    self.push(&path, Code::Required, required_message(&item.kind, &name));
+                    self.push(&path, Code::Required, required_message(&item.kind, name));
                 } else if let ItemKind::Repeat { min_items: Some(min), item_label, .. } = &item.kind {
                     if *min > 0 {
                         self.push(&path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
                     }
                 }
             }
-            Coerced::Answer(json) => self.constraints(id, instance, &path, &name, json),
+            Coerced::Answer(json) => self.constraints(id, instance, &path, name, json),
         }
         for check in &item.checks {
             if self.iv.eval_at(id, instance, &check.rule.expr) == Value::Bool(false) {
@@ -409,7 +410,7 @@ impl Walker<'_, '_> {
                         self.push(
                             path,
                             Code::FileType,
-                            format!("{file_name} must be one of these types: {}.", accept.join(", ")),
+                            format!("{file_name} must be one of these types: {}.", crate::value::join(accept, ", ")),
                         );
                     }
                     let size = file.get("size").and_then(Json::as_u64).unwrap_or(0);

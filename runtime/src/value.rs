@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 ///
 /// Dates are strings in ISO form (`"2026-11-24"`), which order correctly as
 /// strings; the date functions parse them.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub enum Value {
     /// An unanswered question, or the result of an operation on one.
     #[default]
@@ -23,6 +23,15 @@ pub enum Value {
     Map(BTreeMap<String, Value>),
 }
 
+/// Equality is the expression language's (`expr::values_equal`), which is
+/// what a derived `PartialEq` would do anyway; one copy of the code rather
+/// than two in the browser's wasm.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        crate::expr::values_equal(self, other)
+    }
+}
+
 impl Value {
     /// Converts a JSON value into an expression value.
     pub fn from_json(json: &serde_json::Value) -> Value {
@@ -33,7 +42,14 @@ impl Value {
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(map) => {
-                Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+                // Inserted one by one rather than collected: `BTreeMap::from_iter`
+                // sorts first, and that sort instantiation costs kilobytes in the
+                // browser's wasm. The keys come sorted and unique anyway.
+                let mut out = BTreeMap::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), Value::from_json(v));
+                }
+                Value::Map(out)
             }
         }
     }
@@ -47,7 +63,14 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
-            Value::Map(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Map(map) => {
+                // Inserted one by one, not collected, for the same reason as in `from_json`.
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    out.insert(k.clone(), v.to_json());
+                }
+                serde_json::Value::Object(out)
+            }
         }
     }
 
@@ -71,10 +94,24 @@ impl Value {
             Value::Bool(false) => "no".to_owned(),
             Value::Number(n) => format_number(*n),
             Value::String(s) => s.clone(),
-            Value::List(items) => items.iter().map(Value::display_text).collect::<Vec<_>>().join(", "),
-            Value::Map(map) => map.values().map(Value::display_text).collect::<Vec<_>>().join(", "),
+            Value::List(items) => join(&items.iter().map(Value::display_text).collect::<Vec<_>>(), ", "),
+            Value::Map(map) => join(&map.values().map(Value::display_text).collect::<Vec<_>>(), ", "),
         }
     }
+}
+
+/// `parts.join(separator)`, as a plain loop: std's `join` is a general
+/// routine (any separator, exact pre-sizing) that costs more code in the
+/// browser's wasm.
+pub(crate) fn join(parts: &[String], separator: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part);
+    }
+    out
 }
 
 /// Writes a number as JSON: integers (within 2^53) as integers, others as floats.
@@ -178,7 +215,7 @@ pub(crate) fn display_f64(x: f64) -> String {
         Err(done) => return done,
     };
     let (digits, exp) = shortest_digits(x);
-    let digits = String::from_utf8(digits).unwrap_or_default();
+    let digits = ascii_text(digits);
     if exp < 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', exp.unsigned_abs() as usize - 1));
@@ -202,6 +239,12 @@ pub(crate) fn display_f64(x: f64) -> String {
     out
 }
 
+/// Digits (ASCII bytes) as text. Not `String::from_utf8`, whose UTF-8
+/// validation costs more code in the browser's wasm than this copy.
+pub(crate) fn ascii_text(digits: Vec<u8>) -> String {
+    digits.into_iter().map(char::from).collect()
+}
+
 /// `format!("{x:e}")` for an `f64`: `d.ddde±x`, as in `1.5e-7` or `1e300`.
 pub(crate) fn lower_exp_f64(x: f64) -> String {
     let mut out = match special(x, "0e0") {
@@ -209,7 +252,7 @@ pub(crate) fn lower_exp_f64(x: f64) -> String {
         Err(done) => return done,
     };
     let (digits, exp) = shortest_digits(x);
-    let digits = String::from_utf8(digits).unwrap_or_default();
+    let digits = ascii_text(digits);
     let (first, rest) = digits.split_at(digits.len().min(1));
     out.push_str(first);
     if !rest.is_empty() {

@@ -55,3 +55,40 @@ fn the_large_template_checks_the_same_everywhere() {
     let got = template.fingerprint() + "\n";
     expect_file("large-fingerprint.txt", include_str!("data/large-fingerprint.txt"), &got);
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn remainders_are_the_platforms_own() {
+    // The engine computes `%` itself (not through the platform's fmod, to save
+    // code in the browser): on each platform it must give the platform's bits.
+    use interview_runtime::expr::{eval, parse, Context};
+    use interview_runtime::Value;
+    use std::collections::BTreeMap;
+
+    let expr = parse("a % b").expect("parses");
+    let today = Date::parse("2026-11-24").expect("date");
+    let specials = [0.0, -0.0, 1.0, -2.5, 0.1, 1e300, 5e-324, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+    let mut pairs: Vec<(f64, f64)> = specials.iter().flat_map(|a| specials.iter().map(move |b| (*a, *b))).collect();
+    // xorshift64: random bit patterns and nearby magnitudes, the same on every platform.
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..5_000 {
+        pairs.push((f64::from_bits(next()), f64::from_bits(next())));
+        pairs.push(((next() % 2_000_000) as f64 / 7.0 - 1e5, (next() % 20_000) as f64 / 3.0 - 3e3));
+    }
+    for (a, b) in pairs {
+        let scope = BTreeMap::from([("a".to_owned(), Value::Number(a)), ("b".to_owned(), Value::Number(b))]);
+        let got = eval(&expr, &Context { scope: &scope, today });
+        let want = a % b;
+        let same = match got {
+            Value::Number(n) => n.to_bits() == want.to_bits() || (n.is_nan() && want.is_nan()),
+            _ => false,
+        };
+        assert!(same, "{a:e} % {b:e}: {got:?}, the platform's {want:e}");
+    }
+}

@@ -54,7 +54,7 @@ pub fn eval(expr: &Expr, cx: &Context<'_>) -> Value {
         },
         ExprKind::Index(target, index) => index_value(eval(target, cx), &eval(index, cx)),
         ExprKind::Member(target, name) => match eval(target, cx) {
-            Value::Map(mut map) => map.remove(name).unwrap_or(Value::Null),
+            Value::Map(map) => take_field(map, name),
             _ => Value::Null,
         },
         ExprKind::Call { target, name, args } => {
@@ -129,7 +129,8 @@ fn binary(op: BinaryOp, left: Value, right: Value) -> Value {
                 BinaryOp::Sub => a - b,
                 BinaryOp::Mul => a * b,
                 BinaryOp::Div => a / b,
-                _ => a % b,
+                // Not `%`: see `number::rem`.
+                _ => crate::number::rem(a, b),
             }),
             _ => Value::Null,
         },
@@ -183,9 +184,18 @@ fn index_value(target: Value, index: &Value) -> Value {
             Some(i) => items.swap_remove(i),
             None => Value::Null,
         },
-        (Value::Map(mut map), Value::String(key)) => map.remove(key).unwrap_or(Value::Null),
+        (Value::Map(map), Value::String(key)) => take_field(map, key),
         _ => Value::Null,
     }
+}
+
+/// The field `key` of a map that is no longer needed, moved out (null when absent).
+///
+/// Found by walking the map rather than by `BTreeMap::remove`, whose
+/// rebalancing code costs kilobytes in the browser's wasm; the maps here are
+/// small (a repeat entry's fields, a file reference).
+fn take_field(map: BTreeMap<String, Value>, key: &str) -> Value {
+    map.into_iter().find_map(|(k, v)| (k == key).then_some(v)).unwrap_or(Value::Null)
 }
 
 /// `n` as an index into a list of `len`, if it is a whole number in range.
@@ -320,7 +330,7 @@ fn round_to(x: f64, digits: i32) -> f64 {
     if kept.is_empty() {
         return 0.0_f64.copysign(x);
     }
-    let digits_text = String::from_utf8(kept).unwrap_or_default();
+    let digits_text = crate::value::ascii_text(kept);
     let rounded = crate::number::parse_f64(&format!("{digits_text}e{scale}")).unwrap_or(x.abs());
     rounded.copysign(x)
 }

@@ -224,15 +224,19 @@ impl Lexer<'_> {
         let start = self.pos;
         let value = if self.peek(0) == Some('0') && matches!(self.peek(1), Some('x' | 'X')) {
             self.pos += 2;
-            let mut hex = String::new();
-            self.digits(&mut hex, 16);
-            if hex.is_empty() {
+            // Summed digit by digit rather than with `u64::from_str_radix`,
+            // whose general parser costs more code in the browser's wasm.
+            let mut value: Option<u64> = Some(0);
+            let digits_at = self.pos;
+            while let Some(d) = self.peek(0).and_then(|c| c.to_digit(16)) {
+                value = value.and_then(|v| v.checked_mul(16)).and_then(|v| v.checked_add(u64::from(d)));
+                self.pos += 1;
+            }
+            if self.pos == digits_at {
                 return Err(ExprError::at(start, "hex number needs digits after `0x`"));
             }
             // Too many digits for u64 is out of range like any other huge literal.
-            u64::from_str_radix(&hex, 16)
-                .map(|n| n as f64)
-                .map_err(|_| ExprError::at(start, "number is out of range"))?
+            value.map(|n| n as f64).ok_or_else(|| ExprError::at(start, "number is out of range"))?
         } else {
             let mut text = String::new();
             self.digits(&mut text, 10);

@@ -88,12 +88,20 @@ impl Parser {
         &self.token().tok
     }
 
+    /// The current token, moved out, and a step forward (never past `End`).
+    ///
+    /// Each token is read once, so it is moved rather than cloned: no clone
+    /// code for tokens in the browser's wasm. The `End` token stays put, and
+    /// a copy is handed out each time.
     fn advance(&mut self) -> Token {
-        let tok = self.token().clone();
+        let span = self.token().span;
         if self.pos + 1 < self.tokens.len() {
             self.pos += 1;
+            if let Some(slot) = self.tokens.get_mut(self.pos - 1) {
+                return std::mem::replace(slot, Token { tok: Tok::End, span });
+            }
         }
-        tok
+        Token { tok: Tok::End, span }
     }
 
     fn expect(&mut self, want: Tok, context: &str) -> Result<Token, ExprError> {
@@ -158,18 +166,18 @@ impl Parser {
     fn expression(&mut self, min_prec: u8) -> Result<Node, ExprError> {
         let mut left = self.unary()?;
         loop {
-            let tok = self.token().clone();
-            if tok.tok == Tok::Question {
+            let at = self.token().span.start;
+            if *self.peek() == Tok::Question {
                 if prec::CONDITIONAL < min_prec {
                     break;
                 }
                 self.advance();
                 // Like C and unlike strict CEL the middle may be any expression:
                 // the `:` closes it unambiguously.
-                let then = self.nested(tok.span.start, |p| p.expression(0))?;
+                let then = self.nested(at, |p| p.expression(0))?;
                 self.expect(Tok::Colon, "in `? :`")?;
                 // Right-associative: `a ? b : c ? d : e` nests on the right.
-                let otherwise = self.nested(tok.span.start, |p| p.expression(prec::CONDITIONAL))?;
+                let otherwise = self.nested(at, |p| p.expression(prec::CONDITIONAL))?;
                 let span = Span::new(left.outer.start, otherwise.outer.end);
                 let depth = left.depth.max(then.depth).max(otherwise.depth);
                 let kind = ExprKind::Conditional(
@@ -177,48 +185,43 @@ impl Parser {
                     Box::new(then.expr),
                     Box::new(otherwise.expr),
                 );
-                left = self.node(kind, span, depth, tok.span.start)?;
+                left = self.node(kind, span, depth, at)?;
                 continue;
             }
-            let Some(op) = binary_op(&tok.tok) else { break };
+            let Some(op) = binary_op(self.peek()) else { break };
             if op.precedence() < min_prec {
                 break;
             }
             self.advance();
             // Left-associative: the right side only takes tighter operators.
-            let right = self.nested(tok.span.start, |p| p.expression(op.precedence() + 1))?;
+            let right = self.nested(at, |p| p.expression(op.precedence() + 1))?;
             let span = Span::new(left.outer.start, right.outer.end);
             let depth = left.depth.max(right.depth);
             let kind = ExprKind::Binary(op, Box::new(left.expr), Box::new(right.expr));
-            left = self.node(kind, span, depth, tok.span.start)?;
+            left = self.node(kind, span, depth, at)?;
         }
         Ok(left)
     }
 
     fn unary(&mut self) -> Result<Node, ExprError> {
-        let tok = self.token().clone();
-        let op = match tok.tok {
+        let at = self.token().span.start;
+        let op = match self.peek() {
             Tok::Bang => UnaryOp::Not,
             Tok::Minus => UnaryOp::Neg,
             _ => return self.postfix(),
         };
         self.advance();
-        let operand = self.nested(tok.span.start, |p| p.unary())?;
-        let span = Span::new(tok.span.start, operand.outer.end);
+        let operand = self.nested(at, |p| p.unary())?;
+        let span = Span::new(at, operand.outer.end);
         let depth = operand.depth;
-        self.node(
-            ExprKind::Unary(op, Box::new(operand.expr)),
-            span,
-            depth,
-            tok.span.start,
-        )
+        self.node(ExprKind::Unary(op, Box::new(operand.expr)), span, depth, at)
     }
 
     fn postfix(&mut self) -> Result<Node, ExprError> {
         let mut node = self.primary()?;
         loop {
-            let tok = self.token().clone();
-            match tok.tok {
+            let at = self.token().span.start;
+            match self.peek() {
                 Tok::Dot => {
                     self.advance();
                     let name_tok = self.advance();
@@ -240,7 +243,7 @@ impl Parser {
                             name,
                             args,
                         };
-                        node = self.node(kind, span, depth, tok.span.start)?;
+                        node = self.node(kind, span, depth, at)?;
                     } else {
                         let span = Span::new(node.outer.start, name_tok.span.end);
                         let depth = node.depth;
@@ -248,22 +251,22 @@ impl Parser {
                             ExprKind::Member(Box::new(node.expr), name),
                             span,
                             depth,
-                            tok.span.start,
+                            at,
                         )?;
                     }
                 }
                 Tok::LBracket => {
                     self.advance();
-                    let index = self.nested(tok.span.start, |p| p.expression(0))?;
+                    let index = self.nested(at, |p| p.expression(0))?;
                     let close = self.expect(Tok::RBracket, "to close `[`")?;
                     let span = Span::new(node.outer.start, close.span.end);
                     let depth = node.depth.max(index.depth);
                     let kind = ExprKind::Index(Box::new(node.expr), Box::new(index.expr));
-                    node = self.node(kind, span, depth, tok.span.start)?;
+                    node = self.node(kind, span, depth, at)?;
                 }
                 Tok::LParen => {
                     return Err(ExprError::at(
-                        tok.span.start,
+                        at,
                         "only a function name can be called",
                     ));
                 }
@@ -340,24 +343,24 @@ impl Parser {
             Tok::True => leaf(ExprKind::Bool(true)),
             Tok::False => leaf(ExprKind::Bool(false)),
             Tok::Number(n) => leaf(ExprKind::Number(n)),
-            Tok::Str(ref s) => leaf(ExprKind::String(s.clone())),
-            Tok::Ident(ref name) => {
+            Tok::Str(s) => leaf(ExprKind::String(s)),
+            Tok::Ident(name) => {
                 if *self.peek() == Tok::LParen {
                     let (args, depth, end) = self.call_args()?;
                     let span = Span::new(tok.span.start, end);
                     let kind = ExprKind::Call {
                         target: None,
-                        name: name.clone(),
+                        name,
                         args,
                     };
                     self.node(kind, span, depth, tok.span.start)
                 } else {
-                    leaf(ExprKind::Ident(name.clone()))
+                    leaf(ExprKind::Ident(name))
                 }
             }
             Tok::LParen => {
                 let inner = self.nested(tok.span.start, |p| p.expression(0))?;
-                let close = self.token().clone();
+                let close = self.token();
                 if close.tok != Tok::RParen {
                     return Err(ExprError::at(
                         close.span.start,
@@ -368,7 +371,7 @@ impl Parser {
                         ),
                     ));
                 }
-                self.advance();
+                let close = self.advance();
                 // Parentheses only group: the node keeps its own span so errors
                 // and identifier spans point at the sub-expression itself.
                 Ok(Node {

@@ -2,14 +2,14 @@
 //! names in expressions, expression types, default values, and cycles between
 //! computed values and visibility. Produces the evaluation [`Plan`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+use std::collections::BTreeMap;
 
-use super::plan::{Node, Plan, Scopes};
+use super::plan::{Map, Node, Plan, Scopes};
 use super::{Expression, Item, ItemId, ItemKind, NotePart, Parent, Template};
 use crate::error::Problem;
-use crate::expr::Type;
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
-use crate::expr::{self, TypeScope};
+use crate::expr::{self, Type, TypeScope};
 
 /// Checks the template and builds its plan, or returns every problem found.
 pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
@@ -24,7 +24,7 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
     for (p, page) in template.pages.iter().enumerate() {
         if let Some(e) = &page.visible_if {
             for target in references(&scopes, None, e) {
-                depends[idx(Node::PageVis(p))].push(idx(Node::Val(target)));
+                edge(&mut depends, idx(Node::PageVis(p)), idx(Node::Val(target)));
             }
         }
     }
@@ -32,34 +32,30 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
         let scope = template.enclosing_repeat(id);
         let vis = idx(Node::Vis(id));
         let val = idx(Node::Val(id));
-        depends[vis].push(match item.parent {
+        let holder = match item.parent {
             Parent::Page(p) => idx(Node::PageVis(p)),
             Parent::Repeat(r) => idx(Node::Vis(r)),
-        });
+        };
+        edge(&mut depends, vis, holder);
         if let Some(e) = &item.visible_if {
             for target in references(&scopes, scope, e) {
-                depends[vis].push(idx(Node::Val(target)));
+                edge(&mut depends, vis, idx(Node::Val(target)));
             }
         }
-        depends[val].push(vis);
+        edge(&mut depends, val, vis);
         match &item.kind {
             ItemKind::Computed { expr } => {
                 for target in references(&scopes, scope, expr) {
-                    depends[val].push(idx(Node::Val(target)));
+                    edge(&mut depends, val, idx(Node::Val(target)));
                 }
             }
             ItemKind::Repeat { items, .. } => {
                 for child in items {
-                    depends[val].push(idx(Node::Val(*child)));
+                    edge(&mut depends, val, idx(Node::Val(*child)));
                 }
             }
             _ => {}
         }
-    }
-
-    let (order, cyclic) = topological_order(&depends);
-    if !cyclic.is_empty() {
-        report_cycle(template, &depends, &cyclic, &mut problems);
     }
 
     let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); total];
@@ -72,50 +68,66 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
             }
         }
     }
+    let (order, cyclic) = topological_order(&dependents);
+    if !cyclic.is_empty() {
+        report_cycle(template, &depends, &cyclic, &mut problems);
+    }
     let mut position = vec![u32::MAX; total];
     for (pos, node) in order.iter().enumerate() {
         if let Some(slot) = position.get_mut(*node) {
             *slot = pos as u32;
         }
     }
-
     // Types, in dependency order so computed values and repeats are typed before use.
-    let mut typer = Typer { template, scopes: &scopes, types: vec![Type::Any; template.items.len()], problems };
+    let mut typer = Typer {
+        template,
+        scopes: &scopes,
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        types: vec![Type::Any; template.items.len()],
+        problems,
+    };
     for node in order.iter().map(|n| Plan::node(pages, *n)) {
         match node {
             Node::PageVis(p) => {
                 if let Some(page) = template.pages.get(p) {
                     if let Some(e) = &page.visible_if {
-                        typer.condition(None, e, &format!("{}.visible_if", page.path));
+                        typer.condition(None, e, || format!("{}.visible_if", page.path));
                     }
                 }
             }
             Node::Vis(id) => {
                 let item = template.item(id);
                 if let Some(e) = &item.visible_if {
-                    typer.condition(template.enclosing_repeat(id), e, &format!("{}.visible_if", item.path));
+                    typer.condition(template.enclosing_repeat(id), e, || format!("{}.visible_if", item.path));
                 }
             }
+            #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
             Node::Val(id) => {
                 let ty = typer.item_type(id);
                 if let Some(slot) = typer.types.get_mut(id.index()) {
                     *slot = ty;
                 }
             }
+            // Without the checker the types are never read (no expression is
+            // type-checked, and a template's plan is not public), so they are
+            // not kept (`Plan::type_of` is `Any`) and the typing code is left
+            // out of the wasm.
+            #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+            Node::Val(_) => {}
         }
     }
     for (id, item) in template.items_with_ids() {
         let scope = template.enclosing_repeat(id);
         if let Some(e) = &item.required_if {
-            typer.condition(scope, e, &format!("{}.required_if", item.path));
+            typer.condition(scope, e, || format!("{}.required_if", item.path));
         }
         for (n, check) in item.checks.iter().enumerate() {
-            typer.condition(scope, &check.rule, &format!("{}.checks[{n}].rule", item.path));
+            typer.condition(scope, &check.rule, || format!("{}.checks[{n}].rule", item.path));
         }
         if let ItemKind::Note { parts, .. } = &item.kind {
             for part in parts {
                 if let NotePart::Expr(e) = part {
-                    typer.expression(scope, e, &format!("{}.text", item.path));
+                    typer.expression(scope, e, || format!("{}.text", item.path));
                 }
             }
         }
@@ -125,20 +137,41 @@ pub(super) fn check(template: &Template) -> Result<Plan, Vec<Problem>> {
             }
         }
     }
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     let Typer { types, problems, .. } = typer;
+    #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+    let Typer { problems, .. } = typer;
     if !problems.is_empty() {
         return Err(problems);
     }
     let order = order.into_iter().map(|n| Plan::node(pages, n)).collect();
-    Ok(Plan { scopes, order, dependents, position, types, pages })
+    Ok(Plan {
+        scopes,
+        order,
+        dependents,
+        position,
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        types,
+        pages,
+    })
+}
+
+/// Adds the edge `from` depends on `to`. (With `get_mut`, not indexing, so that
+/// the check has no panic path.)
+fn edge(depends: &mut [Vec<usize>], from: usize, to: usize) {
+    if let Some(list) = depends.get_mut(from) {
+        list.push(to);
+    }
 }
 
 /// Registers every name in its scope, reporting duplicates.
 fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
-    let mut scopes = Scopes::default();
-    let mut page_ids: HashSet<&str> = HashSet::new();
+    let mut scopes = Scopes { outer: vec![None; template.items.len()], ..Scopes::default() };
+    // Every map here has the type of `Scopes::names`: each distinct map type
+    // costs about a kilobyte of hashing code in the browser's wasm.
+    let mut page_ids: Map<(Option<ItemId>, String), ItemId> = Map::default();
     for page in &template.pages {
-        if !page.id.is_empty() && !page_ids.insert(page.id.as_str()) {
+        if !page.id.is_empty() && page_ids.insert((None, page.id.clone()), ItemId(0)).is_some() {
             problems.push(Problem {
                 path: format!("{}.id", page.path),
                 message: format!("the page id `{}` is used twice", page.id),
@@ -146,24 +179,26 @@ fn build_scopes(template: &Template, problems: &mut Vec<Problem>) -> Scopes {
         }
     }
     // Item ids share one namespace per scope, notes with ids included.
-    let mut seen: HashMap<(Option<ItemId>, &str), &str> = HashMap::new();
+    let mut seen: Map<(Option<ItemId>, String), ItemId> = Map::default();
     for (id, item) in template.items_with_ids() {
         let scope = template.enclosing_repeat(id);
         if let ItemKind::Repeat { .. } = item.kind {
-            scopes.outer.insert(id, scope);
+            if let Some(slot) = scopes.outer.get_mut(id.index()) {
+                *slot = scope;
+            }
         }
         let Some(name) = item.id.as_deref() else { continue };
         if name.is_empty() {
             continue;
         }
-        if let Some(first) = seen.get(&(scope, name)) {
+        if let Some(first) = seen.get(&(scope, name.to_owned())) {
             problems.push(Problem {
                 path: format!("{}.id", item.path),
-                message: format!("the id `{name}` is already used by {first}"),
+                message: format!("the id `{name}` is already used by {}", template.item(*first).path),
             });
             continue;
         }
-        seen.insert((scope, name), item.path.as_str());
+        seen.insert((scope, name.to_owned()), id);
         if !matches!(item.kind, ItemKind::Note { .. }) {
             scopes.names.insert((scope, name.to_owned()), id);
         }
@@ -184,53 +219,69 @@ fn references(scopes: &Scopes, scope: Option<ItemId>, e: &Expression) -> Vec<Ite
     found
 }
 
-/// Kahn's algorithm. Returns the order of the acyclic part and the nodes left in or behind cycles.
-fn topological_order(depends: &[Vec<usize>]) -> (Vec<usize>, Vec<usize>) {
-    let total = depends.len();
-    let mut waiting: Vec<usize> = depends.iter().map(Vec::len).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); total];
-    for (node, deps) in depends.iter().enumerate() {
-        for d in deps {
-            if let Some(list) = dependents.get_mut(*d) {
-                list.push(node);
+/// Kahn's algorithm on the (duplicate-free) `dependents` of each node. Returns
+/// the order of the acyclic part and the nodes left in or behind cycles.
+fn topological_order(dependents: &[Vec<u32>]) -> (Vec<usize>, Vec<usize>) {
+    let total = dependents.len();
+    // A node waits for each distinct node it depends on: duplicate edges would
+    // only make it ready at the same moment, so the order is the same.
+    let mut waiting = vec![0usize; total];
+    for list in dependents {
+        for d in list {
+            if let Some(w) = waiting.get_mut(*d as usize) {
+                *w += 1;
             }
         }
     }
     // Lowest number first keeps the order stable: pages, then items in document order.
     let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> =
-        (0..total).filter(|n| waiting[*n] == 0).map(std::cmp::Reverse).collect();
+        (0..total).filter(|n| waiting.get(*n) == Some(&0)).map(std::cmp::Reverse).collect();
     let mut order = Vec::with_capacity(total);
     while let Some(std::cmp::Reverse(n)) = ready.pop() {
         order.push(n);
         for d in dependents.get(n).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some(w) = waiting.get_mut(*d) {
+            let d = *d as usize;
+            if let Some(w) = waiting.get_mut(d) {
                 *w -= 1;
                 if *w == 0 {
-                    ready.push(std::cmp::Reverse(*d));
+                    ready.push(std::cmp::Reverse(d));
                 }
             }
         }
     }
-    let cyclic = (0..total).filter(|n| waiting[*n] > 0).collect();
+    let cyclic = (0..total).filter(|n| waiting.get(*n).is_some_and(|w| *w > 0)).collect();
     (order, cyclic)
 }
 
 /// Finds one cycle among the left-over nodes and describes it by item ids.
 fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], problems: &mut Vec<Problem>) {
     let pages = template.pages.len();
-    let left: HashSet<usize> = cyclic.iter().copied().collect();
+    // Flags and a table indexed by node rather than a set and a map: fewer
+    // distinct collection types in the browser's wasm.
+    let mut left = vec![false; depends.len()];
+    for n in cyclic {
+        if let Some(flag) = left.get_mut(*n) {
+            *flag = true;
+        }
+    }
     // Walk dependencies inside the left-over set until a node repeats: that is a cycle.
     let Some(&start) = cyclic.first() else { return };
     let mut path = vec![start];
-    let mut on_path: HashMap<usize, usize> = HashMap::from([(start, 0)]);
+    // Each node's place on `path`, `usize::MAX` when not on it.
+    let mut on_path = vec![usize::MAX; depends.len()];
+    if let Some(at) = on_path.get_mut(start) {
+        *at = 0;
+    }
     let mut current = start;
     let cycle = loop {
-        let next = depends.get(current).and_then(|deps| deps.iter().find(|d| left.contains(d)).copied());
+        let next = depends.get(current).and_then(|deps| deps.iter().find(|d| left.get(**d) == Some(&true)).copied());
         let Some(next) = next else { break Vec::new() };
-        if let Some(at) = on_path.get(&next) {
-            break path[*at..].to_vec();
+        if let Some(&at) = on_path.get(next).filter(|at| **at != usize::MAX) {
+            break path.get(at..).map(<[usize]>::to_vec).unwrap_or_default();
         }
-        on_path.insert(next, path.len());
+        if let Some(at) = on_path.get_mut(next) {
+            *at = path.len();
+        }
         path.push(next);
         current = next;
         if path.len() > depends.len() {
@@ -271,15 +322,17 @@ fn report_cycle(template: &Template, depends: &[Vec<usize>], cyclic: &[usize], p
         path: first_path,
         message: format!(
             "a cycle: {} depend on each other (through computed values or visible_if), so none can be worked out",
-            names.join(" → ")
+            crate::value::join(&names, " → ")
         ),
     });
 }
 
 struct Typer<'a> {
+    #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     template: &'a Template,
     #[cfg_attr(not(any(feature = "checker", not(target_arch = "wasm32"))), allow(dead_code))]
     scopes: &'a Scopes,
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     types: Vec<Type>,
     problems: Vec<Problem>,
 }
@@ -301,40 +354,48 @@ impl TypeScope for ScopeTypes<'_> {
 }
 
 impl Typer<'_> {
-    /// Type-checks an expression, reporting its problems at `path`.
+    /// Type-checks an expression, reporting its problems at `path()`.
+    ///
+    /// The path is made only when there is a problem: most expressions have
+    /// none, and without the checker its formatting is left out of the wasm.
     #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
-    fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: &str) -> Type {
+    fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: impl FnOnce() -> String) -> Type {
         let scope_types = ScopeTypes { scopes: self.scopes, types: &self.types, scope };
         match expr::check(&e.expr, &scope_types) {
             Ok(ty) => ty,
             Err(errors) => {
+                let path = path();
                 for error in errors {
-                    self.problems.push(Problem { path: path.to_owned(), message: format!("in `{}`: {error}", e.source) });
+                    self.problems.push(Problem { path: path.clone(), message: format!("in `{}`: {error}", e.source) });
                 }
                 Type::Any
             }
         }
     }
 
-    /// On wasm32 without the `checker` feature expressions are not type-checked:
-    /// every expression is taken to be of type `Any` (see the feature in Cargo.toml).
+    /// On wasm32 without the `checker` feature expressions are not type-checked
+    /// (see the feature in Cargo.toml): nothing to do, and no type to drop.
     #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
-    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: &str) -> Type {
-        Type::Any
-    }
+    fn expression(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl FnOnce() -> String) {}
+
+    /// Without the checker every expression could give anything, true or false included.
+    #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+    fn condition(&mut self, _scope: Option<ItemId>, _e: &Expression, _path: impl Fn() -> String) {}
 
     /// Type-checks an expression that must give true or false.
-    fn condition(&mut self, scope: Option<ItemId>, e: &Expression, path: &str) {
-        let ty = self.expression(scope, e, path);
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+    fn condition(&mut self, scope: Option<ItemId>, e: &Expression, path: impl Fn() -> String) {
+        let ty = self.expression(scope, e, &path);
         if !matches!(ty, Type::Bool | Type::Any | Type::Null) {
             self.problems.push(Problem {
-                path: path.to_owned(),
+                path: path(),
                 message: format!("`{}` must give true or false, but gives {}", e.source, type_words(&ty)),
             });
         }
     }
 
     /// The type of an item's value; children of a repeat are typed before it.
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     fn item_type(&mut self, id: ItemId) -> Type {
         let item: &Item = self.template.item(id);
         match &item.kind {
@@ -359,8 +420,7 @@ impl Typer<'_> {
             }
             ItemKind::Computed { expr } => {
                 let scope = self.template.enclosing_repeat(id);
-                let path = format!("{}.expr", item.path);
-                self.expression(scope, expr, &path)
+                self.expression(scope, expr, || format!("{}.expr", item.path))
             }
             ItemKind::Note { .. } => Type::Null,
         }
@@ -368,16 +428,24 @@ impl Typer<'_> {
 }
 
 /// The fields of a file reference, as expressions see them.
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn file_type() -> Type {
-    Type::Object(BTreeMap::from([
-        ("file_id".to_owned(), Type::String),
-        ("name".to_owned(), Type::String),
-        ("size".to_owned(), Type::Number),
-        ("content_type".to_owned(), Type::String),
-        ("sha256".to_owned(), Type::String),
-    ]))
+    // Inserted one by one: `BTreeMap::from` an array sorts it first, and that
+    // sort costs kilobytes in the browser's wasm.
+    let mut fields = BTreeMap::new();
+    for (name, ty) in [
+        ("file_id", Type::String),
+        ("name", Type::String),
+        ("size", Type::Number),
+        ("content_type", Type::String),
+        ("sha256", Type::String),
+    ] {
+        fields.insert(name.to_owned(), ty);
+    }
+    Type::Object(fields)
 }
 
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn type_words(ty: &Type) -> &'static str {
     match ty {
         Type::Any => "any value",

@@ -14,6 +14,7 @@ use crate::expr::Expr;
 use crate::pattern::Pattern;
 
 pub use plan::{Node, Plan};
+pub(crate) use plan::{heapsort, Map};
 
 /// The only format this engine reads.
 pub const FORMAT: &str = "interview/1";

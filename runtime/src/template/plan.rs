@@ -15,6 +15,8 @@
 //! them, so they are evaluated after the graph, on demand.
 
 use std::collections::HashMap;
+#[cfg(target_arch = "wasm32")]
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::ItemId;
 use crate::expr::Type;
@@ -30,13 +32,50 @@ pub enum Node {
     Val(ItemId),
 }
 
+/// The hash maps of the plan, the check and the interview. In the browser
+/// (wasm32) they hash with FNV-1a: std's SipHash and its keys cost about a
+/// kilobyte there, and a browser only gets templates the host has checked.
+/// Natively std's keyed hash stays, so that a hostile template cannot make
+/// the host's maps slow. Nothing iterates these maps, so the hash is not seen.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+/// The hash maps of the plan, the check and the interview (see the wasm32 one).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type Map<K, V> = HashMap<K, V>;
+
+/// FNV-1a, 64 bits.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct Fnv(u64);
+
+#[cfg(target_arch = "wasm32")]
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
 /// Name resolution: which item a name means, seen from inside a repeat or from the top.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scopes {
     /// (scope, name) to item; scope `None` is the top level (all pages).
-    pub(crate) names: HashMap<(Option<ItemId>, String), ItemId>,
-    /// Each repeat's enclosing repeat (`None` at the top level).
-    pub(crate) outer: HashMap<ItemId, Option<ItemId>>,
+    pub(crate) names: Map<(Option<ItemId>, String), ItemId>,
+    /// Each repeat's enclosing repeat, by item index (`None` at the top level,
+    /// and for items that are not repeats). A table, not a map: one map type
+    /// fewer in the browser's wasm.
+    pub(crate) outer: Vec<Option<ItemId>>,
 }
 
 impl Scopes {
@@ -50,7 +89,7 @@ impl Scopes {
             }
             match current {
                 None => return None,
-                Some(r) => current = self.outer.get(&r).copied().flatten(),
+                Some(r) => current = self.outer.get(r.index()).copied().flatten(),
             }
         }
         None
@@ -68,6 +107,8 @@ pub struct Plan {
     /// Position of each node (by [`Plan::index`]) in `order`.
     pub(crate) position: Vec<u32>,
     /// The expression type of each item's value.
+    /// (Left out without the checker, which alone works them out.)
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     pub(crate) types: Vec<Type>,
     /// Number of pages, to number the nodes.
     pub(crate) pages: usize,
@@ -102,23 +143,88 @@ impl Plan {
         let total = self.dependents.len();
         let mut seen = vec![false; total];
         let mut stack = vec![Plan::index(self.pages, start)];
-        let mut found = Vec::new();
+        // (position in `order`, node): sorted, they are in evaluation order.
+        let mut found: Vec<(u32, usize)> = Vec::new();
         while let Some(n) = stack.pop() {
-            if n >= total || seen[n] {
-                continue;
+            match seen.get_mut(n) {
+                Some(flag) if !*flag => *flag = true,
+                _ => continue,
             }
-            seen[n] = true;
-            found.push(n);
+            found.push((self.position.get(n).copied().unwrap_or(u32::MAX), n));
             if let Some(next) = self.dependents.get(n) {
                 stack.extend(next.iter().map(|d| *d as usize));
             }
         }
-        found.sort_by_key(|n| self.position.get(*n).copied().unwrap_or(u32::MAX));
-        found.into_iter().map(|n| Plan::node(self.pages, n)).collect()
+        heapsort(&mut found);
+        found.into_iter().map(|(_, n)| Plan::node(self.pages, n)).collect()
     }
 
     /// The static type of an item's value.
     pub fn type_of(&self, item: ItemId) -> Type {
-        self.types.get(item.index()).cloned().unwrap_or(Type::Any)
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        return self.types.get(item.index()).cloned().unwrap_or(Type::Any);
+        #[cfg(not(any(feature = "checker", not(target_arch = "wasm32"))))]
+        {
+            let _ = item;
+            Type::Any
+        }
+    }
+}
+
+/// Sorts in place, in O(n log n) without allocating: the engine's one sort.
+/// Each element type std's sort is used for adds kilobytes of code to the
+/// browser's wasm; callers sort values whose equal ones are identical, so
+/// stability does not matter. (Written with `get`
+/// rather than indexing, so that it has no panic path.)
+pub(crate) fn heapsort<T: Ord>(v: &mut [T]) {
+    for node in (0..v.len() / 2).rev() {
+        sift_down(v, node);
+    }
+    for end in (1..v.len()).rev() {
+        swap_ends(v, 0, end);
+        if let Some(heap) = v.get_mut(..end) {
+            sift_down(heap, 0);
+        }
+    }
+}
+
+/// Moves `v[node]` down until it is no smaller than its children (a max-heap).
+fn sift_down<T: Ord>(v: &mut [T], mut node: usize) {
+    loop {
+        let mut child = 2 * node + 1;
+        let Some(left) = v.get(child) else { return };
+        if v.get(child + 1).is_some_and(|right| left < right) {
+            child += 1;
+        }
+        if v.get(node) >= v.get(child) {
+            return;
+        }
+        swap_ends(v, node, child);
+        node = child;
+    }
+}
+
+/// Swaps `v[a]` and `v[b]`, `a < b`, both in range.
+fn swap_ends<T>(v: &mut [T], a: usize, b: usize) {
+    if let Some([first, .., last]) = v.get_mut(a..=b) {
+        std::mem::swap(first, last);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn heapsort_sorts_as_std_does(
+            mut v in proptest::collection::vec((0u32..20, proptest::collection::vec(0u32..3, 0..3)), 0..60)
+        ) {
+            let mut expected = v.clone();
+            expected.sort();
+            heapsort(&mut v);
+            prop_assert_eq!(v, expected);
+        }
     }
 }

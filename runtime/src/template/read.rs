@@ -18,6 +18,25 @@ use crate::pattern::Pattern;
 const COMMON_KEYS: &[&str] =
     &["type", "id", "label", "help", "required", "required_if", "visible_if", "default", "checks"];
 
+/// The item types, each with the keys it accepts besides the common ones (or,
+/// for computed values and notes, besides `type` alone). A table rather than a
+/// `match` on the name: the names are compared in one loop, not one by one in
+/// code, which is smaller in the browser's wasm.
+const TYPES: &[(&str, &[&str])] = &[
+    ("text", &["min_length", "max_length", "pattern", "pattern_message", "multiline"]),
+    ("number", &["min", "max", "integer", "step"]),
+    ("date", &["min", "max"]),
+    ("email", &[]),
+    ("phone", &["region"]),
+    ("yes_no", &[]),
+    ("choice", &["options", "display"]),
+    ("multi_choice", &["options", "min_selected", "max_selected"]),
+    ("file", &["accept", "max_bytes", "max_files"]),
+    ("repeat", &["items", "min_items", "max_items", "item_label"]),
+    ("computed", &["id", "label", "help", "visible_if", "expr"]),
+    ("note", &["id", "visible_if", "text"]),
+];
+
 /// Reads the document; every problem found is returned, not only the first.
 pub(super) fn read(doc: &Json) -> Result<Template, Vec<Problem>> {
     let mut reader = Reader { problems: Vec::new(), items: Vec::new() };
@@ -66,7 +85,18 @@ pub(super) fn is_valid_id(id: &str) -> bool {
 
 impl Reader {
     fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), message: message.into() });
+        self.push_problem(path.into(), message.into());
+    }
+
+    /// The one copy of the push that the generic `problem` wrappers share.
+    #[inline(never)]
+    fn push_problem(&mut self, path: String, message: String) {
+        self.problems.push(Problem { path, message });
+    }
+
+    /// Records a problem with `key` under `path`.
+    fn problem_at(&mut self, path: &str, key: &str, message: impl Into<String>) {
+        self.problem(key_path(path, key), message);
     }
 
     fn object<'a>(&mut self, value: &'a Json, path: &str, what: &str) -> Option<&'a Map<String, Json>> {
@@ -79,32 +109,63 @@ impl Reader {
         }
     }
 
-    fn unknown_keys(&mut self, map: &Map<String, Json>, path: &str, allowed: &[&str], what: &str) {
+    /// Records that `key` holds the wrong JSON type; one place that words it.
+    fn wrong_type(&mut self, path: &str, key: &str, expected: &str, found: &Json) {
+        self.problem_at(path, key, format!("`{key}` must be {expected}, not {}", json_type(found)));
+    }
+
+    /// Records that `key` is missing.
+    fn missing(&mut self, path: &str, key: &str) {
+        self.problem_at(path, key, format!("`{key}` is required"));
+    }
+
+    /// The list under `key`; a problem when it is not a list, or missing and `required`.
+    fn list<'a>(&mut self, map: &'a Map<String, Json>, key: &str, path: &str, required: bool) -> Option<&'a [Json]> {
+        match map.get(key) {
+            Some(Json::Array(list)) => Some(list),
+            Some(other) => {
+                self.wrong_type(path, key, "a list", other);
+                None
+            }
+            None => {
+                if required {
+                    self.missing(path, key);
+                }
+                None
+            }
+        }
+    }
+
+    /// Records every key that is in neither `allowed` nor `also`.
+    fn unknown_keys(&mut self, map: &Map<String, Json>, path: &str, allowed: &[&str], also: &[&str], what: &str) {
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
-                self.problem(key_path(path, key), format!("unknown option `{key}` for {what}"));
+            if !allowed.contains(&key.as_str()) && !also.contains(&key.as_str()) {
+                self.problem_at(path, key, format!("unknown option `{key}` for {what}"));
             }
         }
     }
 
     fn string(&mut self, map: &Map<String, Json>, key: &str, path: &str, required: bool) -> Option<String> {
-        let p = key_path(path, key);
         match map.get(key) {
             None if required => {
-                self.problem(p, format!("`{key}` is required"));
+                self.missing(path, key);
                 None
             }
             None => None,
             Some(Json::String(s)) => {
                 if s.chars().count() > limits::MAX_TEXT_CHARS {
-                    self.problem(p, format!("`{key}` is longer than {} characters", limits::MAX_TEXT_CHARS));
+                    self.problem_at(
+                        path,
+                        key,
+                        format!("`{key}` is longer than {} characters", limits::MAX_TEXT_CHARS),
+                    );
                     None
                 } else {
                     Some(s.clone())
                 }
             }
             Some(other) => {
-                self.problem(p, format!("`{key}` must be a string, not {}", json_type(other)));
+                self.wrong_type(path, key, "a string", other);
                 None
             }
         }
@@ -115,7 +176,7 @@ impl Reader {
             None => false,
             Some(Json::Bool(b)) => *b,
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be true or false, not {}", json_type(other)));
+                self.wrong_type(path, key, "true or false", other);
                 false
             }
         }
@@ -126,7 +187,7 @@ impl Reader {
             None => None,
             Some(Json::Number(n)) => n.as_f64(),
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be a number, not {}", json_type(other)));
+                self.wrong_type(path, key, "a number", other);
                 None
             }
         }
@@ -138,12 +199,12 @@ impl Reader {
             Some(Json::Number(n)) => match n.as_u64() {
                 Some(v) => Some(v),
                 None => {
-                    self.problem(key_path(path, key), format!("`{key}` must be a whole number, 0 or more"));
+                    self.problem_at(path, key, format!("`{key}` must be a whole number, 0 or more"));
                     None
                 }
             },
             Some(other) => {
-                self.problem(key_path(path, key), format!("`{key}` must be a whole number, not {}", json_type(other)));
+                self.wrong_type(path, key, "a whole number", other);
                 None
             }
         }
@@ -154,7 +215,7 @@ impl Reader {
         match u32::try_from(value) {
             Ok(v) => Some(v),
             Err(_) => {
-                self.problem(key_path(path, key), format!("`{key}` is too large"));
+                self.problem_at(path, key, format!("`{key}` is too large"));
                 None
             }
         }
@@ -177,7 +238,7 @@ impl Reader {
 
     fn template(&mut self, doc: &Json) -> Option<Template> {
         let map = self.object(doc, "", "the template")?;
-        self.unknown_keys(map, "", &["format", "title", "description", "pages"], "a template");
+        self.unknown_keys(map, "", &["format", "title", "description", "pages"], &[], "a template");
         match map.get("format") {
             Some(Json::String(f)) if f == FORMAT => {}
             Some(Json::String(f)) => {
@@ -189,23 +250,19 @@ impl Reader {
         let title = self.string(map, "title", "", true).unwrap_or_default();
         let description = self.string(map, "description", "", false);
         let mut pages = Vec::new();
-        match map.get("pages") {
-            Some(Json::Array(list)) => {
-                if list.is_empty() {
-                    self.problem("pages", "a template needs at least one page");
-                }
-                if list.len() > limits::MAX_PAGES {
-                    self.problem("pages", format!("a template may have at most {} pages", limits::MAX_PAGES));
-                    return None;
-                }
-                for (index, page) in list.iter().enumerate() {
-                    if let Some(page) = self.page(page, index) {
-                        pages.push(page);
-                    }
+        if let Some(list) = self.list(map, "pages", "", true) {
+            if list.is_empty() {
+                self.problem("pages", "a template needs at least one page");
+            }
+            if list.len() > limits::MAX_PAGES {
+                self.problem("pages", format!("a template may have at most {} pages", limits::MAX_PAGES));
+                return None;
+            }
+            for (index, page) in list.iter().enumerate() {
+                if let Some(page) = self.page(page, index) {
+                    pages.push(page);
                 }
             }
-            Some(other) => self.problem("pages", format!("`pages` must be a list, not {}", json_type(other))),
-            None => self.problem("pages", "`pages` is required"),
         }
         let items = std::mem::take(&mut self.items);
         Some(Template { title, description, pages, items, plan: Plan::default(), source: Json::Null })
@@ -214,26 +271,18 @@ impl Reader {
     fn page(&mut self, value: &Json, index: usize) -> Option<Page> {
         let path = format!("pages[{index}]");
         let map = self.object(value, &path, "a page")?;
-        self.unknown_keys(map, &path, &["id", "title", "visible_if", "items"], "a page");
+        self.unknown_keys(map, &path, &["id", "title", "visible_if", "items"], &[], "a page");
         let id = self.string(map, "id", &path, true);
         if let Some(id) = &id {
             if !is_valid_id(id) || id.len() > limits::MAX_ID_CHARS {
-                self.problem(key_path(&path, "id"), bad_id_message(id));
+                self.problem_at(&path, "id", bad_id_message(id));
             }
         }
         let title = self.string(map, "title", &path, false).unwrap_or_default();
         let visible_if = self.expression(map, "visible_if", &path);
-        let items_path = key_path(&path, "items");
-        let items = match map.get("items") {
-            Some(Json::Array(list)) => self.item_list(list, &items_path, index, Parent::Page(index), 0),
-            Some(other) => {
-                self.problem(items_path, format!("`items` must be a list, not {}", json_type(other)));
-                Vec::new()
-            }
-            None => {
-                self.problem(items_path, "`items` is required");
-                Vec::new()
-            }
+        let items = match self.list(map, "items", &path, true) {
+            Some(list) => self.item_list(list, &key_path(&path, "items"), index, Parent::Page(index), 0),
+            None => Vec::new(),
         };
         Some(Page { id: id.unwrap_or_default(), title, visible_if, items, path })
     }
@@ -257,53 +306,33 @@ impl Reader {
         let type_name = match map.get("type") {
             Some(Json::String(t)) => t.clone(),
             Some(other) => {
-                self.problem(key_path(path, "type"), format!("`type` must be a string, not {}", json_type(other)));
+                self.wrong_type(path, "type", "a string", other);
                 return None;
             }
             None => {
-                self.problem(key_path(path, "type"), "`type` is required");
+                self.missing(path, "type");
                 return None;
             }
         };
-        let own: &[&str] = match type_name.as_str() {
-            "text" => &["min_length", "max_length", "pattern", "pattern_message", "multiline"],
-            "number" => &["min", "max", "integer", "step"],
-            "date" => &["min", "max"],
-            "email" => &[],
-            "phone" => &["region"],
-            "yes_no" => &[],
-            "choice" => &["options", "display"],
-            "multi_choice" => &["options", "min_selected", "max_selected"],
-            "file" => &["accept", "max_bytes", "max_files"],
-            "repeat" => &["items", "min_items", "max_items", "item_label"],
-            "computed" => &["id", "label", "help", "visible_if", "expr"],
-            "note" => &["id", "visible_if", "text"],
-            other => {
-                self.problem(
-                    key_path(path, "type"),
-                    format!(
-                        "unknown item type `{other}`; the types are text, number, date, email, phone, yes_no, \
-                         choice, multi_choice, file, repeat, computed and note"
-                    ),
-                );
-                return None;
-            }
+        let Some(&(_, own)) = TYPES.iter().find(|(name, _)| *name == type_name) else {
+            self.problem_at(
+                path,
+                "type",
+                format!(
+                    "unknown item type `{type_name}`; the types are text, number, date, email, phone, yes_no, \
+                     choice, multi_choice, file, repeat, computed and note"
+                ),
+            );
+            return None;
         };
         let what = format!("a {type_name} item");
-        if matches!(type_name.as_str(), "computed" | "note") {
-            let mut allowed = vec!["type"];
-            allowed.extend_from_slice(own);
-            self.unknown_keys(map, path, &allowed, &what);
-        } else {
-            let mut allowed = COMMON_KEYS.to_vec();
-            allowed.extend_from_slice(own);
-            self.unknown_keys(map, path, &allowed, &what);
-        }
+        let common = if matches!(type_name.as_str(), "computed" | "note") { &["type"] } else { COMMON_KEYS };
+        self.unknown_keys(map, path, common, own, &what);
 
         let id = self.string(map, "id", path, type_name != "note");
         if let Some(id) = &id {
             if !is_valid_id(id) || id.len() > limits::MAX_ID_CHARS {
-                self.problem(key_path(path, "id"), bad_id_message(id));
+                self.problem_at(path, "id", bad_id_message(id));
             }
         }
         let label = self.string(map, "label", path, false);
@@ -343,15 +372,8 @@ impl Reader {
     }
 
     fn checks(&mut self, map: &Map<String, Json>, path: &str) -> Vec<Check> {
+        let Some(list) = self.list(map, "checks", path, false) else { return Vec::new() };
         let checks_path = key_path(path, "checks");
-        let list = match map.get("checks") {
-            None => return Vec::new(),
-            Some(Json::Array(list)) => list,
-            Some(other) => {
-                self.problem(checks_path, format!("`checks` must be a list, not {}", json_type(other)));
-                return Vec::new();
-            }
-        };
         if list.len() > limits::MAX_CHECKS {
             self.problem(&checks_path, format!("a question may have at most {} checks", limits::MAX_CHECKS));
             return Vec::new();
@@ -360,7 +382,7 @@ impl Reader {
         for (index, value) in list.iter().enumerate() {
             let p = format!("{checks_path}[{index}]");
             let Some(check) = self.object(value, &p, "a check") else { continue };
-            self.unknown_keys(check, &p, &["rule", "message"], "a check");
+            self.unknown_keys(check, &p, &["rule", "message"], &[], "a check");
             let rule = match self.string(check, "rule", &p, true) {
                 Some(source) => self.parse_expression(source, &key_path(&p, "rule")),
                 None => None,
@@ -374,18 +396,8 @@ impl Reader {
     }
 
     fn options(&mut self, map: &Map<String, Json>, path: &str) -> Vec<ChoiceOption> {
+        let Some(list) = self.list(map, "options", path, true) else { return Vec::new() };
         let options_path = key_path(path, "options");
-        let list = match map.get("options") {
-            Some(Json::Array(list)) => list,
-            Some(other) => {
-                self.problem(options_path, format!("`options` must be a list, not {}", json_type(other)));
-                return Vec::new();
-            }
-            None => {
-                self.problem(options_path, "`options` is required");
-                return Vec::new();
-            }
-        };
         if list.is_empty() {
             self.problem(&options_path, "a choice needs at least one option");
         }
@@ -402,12 +414,12 @@ impl Reader {
                 continue;
             }
             let Some(option) = self.object(value, &p, "an option") else { continue };
-            self.unknown_keys(option, &p, &["value", "label"], "an option");
+            self.unknown_keys(option, &p, &["value", "label"], &[], "an option");
             let value = self.string(option, "value", &p, true);
             let label = self.string(option, "label", &p, false);
             if let Some(value) = value {
                 if options.iter().any(|o| o.value == value) {
-                    self.problem(key_path(&p, "value"), format!("the option value `{value}` appears twice"));
+                    self.problem_at(&p, "value", format!("the option value `{value}` appears twice"));
                 }
                 let label = label.unwrap_or_else(|| value.clone());
                 options.push(ChoiceOption { value, label });
@@ -424,7 +436,7 @@ impl Reader {
         match Date::parse(&text) {
             Some(date) => Some(DateBound::Fixed(date)),
             None => {
-                self.problem(key_path(path, key), format!("`{key}` must be a date YYYY-MM-DD or \"today\", not `{text}`"));
+                self.problem_at(path, key, format!("`{key}` must be a date YYYY-MM-DD or \"today\", not `{text}`"));
                 None
             }
         }
@@ -445,14 +457,14 @@ impl Reader {
                 let max_length = self.count_u32(map, "max_length", path);
                 if let (Some(lo), Some(hi)) = (min_length, max_length) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_length"), "`min_length` is larger than `max_length`");
+                        self.problem_at(path, "min_length", "`min_length` is larger than `max_length`");
                     }
                 }
                 let pattern = match self.string(map, "pattern", path, false) {
                     Some(source) => match Pattern::new(&source) {
                         Ok(p) => Some(p),
                         Err(e) => {
-                            self.problem(key_path(path, "pattern"), format!("bad pattern: {e}"));
+                            self.problem_at(path, "pattern", format!("bad pattern: {e}"));
                             None
                         }
                     },
@@ -467,14 +479,14 @@ impl Reader {
                 let max = self.number(map, "max", path);
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo > hi {
-                        self.problem(key_path(path, "min"), "`min` is larger than `max`");
+                        self.problem_at(path, "min", "`min` is larger than `max`");
                     }
                 }
                 let integer = self.boolean(map, "integer", path);
                 let step = self.number(map, "step", path);
                 if let Some(step) = step {
                     if step <= 0.0 {
-                        self.problem(key_path(path, "step"), "`step` must be more than 0");
+                        self.problem_at(path, "step", "`step` must be more than 0");
                     }
                 }
                 ItemKind::Number { min, max, integer, step: step.filter(|s| *s > 0.0) }
@@ -484,7 +496,7 @@ impl Reader {
                 let max = self.date_bound(map, "max", path);
                 if let (Some(DateBound::Fixed(lo)), Some(DateBound::Fixed(hi))) = (min, max) {
                     if lo > hi {
-                        self.problem(key_path(path, "min"), "`min` is later than `max`");
+                        self.problem_at(path, "min", "`min` is later than `max`");
                     }
                 }
                 ItemKind::Date { min, max }
@@ -494,8 +506,9 @@ impl Reader {
                 let region = self.string(map, "region", path, false);
                 if let Some(region) = &region {
                     if !crate::phone::is_known_region(region) {
-                        self.problem(
-                            key_path(path, "region"),
+                        self.problem_at(
+                            path,
+                            "region",
                             format!("unknown region `{region}`; use a two-letter country code such as GB or US"),
                         );
                     }
@@ -509,8 +522,9 @@ impl Reader {
                     None | Some("radio") => ChoiceDisplay::Radio,
                     Some("dropdown") => ChoiceDisplay::Dropdown,
                     Some(other) => {
-                        self.problem(
-                            key_path(path, "display"),
+                        self.problem_at(
+                            path,
+                            "display",
                             format!("`display` must be \"radio\" or \"dropdown\", not `{other}`"),
                         );
                         ChoiceDisplay::Radio
@@ -524,12 +538,12 @@ impl Reader {
                 let max_selected = self.count_u32(map, "max_selected", path);
                 if let (Some(lo), Some(hi)) = (min_selected, max_selected) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_selected"), "`min_selected` is larger than `max_selected`");
+                        self.problem_at(path, "min_selected", "`min_selected` is larger than `max_selected`");
                     }
                 }
                 if let Some(lo) = min_selected {
                     if lo as usize > options.len() {
-                        self.problem(key_path(path, "min_selected"), "`min_selected` is larger than the number of options");
+                        self.problem_at(path, "min_selected", "`min_selected` is larger than the number of options");
                     }
                 }
                 ItemKind::MultiChoice { options, min_selected, max_selected }
@@ -556,17 +570,17 @@ impl Reader {
                         accept
                     }
                     Some(other) => {
-                        self.problem(accept_path, format!("`accept` must be a list of MIME types, not {}", json_type(other)));
+                        self.wrong_type(path, "accept", "a list of MIME types", other);
                         Vec::new()
                     }
                 };
                 let max_bytes = self.count(map, "max_bytes", path);
                 if max_bytes == Some(0) {
-                    self.problem(key_path(path, "max_bytes"), "`max_bytes` must be more than 0");
+                    self.problem_at(path, "max_bytes", "`max_bytes` must be more than 0");
                 }
                 let max_files = self.count_u32(map, "max_files", path);
                 if max_files == Some(0) {
-                    self.problem(key_path(path, "max_files"), "`max_files` must be more than 0");
+                    self.problem_at(path, "max_files", "`max_files` must be more than 0");
                 }
                 ItemKind::File { accept, max_bytes, max_files }
             }
@@ -582,37 +596,31 @@ impl Reader {
                 let max_items = self.count_u32(map, "max_items", path);
                 if let Some(max) = max_items {
                     if max > limits::MAX_REPEAT_ENTRIES {
-                        self.problem(
-                            key_path(path, "max_items"),
+                        self.problem_at(
+                            path,
+                            "max_items",
                             format!("`max_items` may be at most {}", limits::MAX_REPEAT_ENTRIES),
                         );
                     }
                     if max == 0 {
-                        self.problem(key_path(path, "max_items"), "`max_items` must be more than 0");
+                        self.problem_at(path, "max_items", "`max_items` must be more than 0");
                     }
                 }
                 if let (Some(lo), Some(hi)) = (min_items, max_items) {
                     if lo > hi {
-                        self.problem(key_path(path, "min_items"), "`min_items` is larger than `max_items`");
+                        self.problem_at(path, "min_items", "`min_items` is larger than `max_items`");
                     }
                 }
                 let item_label = self.string(map, "item_label", path, false);
-                let items_path = key_path(path, "items");
-                let items = match map.get("items") {
-                    Some(Json::Array(list)) => {
+                let items = match self.list(map, "items", path, true) {
+                    Some(list) => {
+                        let items_path = key_path(path, "items");
                         if list.is_empty() {
                             self.problem(&items_path, "a repeat needs at least one item");
                         }
                         self.item_list(list, &items_path, page, Parent::Repeat(slot), depth + 1)
                     }
-                    Some(other) => {
-                        self.problem(items_path, format!("`items` must be a list, not {}", json_type(other)));
-                        Vec::new()
-                    }
-                    None => {
-                        self.problem(items_path, "`items` is required");
-                        Vec::new()
-                    }
+                    None => Vec::new(),
                 };
                 ItemKind::Repeat {
                     items,
@@ -640,23 +648,25 @@ impl Reader {
     fn note_parts(&mut self, text: &str, path: &str) -> Option<Vec<NotePart>> {
         let mut parts = Vec::new();
         let mut rest = text;
+        // `get` rather than indexing: the found positions are char boundaries
+        // anyway, and this way the reader has no panic path.
         while let Some(open) = rest.find("{{") {
             if open > 0 {
-                parts.push(NotePart::Text(rest[..open].to_owned()));
+                parts.push(NotePart::Text(rest.get(..open).unwrap_or_default().to_owned()));
             }
-            let after = &rest[open + 2..];
+            let after = rest.get(open + 2..).unwrap_or_default();
             let Some(close) = after.find("}}") else {
                 self.problem(path, "a `{{` is not closed by `}}`");
                 return None;
             };
-            let source = after[..close].trim().to_owned();
+            let source = after.get(..close).unwrap_or_default().trim().to_owned();
             if source.is_empty() {
                 self.problem(path, "`{{}}` names nothing; write `{{id}}`");
                 return None;
             }
             let expression = self.parse_expression(source, path)?;
             parts.push(NotePart::Expr(expression));
-            rest = &after[close + 2..];
+            rest = after.get(close + 2..).unwrap_or_default();
         }
         if !rest.is_empty() {
             parts.push(NotePart::Text(rest.to_owned()));

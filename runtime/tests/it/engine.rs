@@ -643,3 +643,30 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn duplicate_and_cycle_problems_keep_their_exact_wording_and_order() {
+    // The host compares these messages; pinned word for word.
+    let found = problems(json!({"format": "interview/1", "title": "T", "pages": [
+        {"id": "p", "items": [{"type": "text", "id": "a"}, {"type": "note", "id": "n", "text": "x"}]},
+        {"id": "p", "items": [{"type": "number", "id": "a"}, {"type": "text", "id": "n"},
+            {"type": "repeat", "id": "r", "items": [{"type": "text", "id": "x"}, {"type": "text", "id": "x"}]}]},
+        {"id": "q", "visible_if": "c > 1", "items": [
+            {"type": "computed", "id": "b", "expr": "c + 1"},
+            {"type": "computed", "id": "c", "expr": "d + b"},
+            {"type": "text", "id": "d", "visible_if": "b > 0"}]}
+    ]}));
+    let expected = [
+        ("pages[1].id", "the page id `p` is used twice"),
+        ("pages[1].items[0].id", "the id `a` is already used by pages[0].items[0]"),
+        ("pages[1].items[1].id", "the id `n` is already used by pages[0].items[1]"),
+        ("pages[1].items[2].items[1].id", "the id `x` is already used by pages[1].items[2].items[0]"),
+        (
+            "pages[2].items[1].visible_if",
+            "a cycle: `c` → page `q` → `c` depend on each other (through computed values or visible_if), so none can \
+             be worked out",
+        ),
+    ]
+    .map(|(p, m)| (p.to_owned(), m.to_owned()));
+    assert_eq!(found, expected.to_vec());
+}
