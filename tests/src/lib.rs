@@ -794,7 +794,47 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
     }
 }
 
+/// A Chrome DevTools Protocol command, sent through ChromeDriver.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Makes the requests whose URL matches one of `patterns` (`*` for any
+    /// text) fail as if the host could not be reached; an empty list lets
+    /// everything through again.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        for (command, params) in [
+            ("Network.enable", serde_json::json!({})),
+            ("Network.setBlockedURLs", serde_json::json!({ "urls": patterns })),
+        ] {
+            self.client
+                .issue_cmd(DevTools { command, params })
+                .await
+                .unwrap_or_else(|e| panic!("{command} {patterns:?}: {e}"));
+        }
+    }
+
     /// Takes the browser off the network (`true`) or back on it, as the
     /// device losing its connection would (`navigator.onLine` and the
     /// `online`/`offline` events follow).

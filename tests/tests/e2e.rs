@@ -684,6 +684,37 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_that_cannot_be_opened_says_so_and_opens_on_try_again() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    // The page loads, but its call to open the link gets no answer.
+    browser.block_urls(&["*/api/v1/client/open*"]).await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.wait_for_heading(&root, "Something went wrong").await;
+    browser
+        .wait_for_role(&root, "alert", "You seem to be offline")
+        .await;
+    browser
+        .assert_accessible("the page that could not open the link")
+        .await;
+
+    // Still no answer: the page stays put and keeps its way out.
+    browser.press(&root, "Try again").await;
+    browser.wait_for_heading(&root, "Something went wrong").await;
+
+    browser.block_urls(&[]).await;
+    browser.press(&root, "Try again").await;
+    browser.type_into(&root, "Full name", "Ann Lee").await;
+
+    browser.close().await;
+}
+
 /// Serves `html` at `/` on 127.0.0.1: a partner's site, on another origin
 /// (another port) than the host.
 async fn serve_partner_page(html: String) -> std::net::SocketAddr {
