@@ -715,6 +715,54 @@ async fn a_link_that_cannot_be_opened_says_so_and_opens_on_try_again() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newer_progress_saved_from_another_device_wins_over_this_device_and_the_client_is_told() {
+    let host = Host::start_app().await;
+    let staff = Staff::sign_in(&host).await;
+    let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
+    let token = link
+        .split('#')
+        .nth(1)
+        .expect("token in the link")
+        .to_owned();
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.type_into(&root, "Full name", "Ann on the phone").await;
+    browser
+        .wait_for_role(&root, "status", "Saved on this device")
+        .await;
+
+    // Later (saved times count in seconds), the client saves from another device.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, opened) = client_call(&host, "open", None, Some(json!({"token": token}))).await;
+    assert_eq!(status, 200, "{opened}");
+    let saved = reqwest::Client::new()
+        .put(host.url("/api/v1/client/progress"))
+        .bearer_auth(opened["session"].as_str().expect("session"))
+        .json(&json!({"answers": {"s1": {"full_name": "Ann on the laptop"}}}))
+        .send()
+        .await
+        .expect("save progress");
+    assert_eq!(saved.status().as_u16(), 200);
+
+    // Back on the phone: the newer copy is restored, and the client is told.
+    browser.client.refresh().await.expect("reload");
+    let root = browser.shadow_root("main").await;
+    browser
+        .wait_for_role(&root, "note", "Your progress saved online is newer")
+        .await;
+    assert_eq!(browser.value_of(&root, "Full name").await, "Ann on the laptop");
+    browser
+        .assert_accessible("the form with the restored-progress notice")
+        .await;
+    browser.press(&root, "Dismiss").await;
+
+    browser.close().await;
+}
+
 /// Serves `html` at `/` on 127.0.0.1: a partner's site, on another origin
 /// (another port) than the host.
 async fn serve_partner_page(html: String) -> std::net::SocketAddr {
