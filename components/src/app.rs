@@ -59,6 +59,18 @@ struct Section {
     template: &'static Template,
 }
 
+impl Section {
+    /// Puts this section's answers in `draft`, marked with its template version.
+    fn keep(&self, draft: &mut Draft, answers: AnswerSet) {
+        let section = DraftSection {
+            answers,
+            fingerprint: self.fingerprint.clone(),
+            template_version: self.version,
+        };
+        draft.sections.insert(self.id.clone(), section);
+    }
+}
+
 /// A call to repeat when the connection returns.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pending {
@@ -422,15 +434,7 @@ impl Flow {
             for s in &sections {
                 if let Some(Json::Object(answers)) = view.get("answers").and_then(|a| a.get(&s.id))
                 {
-                    let answers = answers.clone();
-                    d.sections.insert(
-                        s.id.clone(),
-                        DraftSection {
-                            answers,
-                            fingerprint: s.fingerprint.clone(),
-                            template_version: s.version,
-                        },
-                    );
+                    s.keep(&mut d, answers.clone());
                 }
             }
             d
@@ -551,15 +555,7 @@ impl Flow {
         self.sections.with_value(|sections| {
             self.answers.with_value(|all| {
                 for (s, answers) in sections.iter().zip(all) {
-                    let answers = answers.clone();
-                    d.sections.insert(
-                        s.id.clone(),
-                        DraftSection {
-                            answers,
-                            fingerprint: s.fingerprint.clone(),
-                            template_version: s.version,
-                        },
-                    );
+                    s.keep(&mut d, answers.clone());
                 }
             })
         });

@@ -763,37 +763,6 @@ impl Browser {
     }
 }
 
-/// ChromeDriver's own command that emulates the network (offline or not).
-#[derive(Debug)]
-struct NetworkConditions {
-    offline: bool,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/chromium/network_conditions",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "network_conditions": {
-                "offline": self.offline,
-                "latency": 0,
-                "download_throughput": -1,
-                "upload_throughput": -1,
-            }
-        });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 /// A Chrome DevTools Protocol command, sent through ChromeDriver.
 #[derive(Debug)]
 struct DevTools {
@@ -824,27 +793,39 @@ impl Browser {
     /// text) fail as if the host could not be reached; an empty list lets
     /// everything through again.
     pub async fn block_urls(&self, patterns: &[&str]) {
-        for (command, params) in [
-            ("Network.enable", serde_json::json!({})),
-            ("Network.setBlockedURLs", serde_json::json!({ "urls": patterns })),
-        ] {
-            self.client
-                .issue_cmd(DevTools { command, params })
-                .await
-                .unwrap_or_else(|e| panic!("{command} {patterns:?}: {e}"));
-        }
+        self.devtools("Network.enable", serde_json::json!({})).await;
+        self.devtools(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": patterns }),
+        )
+        .await;
     }
 
     /// Takes the browser off the network (`true`) or back on it, as the
     /// device losing its connection would (`navigator.onLine` and the
     /// `online`/`offline` events follow).
     pub async fn set_offline(&self, offline: bool) {
-        self.client
-            .issue_cmd(NetworkConditions { offline })
-            .await
-            .unwrap_or_else(|e| panic!("set the network offline={offline}: {e}"));
+        let conditions = serde_json::json!({
+            "offline": offline,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": -1,
+        });
+        self.devtools("Network.enable", serde_json::json!({})).await;
+        self.devtools("Network.emulateNetworkConditions", conditions)
+            .await;
     }
-}
+
+    /// Sends one DevTools command to the page's browser.
+    async fn devtools(&self, command: &'static str, params: serde_json::Value) {
+        self.client
+            .issue_cmd(DevTools {
+                command,
+                params: params.clone(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{command} {params}: {e}"));
+    }}
 
 /// The WCAG rule sets axe checks (WCAG 2.0, 2.1 and 2.2, levels A and AA).
 pub const AXE_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
