@@ -682,7 +682,11 @@ impl Browser {
     pub async fn retype(&self, root: &ShadowRoot, label: &str, text: &str) {
         self.field(root, label)
             .await
-            .send_keys(&format!("{}a{}{text}", fantoccini::key::Key::Control, fantoccini::key::Key::Null))
+            .send_keys(&format!(
+                "{}a{}{text}",
+                fantoccini::key::Key::Control,
+                fantoccini::key::Key::Null
+            ))
             .await
             .unwrap_or_else(|e| panic!("retype {label:?}: {e}"));
     }
@@ -825,7 +829,8 @@ impl Browser {
             })
             .await
             .unwrap_or_else(|e| panic!("{command} {params}: {e}"));
-    }}
+    }
+}
 
 /// The WCAG rule sets axe checks (WCAG 2.0, 2.1 and 2.2, levels A and AA).
 pub const AXE_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];

@@ -142,6 +142,14 @@ async fn send_interview_with(
     )
 }
 
+/// The link's token: what follows `#` in the link.
+fn token_of(link: &str) -> String {
+    link.split('#')
+        .nth(1)
+        .expect("token in the link")
+        .to_owned()
+}
+
 /// The keys of the page's local storage that belong to the interview page.
 async fn stored_keys(browser: &Browser) -> Vec<String> {
     let keys = browser
@@ -171,11 +179,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
         None,
     )
     .await;
-    let token = link
-        .split('#')
-        .nth(1)
-        .expect("token in the link")
-        .to_owned();
+    let token = token_of(&link);
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -432,7 +436,9 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
         .assert_accessible("the SMS digits screen with its error")
         .await;
 
-    browser.retype(&root, "Last 4 digits of your mobile number", "0123").await;
+    browser
+        .retype(&root, "Last 4 digits of your mobile number", "0123")
+        .await;
     browser.press(&root, "Continue").await;
     browser
         .wait_for_role(&root, "status", "We sent a code")
@@ -604,11 +610,7 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     let host = Host::start_app().await;
     let staff = Staff::sign_in(&host).await;
     let (_, item_id, link) = send_interview(&staff, json!({"method": "none"}), None).await;
-    let token = link
-        .split('#')
-        .nth(1)
-        .expect("token in the link")
-        .to_owned();
+    let token = token_of(&link);
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -696,7 +698,9 @@ async fn a_link_that_cannot_be_opened_says_so_and_opens_on_try_again() {
     browser.block_urls(&["*/api/v1/client/open*"]).await;
     browser.goto(&link).await;
     let root = browser.shadow_root("main").await;
-    browser.wait_for_heading(&root, "Something went wrong").await;
+    browser
+        .wait_for_heading(&root, "Something went wrong")
+        .await;
     browser
         .wait_for_role(&root, "alert", "You seem to be offline")
         .await;
@@ -706,7 +710,9 @@ async fn a_link_that_cannot_be_opened_says_so_and_opens_on_try_again() {
 
     // Still no answer: the page stays put and keeps its way out.
     browser.press(&root, "Try again").await;
-    browser.wait_for_heading(&root, "Something went wrong").await;
+    browser
+        .wait_for_heading(&root, "Something went wrong")
+        .await;
 
     browser.block_urls(&[]).await;
     browser.press(&root, "Try again").await;
@@ -720,17 +726,15 @@ async fn newer_progress_saved_from_another_device_wins_over_this_device_and_the_
     let host = Host::start_app().await;
     let staff = Staff::sign_in(&host).await;
     let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
-    let token = link
-        .split('#')
-        .nth(1)
-        .expect("token in the link")
-        .to_owned();
+    let token = token_of(&link);
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     browser.goto(&link).await;
     let root = browser.shadow_root("main").await;
-    browser.type_into(&root, "Full name", "Ann on the phone").await;
+    browser
+        .type_into(&root, "Full name", "Ann on the phone")
+        .await;
     browser
         .wait_for_role(&root, "status", "Saved on this device")
         .await;
@@ -754,7 +758,10 @@ async fn newer_progress_saved_from_another_device_wins_over_this_device_and_the_
     browser
         .wait_for_role(&root, "note", "Your progress saved online is newer")
         .await;
-    assert_eq!(browser.value_of(&root, "Full name").await, "Ann on the laptop");
+    assert_eq!(
+        browser.value_of(&root, "Full name").await,
+        "Ann on the laptop"
+    );
     browser
         .assert_accessible("the form with the restored-progress notice")
         .await;
@@ -855,9 +862,21 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
                      document.querySelector('main').shadowRoot === null];",
         )
         .await;
-    assert_eq!(styles[0], json!("rgb(11, 110, 79)"), "theme accent: {styles}");
-    assert_ne!(styles[0], json!("rgb(255, 105, 180)"), "partner CSS leaked in");
-    assert_eq!(styles[3], json!(true), "the bundle mounted into the partner's <main>");
+    assert_eq!(
+        styles[0],
+        json!("rgb(11, 110, 79)"),
+        "theme accent: {styles}"
+    );
+    assert_ne!(
+        styles[0],
+        json!("rgb(255, 105, 180)"),
+        "partner CSS leaked in"
+    );
+    assert_eq!(
+        styles[3],
+        json!(true),
+        "the bundle mounted into the partner's <main>"
+    );
 
     browser.close().await;
 }
@@ -927,8 +946,13 @@ async fn assert_reflows(browser: &Browser, context: &str) {
 async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
     let host = Host::start_app().await;
     let staff = Staff::sign_in(&host).await;
-    let (_, _, link) =
-        send_interview_with(&staff, every_item_template(), json!({"method": "none"}), None).await;
+    let (_, _, link) = send_interview_with(
+        &staff,
+        every_item_template(),
+        json!({"method": "none"}),
+        None,
+    )
+    .await;
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -1079,8 +1103,13 @@ async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
 async fn answers_the_host_refuses_on_submit_are_listed_with_a_way_back_to_them() {
     let host = Host::start_app().await;
     let staff = Staff::sign_in(&host).await;
-    let (_, _, link) =
-        send_interview_with(&staff, every_item_template(), json!({"method": "none"}), None).await;
+    let (_, _, link) = send_interview_with(
+        &staff,
+        every_item_template(),
+        json!({"method": "none"}),
+        None,
+    )
+    .await;
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     browser.goto(&link).await;
