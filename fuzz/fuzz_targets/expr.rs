@@ -8,6 +8,7 @@ use interview_runtime::date::Date;
 use interview_runtime::expr::{
     check, eval, parse, Context, Scope, Type, TypeScope, MAX_SOURCE_CHARS,
 };
+use interview_runtime::pattern::Patterns;
 use interview_runtime::value::Value;
 use libfuzzer_sys::fuzz_target;
 
@@ -51,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
         &Context {
             scope: &Unanswered,
             today,
+            patterns: &Patterns::compiling(),
         },
     );
     let _ = check(&expr, &AnyNames);

@@ -26,6 +26,10 @@ pub enum Error {
     /// A draft record could not be read.
     #[error("draft: {0}")]
     Draft(String),
+    /// A packed template could not be read: an unknown format version, or
+    /// malformed, truncated or oversized text.
+    #[error("packed template: {0}")]
+    Packed(String),
 }
 
 /// The crate's result type.

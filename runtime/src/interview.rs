@@ -224,7 +224,7 @@ impl<'t> Interview<'t> {
     /// Evaluates an expression written on `item`, in the scope of that item's instance.
     pub fn eval_at(&self, item: ItemId, instance: &[u32], expression: &expr::Expr) -> Value {
         let scope = InstanceScope { interview: self, scope: self.template.enclosing_repeat(item), instance };
-        expr::eval(expression, &Context { scope: &scope, today: self.today })
+        expr::eval(expression, &Context { scope: &scope, today: self.today, patterns: &self.template.patterns })
     }
 
     /// Every instance of an item, in document order.
@@ -277,7 +277,7 @@ impl<'t> Interview<'t> {
                 let visible = match self.template.pages.get(p).and_then(|page| page.visible_if.as_ref()) {
                     Some(e) => {
                         let scope = InstanceScope { interview: self, scope: None, instance: &[] };
-                        expr::eval(&e.expr, &Context { scope: &scope, today: self.today }) == Value::Bool(true)
+                        expr::eval(&e.expr, &Context { scope: &scope, today: self.today, patterns: &self.template.patterns }) == Value::Bool(true)
                     }
                     None => true,
                 };

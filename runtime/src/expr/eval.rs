@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::functions::{resolve, Func};
 use super::{BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::date::Date;
-use crate::pattern::Pattern;
+use crate::pattern::Patterns;
 use crate::value::Value;
 
 /// Where evaluation looks up names.
@@ -32,6 +32,10 @@ pub struct Context<'a> {
     pub scope: &'a dyn Scope,
     /// "Today", passed in because the runtime never reads a clock.
     pub today: Date,
+    /// The patterns `.matches()` uses: a template's own
+    /// ([`Template::patterns`](crate::Template::patterns)), or
+    /// [`Patterns::compiling`] to compile each when used.
+    pub patterns: &'a Patterns,
 }
 
 /// Evaluates `expr`; never fails and never panics.
@@ -240,9 +244,9 @@ fn call(func: Func, operands: &[Value], cx: &Context<'_>) -> Value {
         (Func::Contains, [Str(s), Str(t)]) => Bool(s.contains(t.as_str())),
         (Func::StartsWith, [Str(s), Str(t)]) => Bool(s.starts_with(t.as_str())),
         (Func::EndsWith, [Str(s), Str(t)]) => Bool(s.ends_with(t.as_str())),
-        (Func::Matches, [Str(s), Str(re)]) => match Pattern::new(re) {
-            Ok(p) => Bool(p.is_match(s)),
-            Err(_) => Value::Null,
+        (Func::Matches, [Str(s), Str(re)]) => match cx.patterns.is_match(re, s) {
+            Some(found) => Bool(found),
+            None => Value::Null,
         },
         _ => Value::Null,
     }

@@ -9,11 +9,11 @@ use super::run::Look;
 
 /// Most instructions a program may have (also counted: each empty copy a
 /// repetition makes, so that repeating nothing many times is bounded too).
-pub(super) const MAX_PROGRAM: usize = 10_000;
+pub(crate) const MAX_PROGRAM: usize = 10_000;
 
 /// One step of the program.
 #[derive(Clone, Copy)]
-pub(super) enum Inst {
+pub(crate) enum Inst {
     /// Consume one char from the ranges `start..end` of the table, then go on to the next instruction.
     Class(u32, u32),
     /// Go on to the next instruction if the assertion holds here.
@@ -28,9 +28,9 @@ pub(super) enum Inst {
 
 /// A compiled pattern: instructions, starting at the first, and the char ranges they refer to.
 #[derive(Clone)]
-pub(super) struct Program {
-    pub(super) insts: Vec<Inst>,
-    pub(super) table: Vec<(u32, u32)>,
+pub(crate) struct Program {
+    pub(crate) insts: Vec<Inst>,
+    pub(crate) table: Vec<(u32, u32)>,
 }
 
 /// Compiles the tree, or `None` if the program would be too large.

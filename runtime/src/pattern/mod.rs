@@ -18,6 +18,9 @@ mod run;
 
 use std::fmt;
 
+pub(crate) use compile::{Inst, Program, MAX_PROGRAM};
+pub(crate) use run::Look;
+
 /// Longest accepted pattern source, in chars.
 pub const MAX_PATTERN_CHARS: usize = 1000;
 /// Deepest group nesting accepted (also: most repetitions stacked on one thing, as in `a**`).
@@ -56,6 +59,75 @@ impl Pattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The compiled program (for the packed template form).
+    pub(crate) fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// A pattern from its source and an already compiled program (from a
+    /// packed template): no parsing, so the parser is not linked where only
+    /// this is used.
+    pub(crate) fn from_program(source: String, program: Program) -> Pattern {
+        Pattern { source, program }
+    }
+}
+
+/// The patterns `.matches()` can use while evaluating: those compiled ahead
+/// (each pattern literal of a template's `.matches()` calls), and whether a
+/// pattern only known at run time (built from answers) may be compiled then.
+///
+/// A template read from JSON compiles at run time too; one unpacked from its
+/// packed form does not, so that the browser's wasm links no pattern parser:
+/// there a pattern made at run time gives `null`, as an invalid one does.
+#[derive(Clone)]
+pub struct Patterns {
+    compiled: Vec<Pattern>,
+    compile: Option<fn(&str) -> Result<Pattern, String>>,
+}
+
+impl Patterns {
+    /// No pattern compiled ahead; each is compiled when it is used.
+    pub fn compiling() -> Patterns {
+        Patterns { compiled: Vec::new(), compile: Some(Pattern::new) }
+    }
+
+    /// These patterns only: any other gives `null` (the packed template's way).
+    pub(crate) fn only(compiled: Vec<Pattern>) -> Patterns {
+        Patterns { compiled, compile: None }
+    }
+
+    /// Adds a pattern compiled ahead, unless one with its source is there.
+    pub(crate) fn add(&mut self, pattern: Pattern) {
+        if self.get(pattern.as_str()).is_none() {
+            self.compiled.push(pattern);
+        }
+    }
+
+    /// The patterns compiled ahead, in the order they were added.
+    pub fn compiled(&self) -> &[Pattern] {
+        &self.compiled
+    }
+
+    /// The pattern compiled ahead from this source, if any.
+    fn get(&self, source: &str) -> Option<&Pattern> {
+        self.compiled.iter().find(|p| p.source == source)
+    }
+
+    /// Whether the pattern `source` matches somewhere in `text`; `None` when
+    /// the pattern is invalid, or was not compiled ahead and cannot be now.
+    pub fn is_match(&self, source: &str, text: &str) -> Option<bool> {
+        match self.get(source) {
+            Some(p) => Some(p.is_match(text)),
+            None => self.compile.and_then(|compile| compile(source).ok()).map(|p| p.is_match(text)),
+        }
+    }
+}
+
+impl fmt::Debug for Patterns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.compiled).finish()
     }
 }
 

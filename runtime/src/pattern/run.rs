@@ -6,8 +6,8 @@
 use super::compile::{Inst, Program};
 
 /// An empty-width assertion about the chars on either side of a position.
-#[derive(Clone, Copy)]
-pub(super) enum Look {
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Look {
     /// `\A`, or `^` without `m`.
     Start,
     /// `\z`, or `$` without `m`.

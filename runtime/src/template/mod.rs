@@ -6,12 +6,13 @@
 //! tables and walk dependencies without borrowing trouble.
 
 mod check;
+mod packed;
 mod plan;
 mod read;
 
 use crate::error::{Error, Problem};
 use crate::expr::Expr;
-use crate::pattern::Pattern;
+use crate::pattern::{Pattern, Patterns};
 
 pub use plan::{Node, Plan};
 pub(crate) use plan::{heapsort, Map};
@@ -23,6 +24,9 @@ pub const FORMAT: &str = "interview/1";
 pub mod limits {
     /// Largest template document accepted, in bytes of JSON.
     pub const MAX_TEMPLATE_BYTES: usize = 4 * 1024 * 1024;
+    /// Longest packed template accepted ([`Template::unpack`](super::Template::unpack)),
+    /// in bytes of text: compiled patterns can be larger than their source.
+    pub const MAX_PACKED_BYTES: usize = 4 * MAX_TEMPLATE_BYTES;
     /// Most pages in one template.
     pub const MAX_PAGES: usize = 1_000;
     /// Most items (all kinds, at every depth) in one template.
@@ -65,8 +69,14 @@ pub struct Template {
     pub items: Vec<Item>,
     /// The evaluation plan: dependency graph and order.
     pub(crate) plan: Plan,
-    /// The document as read, for passing on unchanged (to the browser, to storage).
+    /// The patterns of `.matches()` calls, compiled ahead.
+    pub(crate) patterns: Patterns,
+    /// The document as read, for passing on unchanged (to the browser, to
+    /// storage); `null` for a template unpacked from its packed form.
     source: serde_json::Value,
+    /// The fingerprint carried by a packed template (whose `source` is
+    /// `null`); `None` when it is worked out from `source`.
+    fingerprint: Option<String>,
 }
 
 /// One page of the interview.
@@ -347,12 +357,62 @@ impl Template {
         template.source = value;
         let plan = check::check(&template).map_err(Error::InvalidTemplate)?;
         template.plan = plan;
+        template.patterns = read::patterns(&template);
         Ok(template)
     }
 
-    /// The document as it was read.
+    /// The template in its packed form: a compact text holding the read
+    /// template (expressions parsed, patterns compiled), for the browser,
+    /// which reads it back with [`Template::unpack`] without linking the
+    /// JSON reader, the expression parser or the pattern parser.
+    pub fn pack(&self) -> String {
+        packed::pack(self)
+    }
+
+    /// Reads a template packed by [`Template::pack`] and checks it again
+    /// (names, cycles, defaults), building its plan. Malformed, truncated or
+    /// oversized input, or an unknown format version, is an error.
+    ///
+    /// The unpacked template has no JSON source ([`Template::source`] is
+    /// `null`), keeps the fingerprint it was packed with, and evaluates
+    /// `.matches()` with the pattern literals it was packed with only.
+    pub fn unpack(text: &str) -> Result<Template, Error> {
+        let mut template = packed::unpack(text)?;
+        template.plan = check::check(&template).map_err(Error::InvalidTemplate)?;
+        Ok(template)
+    }
+
+    /// The document as it was read; `null` for an unpacked template.
     pub fn source(&self) -> &serde_json::Value {
         &self.source
+    }
+
+    /// The patterns `.matches()` uses while evaluating this template.
+    pub fn patterns(&self) -> &Patterns {
+        &self.patterns
+    }
+
+    /// Calls `f` on every expression of the template: pages' and items'
+    /// conditions, checks, computed values and notes' parts.
+    pub(crate) fn for_each_expression(&self, mut f: impl FnMut(&Expression)) {
+        for page in &self.pages {
+            page.visible_if.iter().for_each(&mut f);
+        }
+        for item in &self.items {
+            item.required_if.iter().chain(&item.visible_if).for_each(&mut f);
+            item.checks.iter().for_each(|c| f(&c.rule));
+            match &item.kind {
+                ItemKind::Computed { expr } => f(expr),
+                ItemKind::Note { parts, .. } => {
+                    for part in parts {
+                        if let NotePart::Expr(e) = part {
+                            f(e);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The item with this id in the arena.
@@ -407,7 +467,10 @@ impl Template {
     /// A stable fingerprint of the template document (FNV-1a 64 of its canonical JSON, in hex),
     /// so that a draft can tell whether it was made for this exact template.
     pub fn fingerprint(&self) -> String {
-        fingerprint_of(&self.source)
+        match &self.fingerprint {
+            Some(packed) => packed.clone(),
+            None => fingerprint_of(&self.source),
+        }
     }
 }
 

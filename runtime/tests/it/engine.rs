@@ -1,8 +1,7 @@
 //! The engine as its users drive it: templates checked, answer sets validated
 //! and normalised, interviews re-evaluated after a change.
 
-#[path = "../support/large.rs"]
-mod large;
+use crate::large;
 
 use interview_runtime::date::Date;
 use interview_runtime::interview::Interview;
@@ -14,9 +13,14 @@ fn today() -> Date {
     Date::parse("2026-11-24").expect("a date")
 }
 
+/// The template of `doc`, which must check; every template of these tests
+/// also goes through the packed form and must come back the same.
 fn template(doc: Value) -> Template {
     match Template::from_value(doc) {
-        Ok(t) => t,
+        Ok(t) => {
+            crate::packed::round_trip(&t);
+            t
+        }
         Err(Error::InvalidTemplate(problems)) => panic!("template problems: {problems:#?}"),
         Err(e) => panic!("{e}"),
     }

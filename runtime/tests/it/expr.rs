@@ -10,6 +10,7 @@ use interview_runtime::expr::{
     check, eval, parse, BinaryOp, Context, Expr, ExprError, ExprKind, Scope, Span, Type, UnaryOp,
     MAX_LIST_ITEMS, MAX_NESTING, MAX_SOURCE_CHARS, MAX_TREE_DEPTH,
 };
+use interview_runtime::pattern::Patterns;
 use interview_runtime::value::Value;
 use proptest::prelude::*;
 
@@ -76,6 +77,7 @@ fn ev(src: &str) -> Value {
         &Context {
             scope: &scope,
             today: today(),
+            patterns: &Patterns::compiling(),
         },
     )
 }
@@ -184,6 +186,7 @@ fn cel_conformance_cases_all_pass() {
             &Context {
                 scope: &Empty,
                 today: today(),
+                patterns: &Patterns::compiling(),
             },
         );
         if !same_value(&got, &want) {
@@ -781,7 +784,8 @@ fn evaluation_reads_the_scope_given() {
             &expr,
             &Context {
                 scope: &scope,
-                today: today()
+                today: today(),
+                patterns: &Patterns::compiling()
             }
         ),
         n(10.0)
@@ -791,7 +795,8 @@ fn evaluation_reads_the_scope_given() {
             &expr,
             &Context {
                 scope: &Empty,
-                today: today()
+                today: today(),
+                patterns: &Patterns::compiling()
             }
         ),
         Value::Null
@@ -889,6 +894,7 @@ fn worst_accepted_expressions_run_in_a_small_stack() {
                     &Context {
                         scope: &scope,
                         today: today(),
+                        patterns: &Patterns::compiling(),
                     },
                 );
                 assert_eq!(parse(&e.to_string()).unwrap(), e);
@@ -1154,7 +1160,7 @@ proptest! {
         prop_assert_eq!(parsed.as_ref().ok(), Some(&expr), "printed: {} -> {:?}", printed, parsed);
         // Evaluation and checking of any tree is total.
         let scope = answers();
-        let _ = eval(&expr, &Context { scope: &scope, today: today() });
+        let _ = eval(&expr, &Context { scope: &scope, today: today(), patterns: &Patterns::compiling() });
         let _ = check(&expr, &types());
     }
 
@@ -1166,7 +1172,7 @@ proptest! {
     ]) {
         if let Ok(expr) = parse(&src) {
             let scope = answers();
-            let _ = eval(&expr, &Context { scope: &scope, today: today() });
+            let _ = eval(&expr, &Context { scope: &scope, today: today(), patterns: &Patterns::compiling() });
             let _ = check(&expr, &types());
             let _ = expr.identifiers();
             let printed = expr.to_string();
