@@ -37,6 +37,10 @@ pub struct SectionView {
     pub template_version: u32,
     /// The template document.
     pub template: Value,
+    /// The same template read and checked, in the runtime's packed form
+    /// (`Template::pack`), which the interview page unpacks instead of
+    /// reading the document (so it links no template reader).
+    pub template_packed: String,
 }
 
 /// `GET /client/interview`.
@@ -103,6 +107,7 @@ pub fn view(store: &Storage, interview: &Interview) -> Result<InterviewView, Err
                 id,
                 title: template.title.clone(),
                 template_version: version,
+                template_packed: template.pack(),
                 template: doc,
             })
             .collect();

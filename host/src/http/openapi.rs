@@ -667,9 +667,10 @@ fn schemas() -> Value {
         ("Interview", object(&["id", "title", "sections", "answers"], json!({
             "id": {"type": "string", "description": "The interview's id (the page keys its local draft by it)."},
             "title": {"type": "string"},
-            "sections": {"type": "array", "items": object(&["id", "title", "template_version", "template"], json!({
+            "sections": {"type": "array", "items": object(&["id", "title", "template_version", "template", "template_packed"], json!({
                 "id": {"type": "string"}, "title": {"type": "string"}, "template_version": {"type": "integer"},
-                "template": {"type": "object", "description": "The template document."},
+                "template": {"type": "object", "description": "The template document (the source of truth)."},
+                "template_packed": {"type": "string", "description": "The same template read and checked, in the engine's packed form (a format version character, then base64); the interview page reads this instead of the document. Its format may change with the engine: partners with their own UI read `template`."},
             }))},
             "answers": schema_ref("SectionAnswers"),
             "saved_at": maybe_time(),

@@ -66,6 +66,15 @@ async fn a_whole_interview_from_sending_to_submission() {
     assert_eq!(body["sections"][0]["id"], "s1");
     assert_eq!(body["sections"][0]["template_version"], 1);
     assert_eq!(body["sections"][0]["template"]["title"], "Small");
+    // The packed form is the same template as the document.
+    let from_json = interview_runtime::Template::from_value(body["sections"][0]["template"].clone()).expect("checks");
+    let packed = body["sections"][0]["template_packed"].as_str().expect("a packed template");
+    let unpacked = interview_runtime::Template::unpack(packed).expect("unpacks");
+    assert_eq!(unpacked.fingerprint(), from_json.fingerprint());
+    assert_eq!(
+        format!("{:?}", (&unpacked.title, &unpacked.pages, &unpacked.items)),
+        format!("{:?}", (&from_json.title, &from_json.pages, &from_json.items))
+    );
 
     // Progress is the client's: staff cannot see it before submission.
     let saved = h.put("/api/v1/client/progress", json!({"answers": {"s1": {"full_name": "Ann"}}}), &auth).await;
