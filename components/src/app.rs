@@ -399,11 +399,15 @@ impl Flow {
             .into_iter()
             .flatten()
         {
-            let template =
-                Template::from_value(section.get("template").cloned().unwrap_or(Json::Null))
-                    .map_err(|e| {
-                        format!("This form cannot be shown ({e}). Please contact the sender.")
-                    })?;
+            // The packed template, not the JSON document: reading that would
+            // link the template reader and the expression and pattern parsers.
+            let template = Template::unpack(
+                section
+                    .get("template_packed")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default(),
+            )
+            .map_err(|e| format!("This form cannot be shown ({e}). Please contact the sender."))?;
             let template: &'static Template = Box::leak(Box::new(template));
             sections.push(Section {
                 id: section

@@ -84,8 +84,11 @@ impl Pattern {
 #[derive(Clone)]
 pub struct Patterns {
     compiled: Vec<Pattern>,
-    compile: Option<fn(&str) -> Result<Pattern, String>>,
+    compile: Option<Compile>,
 }
+
+/// How a pattern is compiled at run time ([`Pattern::new`]).
+type Compile = fn(&str) -> Result<Pattern, String>;
 
 impl Patterns {
     /// No pattern compiled ahead; each is compiled when it is used.
