@@ -7,7 +7,8 @@
 //!
 //! Layout, following the domain:
 //! - [`template`]: the template model, read from JSON and checked in full
-//!   ([`template::Template::from_json`]).
+//!   ([`template::Template::from_json`]), and its packed form for the browser
+//!   ([`template::Template::pack`], [`template::Template::unpack`]).
 //! - [`expr`]: the expression language (a CEL subset): parser, printer, static
 //!   type checker and evaluator.
 //! - [`interview`]: evaluation of a checked template against answers: which

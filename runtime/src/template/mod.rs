@@ -1,5 +1,6 @@
 //! The template model: pages of items, read from the JSON format of
-//! `docs/template-format.md` and checked in full before use.
+//! `docs/template-format.md` and checked in full before use, or unpacked
+//! from the packed form the host sends the browser (`packed`).
 //!
 //! Items live in one arena ([`Template::items`]) and pages and repeats refer to
 //! them by [`ItemId`], so that the evaluator can keep per-item state in flat
