@@ -47,6 +47,36 @@ fn kyc_report_is_the_same_everywhere() {
     expect_file("kyc-report.json", include_str!("data/kyc-report.json"), &got);
 }
 
+/// The report of `answers` against `template` read from JSON, packed and
+/// unpacked: in the browser's build (wasm without `checker`) that is the
+/// packed plan, unchecked, that the interview page uses.
+fn unpacked_report_text(template: &str, answers: &str) -> String {
+    let template = Template::from_json(template).expect("valid template");
+    let unpacked = Template::unpack(&template.pack()).expect("unpacks");
+    assert_eq!(unpacked.fingerprint(), template.fingerprint());
+    let answers: AnswerSet = serde_json::from_str(answers).expect("answers");
+    let today = Date::parse("2026-11-24").expect("date");
+    serde_json::to_string_pretty(&validate(&unpacked, &answers, today)).expect("json") + "\n"
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn an_unpacked_template_reports_the_same_everywhere() {
+    let got = unpacked_report_text(
+        include_str!("../../examples/templates/intake.json"),
+        include_str!("../../examples/answers/intake.json"),
+    );
+    assert_eq!(got, include_str!("data/intake-report.json"));
+    let got = unpacked_report_text(
+        include_str!("../../examples/templates/kyc.json"),
+        include_str!("../../examples/answers/kyc.json"),
+    );
+    assert_eq!(got, include_str!("data/kyc-report.json"));
+    let got = unpacked_report_text(include_str!("../../examples/templates/large.json"), "{}");
+    let want = report_text(include_str!("../../examples/templates/large.json"), "{}");
+    assert_eq!(got, want);
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn the_large_template_checks_the_same_everywhere() {

@@ -370,16 +370,31 @@ impl Template {
         packed::pack(self)
     }
 
-    /// Reads a template packed by [`Template::pack`] and checks it again
-    /// (names, cycles, defaults), building its plan. Malformed, truncated or
-    /// oversized input, or an unknown format version, is an error.
+    /// Reads a template packed by [`Template::pack`], with the evaluation
+    /// plan it was packed with. Malformed, truncated or oversized input, or an
+    /// unknown format version, is an error.
+    ///
+    /// Natively, and in wasm with the `checker` feature, the template is also
+    /// checked in full again and the packed plan must be the one the check
+    /// makes. In the browser's build (wasm without `checker`) the plan is
+    /// only checked to fit the template (every node and item it names
+    /// exists), so that the check's code is not linked there: the host
+    /// checked the template before packing it.
     ///
     /// The unpacked template has no JSON source ([`Template::source`] is
     /// `null`), keeps the fingerprint it was packed with, and evaluates
     /// `.matches()` with the pattern literals it was packed with only.
     pub fn unpack(text: &str) -> Result<Template, Error> {
+        #[allow(unused_mut)]
         let mut template = packed::unpack(text)?;
-        template.plan = check::check(&template).map_err(Error::InvalidTemplate)?;
+        #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+        {
+            let checked = check::check(&template).map_err(Error::InvalidTemplate)?;
+            if !checked.same_graph(&template.plan) {
+                return Err(Error::Packed("the evaluation plan does not fit the template".to_owned()));
+            }
+            template.plan = checked;
+        }
         Ok(template)
     }
 

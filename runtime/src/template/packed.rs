@@ -12,7 +12,9 @@
 //! their parsed trees (with spans) and their source; patterns are their
 //! compiled programs and their source. Items are written as a tree (a repeat
 //! holds its children), so their ids in the arena, parents, pages, depths and
-//! JSON paths are rebuilt on reading rather than trusted.
+//! JSON paths are rebuilt on reading rather than trusted. The evaluation
+//! plan's graph (order and dependents, by node number) comes last; its
+//! scopes are rebuilt from the items.
 //!
 //! Reading never panics, and allocates at most in proportion to its input:
 //! every length is checked against the bytes left before anything is built,
@@ -26,6 +28,7 @@ use super::{
     limits, Check, ChoiceDisplay, ChoiceOption, DateBound, Expression, Item, ItemId, ItemKind, NotePart, Page,
     Parent, Plan, Template,
 };
+use super::plan::Scopes;
 use crate::date::Date;
 use crate::error::Error;
 use crate::expr::{BinaryOp, Expr, ExprKind, Span, UnaryOp, MAX_LIST_ITEMS, MAX_TREE_DEPTH};
@@ -92,6 +95,17 @@ pub(super) fn pack(template: &Template) -> String {
         w.text(&page.title);
         w.opt(page.visible_if.as_ref(), Writer::expression);
         w.item_list(&page.items);
+    }
+    // The plan's graph; its scopes are rebuilt from the items.
+    let plan = &template.plan;
+    w.len(plan.order.len());
+    for node in &plan.order {
+        w.len(Plan::index(plan.pages, *node));
+    }
+    w.len(plan.dependents.len());
+    for list in &plan.dependents {
+        w.len(list.len());
+        list.iter().for_each(|d| w.uint(u64::from(*d)));
     }
     let mut text = String::with_capacity(1 + w.out.len().div_ceil(3) * 4);
     text.push(VERSION);
@@ -577,15 +591,44 @@ impl Reader<'_> {
             let items = self.item_list(&format!("{path}.items"), index, Parent::Page(index), 0)?;
             pages.push(Page { id, title, visible_if, items, path });
         }
+        let items = std::mem::take(&mut self.items);
+        let plan = self.plan(pages.len(), &items)?;
         Some(Template {
             title,
             description,
             pages,
-            items: std::mem::take(&mut self.items),
-            plan: Plan::default(),
+            items,
+            plan,
             patterns: Patterns::only(patterns),
             source: Json::Null,
             fingerprint: Some(fingerprint),
+        })
+    }
+
+    /// The evaluation plan: its graph as packed, every node in range; its
+    /// scopes rebuilt from the items.
+    fn plan(&mut self, pages: usize, items: &[Item]) -> Option<Plan> {
+        let total = pages + 2 * items.len();
+        let order = self.list(total, |r| r.usize().filter(|n| *n < total))?;
+        let dependents = self.list(total, |r| r.list(total, |r| r.u32().filter(|d| (*d as usize) < total)))?;
+        if dependents.len() != total {
+            return None;
+        }
+        let mut position = vec![u32::MAX; total];
+        for (at, node) in order.iter().enumerate() {
+            if let Some(slot) = position.get_mut(*node) {
+                *slot = at as u32;
+            }
+        }
+        Some(Plan {
+            scopes: Scopes::of(items),
+            order: order.into_iter().map(|n| Plan::node(pages, n)).collect(),
+            dependents,
+            position,
+            // Worked out by the full check, which `Template::unpack` runs where they are kept.
+            #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+            types: Vec::new(),
+            pages,
         })
     }
 

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 #[cfg(target_arch = "wasm32")]
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::ItemId;
+use super::{Item, ItemId, ItemKind, Parent};
 use crate::expr::Type;
 
 /// A node of the dependency graph.
@@ -79,6 +79,32 @@ pub(crate) struct Scopes {
 }
 
 impl Scopes {
+    /// The scopes of items already checked (a packed template's): each
+    /// question's id in its repeat, or at the top, and each repeat's enclosing
+    /// repeat, as the check registers them, without looking for problems.
+    pub(crate) fn of(items: &[Item]) -> Scopes {
+        let mut scopes = Scopes { outer: vec![None; items.len()], ..Scopes::default() };
+        for (index, item) in items.iter().enumerate() {
+            let scope = match item.parent {
+                Parent::Repeat(r) => Some(r),
+                Parent::Page(_) => None,
+            };
+            match &item.kind {
+                ItemKind::Note { .. } => continue,
+                ItemKind::Repeat { .. } => {
+                    if let Some(slot) = scopes.outer.get_mut(index) {
+                        *slot = scope;
+                    }
+                }
+                _ => {}
+            }
+            if let Some(name) = item.id.as_deref().filter(|name| !name.is_empty()) {
+                scopes.names.entry((scope, name.to_owned())).or_insert(ItemId(index as u32));
+            }
+        }
+        scopes
+    }
+
     /// Resolves `name` from inside `scope`: the repeat's own children first, then outwards.
     pub(crate) fn resolve(&self, scope: Option<ItemId>, name: &str) -> Option<ItemId> {
         let mut current = scope;
@@ -115,6 +141,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// True if both plans have the same scopes and graph (types aside).
+    #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+    pub(crate) fn same_graph(&self, other: &Plan) -> bool {
+        self.scopes.names == other.scopes.names
+            && self.scopes.outer == other.scopes.outer
+            && self.order == other.order
+            && self.dependents == other.dependents
+            && self.position == other.position
+            && self.pages == other.pages
+    }
+
     /// A dense number for a node: pages first, then two per item.
     pub(crate) fn index(pages: usize, node: Node) -> usize {
         match node {

@@ -213,6 +213,23 @@ fn a_packed_template_that_does_not_check_is_an_invalid_template() {
     assert!(matches!(Template::unpack(&text), Err(Error::InvalidTemplate(_))));
 }
 
+#[test]
+fn a_packed_plan_that_does_not_fit_the_template_is_refused_natively() {
+    let t = Template::from_value(json!({"format": "interview/1", "title": "T", "pages": [{"id": "p", "title": "P",
+        "items": [{"type": "text", "id": "a"}, {"type": "text", "id": "b", "visible_if": "a != null"}]}]}))
+    .expect("valid");
+    let mut bytes = b64_decode(&t.pack()[1..]);
+    // The stream ends with the plan's dependents; the last node (b's value) has none.
+    assert_eq!(bytes.pop(), Some(0));
+    // Give it one: page visibility depends on b's value, which the template does not say.
+    bytes.extend([1, 0]);
+    let text = format!("1{}", b64_encode(&bytes));
+    match Template::unpack(&text) {
+        Err(Error::Packed(m)) => assert_eq!(m, "the evaluation plan does not fit the template"),
+        other => panic!("{:?}", other.map(|t| t.title)),
+    }
+}
+
 /// Test helpers: base64 without padding, written plainly.
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
