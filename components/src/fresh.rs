@@ -37,6 +37,16 @@ pub(crate) fn flag(on: bool) -> Option<String> {
 /// [`AnyView`], it compiles no in-place update for each view type it wraps.
 pub(crate) struct Fresh(Box<dyn FnOnce() -> FreshState + Send>);
 
+impl Fresh {
+    /// A view whose DOM is already built (an [`crate::dom::El`]), put in
+    /// place when the view is mounted.
+    pub(crate) fn mounted(state: Box<dyn Mountable>) -> Fresh {
+        // The browser runs one thread; the wrapper only satisfies `Send`.
+        let state = send_wrapper::SendWrapper::new(state);
+        Fresh(Box::new(move || FreshState(state.take())))
+    }
+}
+
 /// The mounted state of a [`Fresh`] view.
 pub(crate) struct FreshState(Box<dyn Mountable>);
 

@@ -27,6 +27,7 @@ pub mod api;
 #[cfg(feature = "client-app")]
 pub mod app;
 pub mod form;
+mod dom;
 mod fresh;
 
 use std::any::Any;
