@@ -86,6 +86,8 @@ impl El {
 
     /// Appends a view.
     #[inline(never)]
+    // Only the link flow (`client-app`) appends built views so far.
+    #[cfg_attr(not(feature = "client-app"), allow(dead_code))]
     pub(crate) fn view(mut self, view: Fresh) -> El {
         let mut state = view.build();
         state.mount(&self.node, None);

@@ -11,12 +11,6 @@ use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::add_attr::AddAnyAttr;
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 
-/// An event handler as the one shared (boxed) type, so that each `on:` is
-/// compiled once per event type instead of once per closure.
-pub(crate) fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
-    Box::new(f)
-}
-
 /// A reactive value (text, attribute) as the one shared (boxed) type per
 /// value type, so that each is compiled once per value type instead of once
 /// per closure.
