@@ -1,7 +1,7 @@
 //! Views erased to a few shared types, to keep the browser bundle small.
 //!
-//! Leptos compiles each `view!`, event handler and reactive closure into its
-//! own copy of the rendering code. Boxing handlers and reactive values, and
+//! Leptos compiles each `view!` and reactive closure into its
+//! own copy of the rendering code. Boxing reactive values, and
 //! erasing views to [`Fresh`] (built once, replaced rather than patched),
 //! makes most of that code shared: the form and the client flow measured
 //! tens of kilobytes smaller this way (docs/performance.md).
