@@ -194,7 +194,7 @@ fn apply_theme(element: &web_sys::Element, options: &JsValue) {
     connectedCallback() { this.start(); }
     attributeChangedCallback() { if (this.isConnected) this.start(); }
     disconnectedCallback() { this.stop(); }
-    stop() { if (this.handle) { this.handle.unmount(); this.handle = null; } }
+    stop() { if (this.handle) { this.handle.unmount(); this.handle.free(); this.handle = null; } }
     start() {
       this.stop();
       this.handle = mount(this, { token: this.getAttribute('token') || '', host: this.getAttribute('host') || '' }) || null;

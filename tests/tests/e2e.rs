@@ -1149,3 +1149,77 @@ async fn answers_the_host_refuses_on_submit_are_listed_with_a_way_back_to_them()
 
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_that_ends_mid_fill_asks_for_the_passphrase_again_and_keeps_the_answers() {
+    let host = Host::start().await;
+    let staff = Staff::sign_in(&host).await;
+    // The shortest client session the host allows, so that it ends while
+    // the client is still filling in.
+    let (status, answer) = staff
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(json!({"client_session_secs": 60})),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    let passphrase = "green river stone";
+    let (interview_id, _, link) = send_interview(
+        &staff,
+        json!({"method": "passphrase", "passphrase": passphrase}),
+        None,
+    )
+    .await;
+
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&link).await;
+    let root = browser.shadow_root("main").await;
+    browser.type_into(&root, "Passphrase", passphrase).await;
+    browser.press(&root, "Continue").await;
+    browser.type_into(&root, "Full name", "Ann Lee").await;
+    browser
+        .wait_for_role(&root, "status", "Saved on this device")
+        .await;
+
+    tokio::time::sleep(std::time::Duration::from_secs(62)).await;
+    browser.type_into(&root, "Number of children", "2").await;
+    browser.press(&root, "Save progress").await;
+
+    // The host refuses the ended session; the page says so, opens the link
+    // again (which asks for the passphrase) and keeps what was typed.
+    let status = browser
+        .wait_for_role(&root, "status", "Your session ended")
+        .await;
+    assert!(status.contains("Your answers are kept on this device"), "{status}");
+    browser.field(&root, "Passphrase").await;
+    browser
+        .assert_accessible("the passphrase screen after the session ended")
+        .await;
+    browser.type_into(&root, "Passphrase", passphrase).await;
+    browser.press(&root, "Continue").await;
+    assert_eq!(browser.value_of(&root, "Full name").await, "Ann Lee");
+    assert_eq!(browser.value_of(&root, "Number of children").await, "2");
+
+    // Saving now works, under the new session, with both answers.
+    browser.press(&root, "Save progress").await;
+    browser
+        .wait_for_role(&root, "status", "Progress saved")
+        .await;
+    let (status, opened) = client_call(
+        &host,
+        "auth/passphrase",
+        None,
+        Some(json!({"token": token_of(&link), "passphrase": passphrase})),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    let (status, view) = client_call(&host, "interview", opened["session"].as_str(), None).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["id"], json!(interview_id));
+    assert_eq!(view["answers"]["s1"]["full_name"], json!("Ann Lee"));
+    assert_eq!(view["answers"]["s1"]["children"], json!(2));
+
+    browser.close().await;
+}
