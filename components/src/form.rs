@@ -76,8 +76,20 @@ struct Store {
     any: Trigger,
     /// Fired when entries are added, removed or moved (repeats rebuild their entries).
     entries: Trigger,
-    /// Counts removals and moves of entries (after which an entry's index may name another).
-    shifts: StoredValue<u32>,
+    /// Files being uploaded, for the whole form, so that a control rebuilt
+    /// meanwhile (an entry added, another page and back) still shows them.
+    uploads: RwSignal<Vec<InFlight>>,
+}
+
+/// A file being uploaded for a file question.
+#[derive(Clone)]
+struct InFlight {
+    /// The question's answer path (`children[0].payslips`).
+    path: String,
+    /// The file's name, as chosen.
+    name: String,
+    /// The share sent, from 0.0 to 1.0.
+    progress: ArcRwSignal<f64>,
 }
 
 impl Store {
@@ -89,7 +101,7 @@ impl Store {
             pages: Trigger::new(),
             any: Trigger::new(),
             entries: Trigger::new(),
-            shifts: StoredValue::new(0),
+            uploads: RwSignal::new(Vec::new()),
         }
     }
 
@@ -132,9 +144,13 @@ impl Store {
         self.any.notify();
     }
 
-    /// Removes or moves entries (`change` says whether it did).
-    fn shift_entries(&self, change: impl FnOnce(&mut Interview<'static>) -> bool) {
-        self.shifts.update_value(|n| *n = n.wrapping_add(1));
+    /// Removes or moves entries of the repeat instance whose answer path is
+    /// `repeat` (`change` says whether it did). Files still uploading into
+    /// its entries are let go: their entry index may name another entry now.
+    fn shift_entries(&self, repeat: &str, change: impl FnOnce(&mut Interview<'static>) -> bool) {
+        let inside = format!("{repeat}[");
+        self.uploads
+            .update(|u| u.retain(|f| !f.path.starts_with(&inside)));
         self.change_entries(change);
     }
 
@@ -1094,6 +1110,7 @@ fn repeat_view(
     let label = item_label.unwrap_or_else(|| "Entry".to_owned());
     let group = group_wrap(&field, "field field-repeat");
     let root = SendWrapper::new(group.node());
+    let repeat_path = ctx.path(at.item);
     let ctx = ctx.clone();
     let add_id = field.id.clone();
     let body = dynamic(move || {
@@ -1112,9 +1129,11 @@ fn repeat_view(
                 let name = format!("{label} {}", entry + 1);
                 let moving = |to: u32, class: &'static str, other: &'static str| {
                     let (at, add_id, root) = (at.clone(), add_id.clone(), root.clone());
+                    let repeat = repeat_path.clone();
                     move || {
-                        at.store
-                            .shift_entries(|iv| iv.move_entry(at.item, &at.instance, entry, to));
+                        at.store.shift_entries(&repeat, |iv| {
+                            iv.move_entry(at.item, &at.instance, entry, to)
+                        });
                         let id = entry_id(&add_id, to);
                         focus_in(
                             root.clone(),
@@ -1124,9 +1143,11 @@ fn repeat_view(
                 };
                 let remove = {
                     let (at, add_id, root) = (at.clone(), add_id.clone(), root.clone());
+                    let repeat = repeat_path.clone();
                     move || {
-                        at.store
-                            .shift_entries(|iv| iv.remove_entry(at.item, &at.instance, entry));
+                        at.store.shift_entries(&repeat, |iv| {
+                            iv.remove_entry(at.item, &at.instance, entry)
+                        });
                         // The previous entry, or the Add button when the first one went.
                         let target = match entry {
                             0 => vec![format!("#{add_id}")],
@@ -1219,11 +1240,12 @@ fn file_view(
     let uploader = ctx.uploader;
     let available = uploader.with_value(Option::is_some);
     let path = ctx.path(at.item);
+    let shown_path = path.clone();
     let max_bytes = max_bytes.map_or(MAX_UPLOAD_BYTES, |m| m.min(MAX_UPLOAD_BYTES));
     let max_files = max_files.map_or(usize::MAX, |m| m as usize);
     // What the browser refused (or the upload answered), shown until the next choice.
     let problems: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let uploads: RwSignal<Vec<(String, ArcRwSignal<f64>)>> = RwSignal::new(Vec::new());
+    let uploads = at.store.uploads;
     let files = {
         let at = at.clone();
         Memo::new(move |_| {
@@ -1257,7 +1279,7 @@ fn file_view(
             };
             problems.set(Vec::new());
             let mut room = max_files
-                .saturating_sub(files.get_untracked().len() + uploads.with_untracked(Vec::len));
+                .saturating_sub(files.get_untracked().len() + uploads.with_untracked(|u| u.iter().filter(|f| f.path == path).count()));
             for file in (0..list.length()).filter_map(|i| list.get(i)) {
                 let name = file.name();
                 let problem = if room == 0 {
@@ -1280,20 +1302,28 @@ fn file_view(
                 }
                 room -= 1;
                 let progress = ArcRwSignal::new(0.0);
-                uploads.update(|u| u.push((name.clone(), progress.clone())));
+                uploads.update(|u| {
+                    u.push(InFlight {
+                        path: path.clone(),
+                        name: name.clone(),
+                        progress: progress.clone(),
+                    })
+                });
                 let report = progress.clone();
                 let upload = (uploader.0)(file, path.clone(), Rc::new(move |p| report.set(p)));
                 let at = at.clone();
-                let shifts = at.store.shifts.get_value();
                 leptos::task::spawn_local(async move {
                     let result = upload.await;
-                    // The control may have been rebuilt meanwhile (another page, an entry added):
-                    // the file is still kept, unless entries moved (its index may name another
-                    // entry now) or the form is gone.
-                    let shown = uploads
-                        .try_update(|u| u.retain(|(_, p)| *p != progress))
-                        .is_some();
-                    if !shown && at.store.shifts.try_get_value() != Some(shifts) {
+                    // The control may have been rebuilt meanwhile (another page,
+                    // an entry added): the file is still kept, unless its entry
+                    // was moved or removed (its index may name another entry
+                    // now, and the upload was let go) or the form is gone.
+                    let listed = uploads.try_update(|u| {
+                        let before = u.len();
+                        u.retain(|f| f.progress != progress);
+                        u.len() != before
+                    });
+                    if listed != Some(true) {
                         return;
                     }
                     match result {
@@ -1328,7 +1358,13 @@ fn file_view(
     let input_node = SendWrapper::new(input.node());
     let uploading = dynamic(move || {
         let mut list = El::with_class("ul", "file-uploads");
-        for (name, progress) in uploads.get() {
+        let mine = uploads.with(|u| {
+            u.iter()
+                .filter(|f| f.path == shown_path)
+                .map(|f| (f.name.clone(), f.progress.clone()))
+                .collect::<Vec<_>>()
+        });
+        for (name, progress) in mine {
             list = list.child(
                 El::new("li").text(&name).child(
                     El::new("progress")
