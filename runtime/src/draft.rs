@@ -95,23 +95,22 @@ impl Draft {
 
     /// The draft as a JSON value.
     pub fn to_value(&self) -> Json {
-        let sections = self
-            .sections
-            .iter()
-            .map(|(name, section)| {
-                let mut map = serde_json::Map::new();
-                map.insert("answers".to_owned(), Json::Object(section.answers.clone()));
-                map.insert(
-                    "fingerprint".to_owned(),
-                    Json::String(section.fingerprint.clone()),
-                );
-                map.insert(
-                    "template_version".to_owned(),
-                    Json::from(section.template_version),
-                );
-                (name.clone(), Json::Object(map))
-            })
-            .collect();
+        // Inserted one by one: collecting into a map sorts first, which
+        // would link a sort into the browser bundle for this one use.
+        let mut sections = serde_json::Map::new();
+        for (name, section) in &self.sections {
+            let mut map = serde_json::Map::new();
+            map.insert("answers".to_owned(), Json::Object(section.answers.clone()));
+            map.insert(
+                "fingerprint".to_owned(),
+                Json::String(section.fingerprint.clone()),
+            );
+            map.insert(
+                "template_version".to_owned(),
+                Json::from(section.template_version),
+            );
+            sections.insert(name.clone(), Json::Object(map));
+        }
         let mut map = serde_json::Map::new();
         map.insert("format".to_owned(), Json::String(self.format.clone()));
         map.insert("saved_at".to_owned(), Json::String(self.saved_at.clone()));
