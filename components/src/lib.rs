@@ -291,6 +291,9 @@ fn mount_view(
     // shadow root only by explicit choice and each unmount removes its own.
     let container = document.create_element("div")?;
     container.set_class_name("interview-root");
+    // The interview's own words are English; a partner page in another
+    // language must not make screen readers read them with its voice.
+    container.set_attribute("lang", "en")?;
     let style = document.create_element("style")?;
     style.set_text_content(Some(STYLES));
     container.append_child(&style)?;
