@@ -867,6 +867,12 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
 
 /// A question answered with one control: the label, help and error, then the control.
 fn single_view(field: &Field, control: El) -> Fresh {
+    labelled_box(field).child(control).fresh()
+}
+
+/// The element around a question with one control: its label, help and
+/// error; the control and anything after it are appended by the caller.
+fn labelled_box(field: &Field) -> El {
     field_box(field, "div", "field")
         .child(
             El::with_class("label", "field-label")
@@ -875,8 +881,6 @@ fn single_view(field: &Field, control: El) -> Fresh {
         )
         .child_opt(field.help_view())
         .reactive(field.error_view())
-        .child(control)
-        .fresh()
 }
 
 /// An `<input>` for text, email, phone, date and number questions.
@@ -1419,14 +1423,7 @@ fn file_view(
         }
         list.fresh()
     });
-    field_box(&field, "div", "field")
-        .child(
-            El::with_class("label", "field-label")
-                .attr("for", &field.id)
-                .text(&field.label),
-        )
-        .child_opt(field.help_view())
-        .reactive(field.error_view())
+    labelled_box(&field)
         .child(input)
         .child_opt((!available).then(|| {
             El::with_class("p", "field-help")

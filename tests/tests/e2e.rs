@@ -85,6 +85,13 @@ async fn send_interview(
     send_interview_with(staff, test_template(), auth, mobile).await
 }
 
+/// [`send_interview`] asking for `passphrase`: the interview's id and the link.
+async fn send_with_passphrase(staff: &Staff, passphrase: &str) -> (String, String) {
+    let auth = json!({"method": "passphrase", "passphrase": passphrase});
+    let (interview_id, _, link) = send_interview(staff, auth, None).await;
+    (interview_id, link)
+}
+
 /// [`send_interview`] for the template `definition`.
 async fn send_interview_with(
     staff: &Staff,
@@ -133,6 +140,22 @@ fn token_of(link: &str) -> String {
         .nth(1)
         .expect("token in the link")
         .to_owned()
+}
+
+/// The interview as the client API shows it after signing in with the
+/// passphrase from another device (saved progress included).
+async fn interview_as_client(host: &Host, token: &str, passphrase: &str) -> Json {
+    let (status, opened) = client_call(
+        host,
+        "auth/passphrase",
+        None,
+        Some(json!({"token": token, "passphrase": passphrase})),
+    )
+    .await;
+    assert_eq!(status, 200, "{opened}");
+    let (status, view) = client_call(host, "interview", opened["session"].as_str(), None).await;
+    assert_eq!(status, 200, "{view}");
+    view
 }
 
 /// The keys of the page's local storage that belong to the interview page.
@@ -245,16 +268,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     browser
         .wait_for_role(&root, "status", "Progress saved")
         .await;
-    let (status, opened) = client_call(
-        &host,
-        "auth/passphrase",
-        None,
-        Some(json!({"token": token, "passphrase": passphrase})),
-    )
-    .await;
-    assert_eq!(status, 200, "{opened}");
-    let (status, view) = client_call(&host, "interview", opened["session"].as_str(), None).await;
-    assert_eq!(status, 200, "{view}");
+    let view = interview_as_client(&host, &token, passphrase).await;
     assert_eq!(view["id"], json!(interview_id));
     assert!(view["saved_at"].is_string(), "{view}");
     assert_eq!(view["answers"]["s1"]["full_name"], json!("Ann Lee"));
@@ -550,12 +564,7 @@ async fn too_many_wrong_passphrases_lock_the_link_for_a_while() {
     let host = Host::start().await;
     let staff = Staff::sign_in(&host).await;
     let passphrase = "blue harbour lamp";
-    let (_, _, link) = send_interview(
-        &staff,
-        json!({"method": "passphrase", "passphrase": passphrase}),
-        None,
-    )
-    .await;
+    let (_, link) = send_with_passphrase(&staff, passphrase).await;
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -1165,12 +1174,7 @@ async fn a_session_that_ends_mid_fill_asks_for_the_passphrase_again_and_keeps_th
         .await;
     assert_eq!(status, 200, "{answer}");
     let passphrase = "green river stone";
-    let (interview_id, _, link) = send_interview(
-        &staff,
-        json!({"method": "passphrase", "passphrase": passphrase}),
-        None,
-    )
-    .await;
+    let (interview_id, link) = send_with_passphrase(&staff, passphrase).await;
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -1207,16 +1211,7 @@ async fn a_session_that_ends_mid_fill_asks_for_the_passphrase_again_and_keeps_th
     browser
         .wait_for_role(&root, "status", "Progress saved")
         .await;
-    let (status, opened) = client_call(
-        &host,
-        "auth/passphrase",
-        None,
-        Some(json!({"token": token_of(&link), "passphrase": passphrase})),
-    )
-    .await;
-    assert_eq!(status, 200, "{opened}");
-    let (status, view) = client_call(&host, "interview", opened["session"].as_str(), None).await;
-    assert_eq!(status, 200, "{view}");
+    let view = interview_as_client(&host, &token_of(&link), passphrase).await;
     assert_eq!(view["id"], json!(interview_id));
     assert_eq!(view["answers"]["s1"]["full_name"], json!("Ann Lee"));
     assert_eq!(view["answers"]["s1"]["children"], json!(2));
