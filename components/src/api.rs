@@ -77,24 +77,39 @@ impl Api {
 
     /// `POST /api/v1/client/open`.
     pub fn open(&self, token: &str) -> Call {
-        self.call("POST", "open", Some(json::object(vec![("token", Json::from(token))])), None, None)
+        self.call(
+            "POST",
+            "open",
+            Some(json::object(vec![("token", Json::from(token))])),
+            None,
+            None,
+        )
     }
 
     /// `POST /api/v1/client/auth/passphrase`.
     pub fn passphrase(&self, token: &str, passphrase: &str) -> Call {
-        let body = json::object(vec![("token", Json::from(token)), ("passphrase", Json::from(passphrase))]);
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("passphrase", Json::from(passphrase)),
+        ]);
         self.call("POST", "auth/passphrase", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/start`.
     pub fn sms_start(&self, token: &str, last4: &str) -> Call {
-        let body = json::object(vec![("token", Json::from(token)), ("last4", Json::from(last4))]);
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("last4", Json::from(last4)),
+        ]);
         self.call("POST", "auth/sms/start", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/verify`.
     pub fn sms_verify(&self, token: &str, code: &str) -> Call {
-        let body = json::object(vec![("token", Json::from(token)), ("code", Json::from(code))]);
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("code", Json::from(code)),
+        ]);
         self.call("POST", "auth/sms/verify", Some(body), None, None)
     }
 

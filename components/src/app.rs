@@ -20,11 +20,11 @@ use std::pin::Pin;
 
 use interview_runtime::draft::{self, Draft, DraftSection, Fit};
 use interview_runtime::interview::Interview;
+use interview_runtime::json;
 use interview_runtime::template::{ItemKind, Template};
 use interview_runtime::AnswerSet;
 use leptos::html;
 use leptos::prelude::*;
-use interview_runtime::json;
 use serde_json::{Map, Value as Json};
 use wasm_bindgen::JsCast;
 
@@ -359,7 +359,10 @@ impl Flow {
                         self.busy.set(false);
                         self.screen.set(Screen::Fill(0, None));
                         let title = self.title.get_untracked();
-                        self.emit("interview-ready", json::object(vec![("title", Json::String(title))]));
+                        self.emit(
+                            "interview-ready",
+                            json::object(vec![("title", Json::String(title))]),
+                        );
                     }
                     Err(message) => self.screen.set(Screen::Problem(message)),
                 },
@@ -585,7 +588,10 @@ impl Flow {
                     self.status
                         .set("Progress saved. You can come back to this link later.".to_owned());
                     let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
-                    self.emit("interview-saved", json::object(vec![("saved_at", saved_at)]));
+                    self.emit(
+                        "interview-saved",
+                        json::object(vec![("saved_at", saved_at)]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Save) {
@@ -636,7 +642,10 @@ impl Flow {
                         .to_owned();
                     self.status.set(String::new());
                     self.screen.set(Screen::Submitted(receipt.clone()));
-                    self.emit("interview-submitted", json::object(vec![("receipt", Json::String(receipt))]));
+                    self.emit(
+                        "interview-submitted",
+                        json::object(vec![("receipt", Json::String(receipt))]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Submit) {
