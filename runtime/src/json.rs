@@ -25,7 +25,7 @@
 //! last place off; so every float serde_json writes reads back to the same
 //! bits here.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use serde_json::{Map, Number, Value};
 
@@ -53,9 +53,7 @@ impl JsonError {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)?;
-        f.write_str(" at byte ")?;
-        f.write_str(&decimal(self.offset as u64, false))
+        write!(f, "{} at byte {}", self.message, self.offset)
     }
 }
 
@@ -126,30 +124,9 @@ pub fn object(entries: Vec<(&str, Value)>) -> Value {
 }
 
 fn write_number(n: &Number, out: &mut String) {
-    if let Some(u) = n.as_u64() {
-        out.push_str(&decimal(u, false));
-    } else if let Some(i) = n.as_i64() {
-        out.push_str(&decimal(i.unsigned_abs(), i < 0));
-    } else if let Some(x) = n.as_f64() {
-        // A `Number`'s float is always finite.
-        out.push_str(zmij::Buffer::new().format_finite(x));
-    }
-}
-
-/// The digits of `n`, after a `-` when `negative`.
-fn decimal(mut n: u64, negative: bool) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative {
-        digits.push(b'-');
-    }
-    digits.into_iter().rev().map(char::from).collect()
+    // `Number`'s `Display` writes what serde_json's serialiser writes (itoa for
+    // integers, zmij for floats), and it is linked anyway.
+    let _ = write!(out, "{n}");
 }
 
 fn write_string(s: &str, out: &mut String) {
