@@ -6,7 +6,10 @@
 //! machinery, error codes and both of `Value`'s serialisers (its `Display`
 //! also links the pretty printer): about 17 KB of wasm. This reader and
 //! writer keep serde_json's `Value`, `Map` and `Number` types and behave as
-//! serde_json does (the host keeps serde_json itself):
+//! serde_json does. The engine reads template and draft text with it on both
+//! sides; the host's own API keeps serde_json.
+//!
+//! In detail:
 //!
 //! - reading: RFC 8259 JSON, whitespace only space, tab, line feed and
 //!   carriage return; escapes incl. `\uXXXX` and surrogate pairs, a lone
@@ -17,7 +20,7 @@
 //!   at most 127 deep; nothing but whitespace after the value.
 //! - writing: serde_json's compact form, byte for byte: `"`, `\` and control
 //!   characters escaped (`\b \f \n \r \t`, else `\u00xx`), nothing else;
-//!   floats through the same shortest-digits algorithm (zmij).
+//!   numbers through `Number`'s `Display`, serde_json's own itoa and zmij.
 //!
 //! One difference on purpose: numbers with a fraction or an exponent are read
 //! correctly rounded (the engine's [`crate::number::parse_f64`]), where
