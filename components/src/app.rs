@@ -20,10 +20,11 @@ use std::pin::Pin;
 
 use interview_runtime::draft::{self, Draft, DraftSection, Fit};
 use interview_runtime::interview::Interview;
+use interview_runtime::json;
 use interview_runtime::template::{ItemKind, Template};
 use interview_runtime::AnswerSet;
 use leptos::prelude::*;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 use wasm_bindgen::JsCast;
 
 use crate::api::{Api, Failure, OFFLINE};
@@ -127,7 +128,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 
 fn stored_link() -> Option<Json> {
     let text = session_storage()?.get_item(LINK_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    json::parse(&text).ok()
 }
 
 /// Keeps the link's token for this tab, so that a reload (the token has left
@@ -138,7 +139,8 @@ pub fn remember_link(token: &str) {
         return;
     }
     if let Some(storage) = session_storage() {
-        let _ = storage.set_item(LINK_KEY, &json!({ "token": token }).to_string());
+        let link = json::object(vec![("token", Json::from(token))]);
+        let _ = storage.set_item(LINK_KEY, &json::to_string(&link));
     }
 }
 
@@ -159,12 +161,12 @@ fn forget_link() {
 
 /// Keeps (or, with `None`, drops) the client session of the tab's link `token`.
 fn remember_session(token: &str, session: Option<&str>) {
-    let mut link = json!({ "token": token });
+    let mut entries = vec![("token", Json::from(token))];
     if let Some(session) = session {
-        link["session"] = json!(session);
+        entries.push(("session", Json::from(session)));
     }
     if let Some(storage) = session_storage() {
-        let _ = storage.set_item(LINK_KEY, &link.to_string());
+        let _ = storage.set_item(LINK_KEY, &json::to_string(&json::object(entries)));
     }
 }
 
@@ -235,7 +237,7 @@ impl Flow {
         init.set_bubbles(true);
         init.set_composed(true);
         init.set_detail(
-            &js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL),
+            &js_sys::JSON::parse(&json::to_string(&detail)).unwrap_or(wasm_bindgen::JsValue::NULL),
         );
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             self.events.with_value(|target| {
@@ -250,7 +252,7 @@ impl Flow {
         }
         self.busy.set(false);
         self.screen.set(Screen::Expired);
-        self.emit("interview-expired", json!({}));
+        self.emit("interview-expired", Json::Object(Map::new()));
     }
 
     /// Deals with a failure every call can have: offline (retry later) or an expired link.
@@ -357,7 +359,10 @@ impl Flow {
                         self.busy.set(false);
                         self.screen.set(Screen::Fill(0, None));
                         let title = self.title.get_untracked();
-                        self.emit("interview-ready", json!({ "title": title }));
+                        self.emit(
+                            "interview-ready",
+                            json::object(vec![("title", Json::String(title))]),
+                        );
                     }
                     Err(message) => self.screen.set(Screen::Problem(message)),
                 },
@@ -583,7 +588,10 @@ impl Flow {
                     self.status
                         .set("Progress saved. You can come back to this link later.".to_owned());
                     let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
-                    self.emit("interview-saved", json!({ "saved_at": saved_at }));
+                    self.emit(
+                        "interview-saved",
+                        json::object(vec![("saved_at", saved_at)]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Save) {
@@ -634,7 +642,10 @@ impl Flow {
                         .to_owned();
                     self.status.set(String::new());
                     self.screen.set(Screen::Submitted(receipt.clone()));
-                    self.emit("interview-submitted", json!({ "receipt": receipt }));
+                    self.emit(
+                        "interview-submitted",
+                        json::object(vec![("receipt", Json::String(receipt))]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Submit) {

@@ -89,8 +89,9 @@ impl Draft {
     /// The draft as compact JSON; reading it back and writing it again gives the same bytes.
     pub fn to_json(&self) -> String {
         // Through a JSON value rather than the serializer: writing a value cannot fail,
-        // and its keys come out sorted, matching the fields' declaration order.
-        self.to_value().to_string()
+        // and its keys come out sorted, matching the fields' declaration order. The
+        // engine's writer (the same bytes as serde_json's) keeps serde's out of the browser.
+        crate::json::to_string(&self.to_value())
     }
 
     /// The draft as a JSON value.
@@ -126,7 +127,7 @@ impl Draft {
                 text.len()
             )));
         }
-        let value: Json = serde_json::from_str(text)
+        let value: Json = crate::json::parse(text)
             .map_err(|e| Error::Draft(format!("the draft is not valid JSON: {e}")))?;
         Draft::from_value(value)
     }
