@@ -9,7 +9,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use serde_json::{json, Value as Json};
+use interview_runtime::json;
+use serde_json::Value as Json;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -76,24 +77,39 @@ impl Api {
 
     /// `POST /api/v1/client/open`.
     pub fn open(&self, token: &str) -> Call {
-        self.call("POST", "open", Some(json!({ "token": token })), None, None)
+        self.call(
+            "POST",
+            "open",
+            Some(json::object(vec![("token", Json::from(token))])),
+            None,
+            None,
+        )
     }
 
     /// `POST /api/v1/client/auth/passphrase`.
     pub fn passphrase(&self, token: &str, passphrase: &str) -> Call {
-        let body = json!({ "token": token, "passphrase": passphrase });
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("passphrase", Json::from(passphrase)),
+        ]);
         self.call("POST", "auth/passphrase", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/start`.
     pub fn sms_start(&self, token: &str, last4: &str) -> Call {
-        let body = json!({ "token": token, "last4": last4 });
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("last4", Json::from(last4)),
+        ]);
         self.call("POST", "auth/sms/start", Some(body), None, None)
     }
 
     /// `POST /api/v1/client/auth/sms/verify`.
     pub fn sms_verify(&self, token: &str, code: &str) -> Call {
-        let body = json!({ "token": token, "code": code });
+        let body = json::object(vec![
+            ("token", Json::from(token)),
+            ("code", Json::from(code)),
+        ]);
         self.call("POST", "auth/sms/verify", Some(body), None, None)
     }
 
@@ -104,13 +120,13 @@ impl Api {
 
     /// `PUT /api/v1/client/progress`.
     pub fn save(&self, session: &str, answers: Json) -> Call {
-        let body = json!({ "answers": answers });
+        let body = json::object(vec![("answers", answers)]);
         self.call("PUT", "progress", Some(body), Some(session), None)
     }
 
     /// `POST /api/v1/client/submit`, with the key that makes a retry safe.
     pub fn submit(&self, session: &str, answers: Json, key: &str) -> Call {
-        let body = json!({ "answers": answers });
+        let body = json::object(vec![("answers", answers)]);
         self.call("POST", "submit", Some(body), Some(session), Some(key))
     }
 
@@ -204,7 +220,7 @@ async fn fetch(
     init.set_cache(web_sys::RequestCache::NoStore);
     if let Some(body) = body {
         let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&body.to_string()));
+        init.set_body(&JsValue::from_str(&json::to_string(&body)));
     }
     if let Some(session) = session {
         let _ = headers.set("Authorization", &format!("Bearer {session}"));
@@ -238,7 +254,7 @@ async fn fetch(
 
 /// The host's answer as JSON, or the error it carries.
 fn answer(status: u16, text: &str, retry_after: Option<String>) -> Result<Json, Failure> {
-    let value: Json = serde_json::from_str(text).unwrap_or(Json::Null);
+    let value: Json = json::parse(text).unwrap_or(Json::Null);
     if (200..300).contains(&status) {
         return Ok(value);
     }
@@ -255,7 +271,7 @@ fn answer(status: u16, text: &str, retry_after: Option<String>) -> Result<Json, 
         detail.as_object_mut(),
         retry_after.and_then(|v| v.parse::<u64>().ok()),
     ) {
-        object.entry("retry_after").or_insert(json!(retry));
+        object.entry("retry_after").or_insert(Json::from(retry));
     }
     Err(Failure::Http {
         status,

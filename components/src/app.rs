@@ -20,16 +20,17 @@ use std::pin::Pin;
 
 use interview_runtime::draft::{self, Draft, DraftSection, Fit};
 use interview_runtime::interview::Interview;
+use interview_runtime::json;
 use interview_runtime::template::{ItemKind, Template};
 use interview_runtime::AnswerSet;
-use leptos::html;
 use leptos::prelude::*;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 use wasm_bindgen::JsCast;
 
 use crate::api::{Api, Failure, OFFLINE};
 use crate::form::{today_utc, InterviewForm};
-use crate::fresh::{dynamic, flag, handler, Fresh, IntoFresh};
+use crate::dom::El;
+use crate::fresh::{dynamic, flag, Fresh, IntoFresh};
 
 /// The words shown for an expired, submitted, cancelled or unknown link.
 pub const EXPIRED: &str = "This request has expired.";
@@ -127,7 +128,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 
 fn stored_link() -> Option<Json> {
     let text = session_storage()?.get_item(LINK_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    json::parse(&text).ok()
 }
 
 /// Keeps the link's token for this tab, so that a reload (the token has left
@@ -138,7 +139,8 @@ pub fn remember_link(token: &str) {
         return;
     }
     if let Some(storage) = session_storage() {
-        let _ = storage.set_item(LINK_KEY, &json!({ "token": token }).to_string());
+        let link = json::object(vec![("token", Json::from(token))]);
+        let _ = storage.set_item(LINK_KEY, &json::to_string(&link));
     }
 }
 
@@ -159,12 +161,12 @@ fn forget_link() {
 
 /// Keeps (or, with `None`, drops) the client session of the tab's link `token`.
 fn remember_session(token: &str, session: Option<&str>) {
-    let mut link = json!({ "token": token });
+    let mut entries = vec![("token", Json::from(token))];
     if let Some(session) = session {
-        link["session"] = json!(session);
+        entries.push(("session", Json::from(session)));
     }
     if let Some(storage) = session_storage() {
-        let _ = storage.set_item(LINK_KEY, &link.to_string());
+        let _ = storage.set_item(LINK_KEY, &json::to_string(&json::object(entries)));
     }
 }
 
@@ -235,7 +237,7 @@ impl Flow {
         init.set_bubbles(true);
         init.set_composed(true);
         init.set_detail(
-            &js_sys::JSON::parse(&detail.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL),
+            &js_sys::JSON::parse(&json::to_string(&detail)).unwrap_or(wasm_bindgen::JsValue::NULL),
         );
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             self.events.with_value(|target| {
@@ -250,7 +252,7 @@ impl Flow {
         }
         self.busy.set(false);
         self.screen.set(Screen::Expired);
-        self.emit("interview-expired", json!({}));
+        self.emit("interview-expired", Json::Object(Map::new()));
     }
 
     /// Deals with a failure every call can have: offline (retry later) or an expired link.
@@ -357,7 +359,10 @@ impl Flow {
                         self.busy.set(false);
                         self.screen.set(Screen::Fill(0, None));
                         let title = self.title.get_untracked();
-                        self.emit("interview-ready", json!({ "title": title }));
+                        self.emit(
+                            "interview-ready",
+                            json::object(vec![("title", Json::String(title))]),
+                        );
                     }
                     Err(message) => self.screen.set(Screen::Problem(message)),
                 },
@@ -587,7 +592,10 @@ impl Flow {
                     self.status
                         .set("Progress saved. You can come back to this link later.".to_owned());
                     let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
-                    self.emit("interview-saved", json!({ "saved_at": saved_at }));
+                    self.emit(
+                        "interview-saved",
+                        json::object(vec![("saved_at", saved_at)]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Save) {
@@ -638,7 +646,10 @@ impl Flow {
                         .to_owned();
                     self.status.set(String::new());
                     self.screen.set(Screen::Submitted(receipt.clone()));
-                    self.emit("interview-submitted", json!({ "receipt": receipt }));
+                    self.emit(
+                        "interview-submitted",
+                        json::object(vec![("receipt", Json::String(receipt))]),
+                    );
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Submit) {
@@ -753,14 +764,15 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
     });
     flow.open();
 
-    let screen = dynamic(move || {
-        match flow.screen.get() {
-        Screen::Loading => view! { <p class="interview-status" role="status">"Loading…"</p> }.fresh(),
-        Screen::Expired => view! {
-            <h1 class="interview-title">{EXPIRED}</h1>
-            <p>"Please contact the person who sent you the link if you still need to send information."</p>
-        }
-        .fresh(),
+    let screen = dynamic(move || match flow.screen.get() {
+        Screen::Loading => El::with_class("p", "interview-status")
+            .attr("role", "status")
+            .text("Loading…")
+            .fresh(),
+        Screen::Expired => El::new("div")
+            .child(El::with_class("h1", "interview-title").text(EXPIRED))
+            .child(El::new("p").text("Please contact the person who sent you the link if you still need to send information."))
+            .fresh(),
         Screen::Problem(message) => {
             let again = button(
                 "interview-next",
@@ -776,12 +788,11 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
                     flow.retry();
                 }),
             );
-            view! {
-                <h1 class="interview-title">"Something went wrong"</h1>
-                <p role="alert">{message}</p>
-                {again}
-            }
-            .fresh()
+            El::new("div")
+                .child(El::with_class("h1", "interview-title").text("Something went wrong"))
+                .child(El::new("p").attr("role", "alert").text(&message))
+                .view(again)
+                .fresh()
         }
         Screen::Passphrase => passphrase_view(flow),
         Screen::SmsDigits => sms_digits_view(flow),
@@ -790,34 +801,38 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         Screen::Review => review_view(flow),
         Screen::Submitted(receipt) => {
             // The Submit button is gone: focus the confirmation, so it is read out.
-            let heading_ref = focus_soon();
-            view! {
-                <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Data successfully submitted"</h1>
-                <p>"Thank you. Your receipt number is " <strong class="receipt">{receipt}</strong> "."</p>
-                <p>"You can close this page."</p>
-            }
-            .fresh()
+            El::new("div")
+                .child(focus_soon(El::with_class("h1", "interview-title").text("Data successfully submitted")))
+                .child(
+                    El::new("p")
+                        .text("Thank you. Your receipt number is ")
+                        .child(El::with_class("strong", "receipt").text(&receipt))
+                        .text("."),
+                )
+                .child(El::new("p").text("You can close this page."))
+                .fresh()
         }
-    }
     });
-    view! {
-        <section class="interview client-app">
-            {screen}
-            <p class="interview-status" role="status" aria-live="polite">{dynamic(move || flow.status.get())}</p>
-        </section>
-    }
+    El::with_class("section", "interview client-app")
+        .reactive(screen)
+        .child(
+            El::with_class("p", "interview-status")
+                .attr("role", "status")
+                .attr("aria-live", "polite")
+                .reactive_text(dynamic(move || flow.status.get())),
+        )
+        .fresh()
 }
 
 /// A heading to focus once it is in the page (a new screen with no control
 /// to start from: the review and the receipt), so a screen reader reads it.
-fn focus_soon() -> NodeRef<html::H1> {
-    let heading_ref: NodeRef<html::H1> = NodeRef::new();
+fn focus_soon(heading: El) -> El {
+    let node = heading.attr("tabindex", "-1");
+    let target = node.node();
     request_animation_frame(move || {
-        if let Some(h) = heading_ref.get_untracked() {
-            let _ = h.unchecked_ref::<web_sys::HtmlElement>().focus();
-        }
+        let _ = target.unchecked_ref::<web_sys::HtmlElement>().focus();
     });
-    heading_ref
+    node
 }
 
 /// A button of the flow, disabled while `busy` (when given) is set. Every
@@ -829,16 +844,14 @@ fn button(
     busy: Option<RwSignal<bool>>,
     on_click: Box<dyn Fn()>,
 ) -> Fresh {
-    view! {
-        <button
-            type="button"
-            class=class
-            aria-label=label
-            disabled=dynamic(move || flag(busy.is_some_and(|b| b.get())))
-            on:click=handler(move |_| on_click())
-        >
-            {text}
-        </button>
+    let button = El::with_class("button", class)
+        .attr("type", "button")
+        .attr_opt("aria-label", label.as_deref())
+        .text(&text)
+        .on("click", Box::new(move |_| on_click()));
+    match busy {
+        Some(busy) => button.reactive_attr("disabled", dynamic(move || flag(busy.get()))),
+        None => button,
     }
     .fresh()
 }
@@ -857,62 +870,89 @@ fn sign_in_form(
     on_submit: Box<dyn Fn(String)>,
 ) -> Fresh {
     let value = RwSignal::new(String::new());
-    let input_ref: NodeRef<html::Input> = NodeRef::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        on_submit(value.get_untracked());
-    };
+    let invalid = move || flow.problem.with(Option::is_some);
+    let input = El::new("input")
+        .attr("id", "sign-in-input")
+        .attr("type", input_type)
+        .attr("autocomplete", autocomplete)
+        .attr_opt("inputmode", inputmode)
+        .reactive_attr(
+            "aria-describedby",
+            dynamic(move || invalid().then(|| "sign-in-error".to_owned())),
+        )
+        .reactive_attr(
+            "aria-invalid",
+            dynamic(move || invalid().then(|| "true".to_owned())),
+        )
+        .on(
+            "input",
+            Box::new(move |ev| value.set(event_target_value(&ev))),
+        );
+    let field = send_wrapper::SendWrapper::new(input.node().unchecked_into::<web_sys::HtmlInputElement>());
     Effect::new(move |_| {
         if flow.problem.get().is_some() {
-            if let Some(input) = input_ref.get_untracked() {
-                // A wrong passphrase or code is not left to be corrected
-                // character by character: the field starts empty again.
-                input.set_value("");
-                value.set(String::new());
-                let _ = input.focus();
-            }
+            // A wrong passphrase or code is not left to be corrected
+            // character by character: the field starts empty again.
+            field.set_value("");
+            value.set(String::new());
+            let _ = field.focus();
         }
     });
-    let invalid = move || flow.problem.with(Option::is_some);
-    view! {
-        <h1 class="interview-title">{heading}</h1>
-        <p>{intro}</p>
-        <form class="interview-page" novalidate=true on:submit=handler(submit)>
-            <div class=dynamic(move || if invalid() { "field field-invalid" } else { "field" }.to_owned())>
-                <label class="field-label" for="sign-in-input">{label}</label>
-                {dynamic(move || {
-                    flow.problem
-                        .get()
-                        .map(|p| {
-                            view! {
-                                <p class="field-error" id="sign-in-error" role="alert">
-                                    <span class="visually-hidden">"Error: "</span>
-                                    {p}
-                                </p>
-                            }
-                        })
-                        .fresh()
-                })}
-                <input
-                    id="sign-in-input"
-                    type=input_type
-                    autocomplete=autocomplete
-                    inputmode=inputmode
-                    node_ref=input_ref
-                    aria-describedby=dynamic(move || invalid().then(|| "sign-in-error".to_owned()))
-                    aria-invalid=dynamic(move || invalid().then(|| "true".to_owned()))
-                    on:input=handler(move |ev| value.set(event_target_value(&ev)))
-                />
-            </div>
-            <div class="interview-nav">
-                {extra}
-                <button type="submit" class="interview-next" disabled=dynamic(move || flag(flow.busy.get()))>
-                    "Continue"
-                </button>
-            </div>
-        </form>
+    let error = dynamic(move || {
+        flow.problem
+            .get()
+            .map(|p| {
+                El::with_class("p", "field-error")
+                    .attr("id", "sign-in-error")
+                    .attr("role", "alert")
+                    .child(El::with_class("span", "visually-hidden").text("Error: "))
+                    .text(&p)
+                    .fresh()
+            })
+            .fresh()
+    });
+    let mut nav = El::with_class("div", "interview-nav");
+    if let Some(extra) = extra {
+        nav = nav.view(extra);
     }
-    .fresh()
+    let nav = nav.child(
+        El::with_class("button", "interview-next")
+            .attr("type", "submit")
+            .reactive_attr("disabled", dynamic(move || flag(flow.busy.get())))
+            .text("Continue"),
+    );
+    El::new("div")
+        .child(El::with_class("h1", "interview-title").text(heading))
+        .child(El::new("p").text(intro))
+        .child(
+            El::with_class("form", "interview-page")
+                .attr("novalidate", "")
+                .on(
+                    "submit",
+                    Box::new(move |ev| {
+                        ev.prevent_default();
+                        on_submit(value.get_untracked());
+                    }),
+                )
+                .child(
+                    El::new("div")
+                        .reactive_attr(
+                            "class",
+                            dynamic(move || {
+                                Some(if invalid() { "field field-invalid" } else { "field" }.to_owned())
+                            }),
+                        )
+                        .child(
+                            El::with_class("label", "field-label")
+                                .attr("for", "sign-in-input")
+                                .text(label),
+                        )
+                        .reactive(error)
+                        .child(input),
+                )
+                .child(nav),
+        )
+        .fresh()
 }
 
 /// The message for a failed sign-in attempt (wrong value or lockout).
@@ -1089,12 +1129,11 @@ fn notice_view(flow: Flow) -> Box<dyn FnMut() -> Fresh + Send> {
                     None,
                     Box::new(move || flow.notice.set(None)),
                 );
-                view! {
-                    <div class="interview-notice" role="note">
-                        <p>{text}</p>
-                        {dismiss}
-                    </div>
-                }
+                El::with_class("div", "interview-notice")
+                    .attr("role", "note")
+                    .child(El::new("p").text(&text))
+                    .view(dismiss)
+                    .fresh()
             })
             .fresh()
     })
@@ -1106,7 +1145,7 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
             .get(index)
             .map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
     }) else {
-        return view! { <p>"This section does not exist."</p> }.fresh();
+        return El::new("p").text("This section does not exist.").fresh();
     };
     let answers = flow
         .answers
@@ -1152,18 +1191,20 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
         Some(flow.busy),
         Box::new(move || flow.save()),
     );
-    view! {
-        {notice_view(flow)}
-        {section_line.map(|line| view! { <p class="interview-section">{line}</p> })}
-        {form}
-        <div class="interview-save">{save}</div>
-    }
-    .fresh()
+    El::new("div")
+        .reactive(notice_view(flow))
+        .child_opt(section_line.map(|line| El::with_class("p", "interview-section").text(&line)))
+        .view(form.fresh())
+        .child(El::with_class("div", "interview-save").view(save))
+        .fresh()
 }
 
 /// Shown when the device's clock is outside the years the engine accepts.
 fn clock_problem() -> Fresh {
-    view! { <p role="alert">"This device's date is not set correctly. Please correct it and reload the page."</p> }.fresh()
+    El::new("p")
+        .attr("role", "alert")
+        .text("This device's date is not set correctly. Please correct it and reload the page.")
+        .fresh()
 }
 
 /// An answer as the client reads it on the review page.
@@ -1256,62 +1297,53 @@ fn review_view(flow: Flow) -> Fresh {
         })
     });
     let multi = sections.len() > 1;
-    let sections_view = sections
-        .into_iter()
-        .map(|(index, title, rows)| {
-            let rows = rows
-                .into_iter()
-                .map(|(page, label, text)| {
-                    let go = Box::new(move || flow.screen.set(Screen::Fill(index, Some(page))));
-                    let change = button(
-                        "review-change",
-                        "Change".to_owned(),
-                        Some(format!("Change {label}")),
-                        None,
-                        go,
-                    );
-                    view! {
-                        <div class="review-row">
-                            <dt>{label}</dt>
-                            <dd>{text}</dd>
-                            <dd>{change}</dd>
-                        </div>
-                    }
-                    .fresh()
-                })
-                .collect::<Vec<_>>();
-            view! {
-                {multi.then(|| view! { <h2 class="interview-page-title">{title}</h2> })}
-                <dl class="review-list">{rows}</dl>
-            }
-            .fresh()
-        })
-        .collect::<Vec<_>>();
-    let last = flow.sections.with_value(|s| s.len().saturating_sub(1));
-    let heading_ref = focus_soon();
+    let mut page = El::new("div").child(focus_soon(
+        El::with_class("h1", "interview-title").text("Check your answers"),
+    ));
     let problems = dynamic(move || {
         flow.problem
             .get()
             .map(|p| {
-                let errors = flow.submit_errors.get();
-                let items = errors
-                    .into_iter()
-                    .map(|(index, page, message)| {
-                        let go = Box::new(move || flow.screen.set(Screen::Fill(index, page)));
-                        view! { <li>{button("review-change", message, None, None, go)}</li> }
-                            .fresh()
-                    })
-                    .collect::<Vec<_>>();
-                view! {
-                    <div class="error-summary" role="alert" tabindex="-1">
-                        <h2 class="error-summary-title">"There is a problem"</h2>
-                        <p>{p}</p>
-                        <ul class="error-summary-list">{items}</ul>
-                    </div>
+                let mut list = El::with_class("ul", "error-summary-list");
+                for (index, page, message) in flow.submit_errors.get() {
+                    let go = Box::new(move || flow.screen.set(Screen::Fill(index, page)));
+                    list = list.child(El::new("li").view(button("review-change", message, None, None, go)));
                 }
+                El::with_class("div", "error-summary")
+                    .attr("role", "alert")
+                    .attr("tabindex", "-1")
+                    .child(El::with_class("h2", "error-summary-title").text("There is a problem"))
+                    .child(El::new("p").text(&p))
+                    .child(list)
+                    .fresh()
             })
             .fresh()
     });
+    page = page.reactive(problems);
+    for (index, title, rows) in sections {
+        if multi {
+            page = page.child(El::with_class("h2", "interview-page-title").text(&title));
+        }
+        let mut list = El::with_class("dl", "review-list");
+        for (at, label, text) in rows {
+            let go = Box::new(move || flow.screen.set(Screen::Fill(index, Some(at))));
+            let change = button(
+                "review-change",
+                "Change".to_owned(),
+                Some(format!("Change {label}")),
+                None,
+                go,
+            );
+            list = list.child(
+                El::with_class("div", "review-row")
+                    .child(El::new("dt").text(&label))
+                    .child(El::new("dd").text(&text))
+                    .child(El::new("dd").view(change)),
+            );
+        }
+        page = page.child(list);
+    }
+    let last = flow.sections.with_value(|s| s.len().saturating_sub(1));
     let back = button(
         "interview-back",
         "Back".to_owned(),
@@ -1326,11 +1358,11 @@ fn review_view(flow: Flow) -> Fresh {
         Some(flow.busy),
         Box::new(move || flow.submit()),
     );
-    view! {
-        <h1 class="interview-title" tabindex="-1" node_ref=heading_ref>"Check your answers"</h1>
-        {problems}
-        {sections_view}
-        <div class="interview-nav">{back} {submit}</div>
-    }
+    page.child(
+        El::with_class("div", "interview-nav")
+            .view(back)
+            .text(" ")
+            .view(submit),
+    )
     .fresh()
 }

@@ -28,12 +28,13 @@ use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind,
 use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
-use leptos::html;
 use leptos::prelude::*;
 use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
 
-use crate::fresh::{dynamic, flag, handler, Fresh, IntoFresh};
+use crate::dom::El;
+use crate::fresh::{dynamic, flag, Fresh, IntoFresh};
+use send_wrapper::SendWrapper;
 
 thread_local! {
     /// Numbers the mounted forms, so element ids stay unique when two
@@ -75,8 +76,20 @@ struct Store {
     any: Trigger,
     /// Fired when entries are added, removed or moved (repeats rebuild their entries).
     entries: Trigger,
-    /// Counts removals and moves of entries (after which an entry's index may name another).
-    shifts: StoredValue<u32>,
+    /// Files being uploaded, for the whole form, so that a control rebuilt
+    /// meanwhile (an entry added, another page and back) still shows them.
+    uploads: RwSignal<Vec<InFlight>>,
+}
+
+/// A file being uploaded for a file question.
+#[derive(Clone)]
+struct InFlight {
+    /// The question's answer path (`children[0].payslips`).
+    path: String,
+    /// The file's name, as chosen.
+    name: String,
+    /// The share sent, from 0.0 to 1.0.
+    progress: ArcRwSignal<f64>,
 }
 
 impl Store {
@@ -88,7 +101,7 @@ impl Store {
             pages: Trigger::new(),
             any: Trigger::new(),
             entries: Trigger::new(),
-            shifts: StoredValue::new(0),
+            uploads: RwSignal::new(Vec::new()),
         }
     }
 
@@ -131,9 +144,13 @@ impl Store {
         self.any.notify();
     }
 
-    /// Removes or moves entries (`change` says whether it did).
-    fn shift_entries(&self, change: impl FnOnce(&mut Interview<'static>) -> bool) {
-        self.shifts.update_value(|n| *n = n.wrapping_add(1));
+    /// Removes or moves entries of the repeat instance whose answer path is
+    /// `repeat` (`change` says whether it did). Files still uploading into
+    /// its entries are let go: their entry index may name another entry now.
+    fn shift_entries(&self, repeat: &str, change: impl FnOnce(&mut Interview<'static>) -> bool) {
+        let inside = format!("{repeat}[");
+        self.uploads
+            .update(|u| u.retain(|f| !f.path.starts_with(&inside)));
         self.change_entries(change);
     }
 
@@ -418,38 +435,52 @@ pub fn InterviewForm(
         visible_pages.with(|pages| !pages.iter().any(|p| *p < cur))
     };
 
-    let summary_ref: NodeRef<html::Div> = NodeRef::new();
-    let heading_ref: NodeRef<html::H2> = NodeRef::new();
-    let form_ref: NodeRef<html::Form> = NodeRef::new();
-    let focus_heading = move || {
-        focus_later(move || heading_ref.get_untracked().map(|h| h.unchecked_into()));
+    let form = El::with_class("form", "interview-page").attr("novalidate", "");
+    let form_node = form.node();
+    let summary = El::with_class("div", "error-summary");
+    let summary_node = summary.node();
+    let focus_heading = {
+        let form = form_node.clone();
+        move || {
+            let form = form.clone();
+            focus_later(move || {
+                form.query_selector(".interview-page-title")
+                    .ok()
+                    .flatten()
+                    .and_then(|h| h.dyn_into().ok())
+            });
+        }
     };
 
-    let next = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let page = current.get_untracked();
-        let found = store.read(|iv| validate::page_errors(iv, page));
-        if !found.is_empty() {
-            errors.set(found);
-            focus_later(move || summary_ref.get_untracked().map(|d| d.unchecked_into()));
-            return;
-        }
-        errors.set(Vec::new());
-        let following =
-            visible_pages.with_untracked(|pages| pages.iter().copied().find(|p| *p > page));
-        match following {
-            Some(p) => {
-                current.set(p);
-                focus_heading();
+    let next = {
+        let focus_heading = focus_heading.clone();
+        move |ev: web_sys::Event| {
+            ev.prevent_default();
+            let page = current.get_untracked();
+            let found = store.read(|iv| validate::page_errors(iv, page));
+            if !found.is_empty() {
+                errors.set(found);
+                let summary = summary_node.clone();
+                focus_later(move || summary.dyn_into().ok());
+                return;
             }
-            None => {
-                if let Some(callback) = on_finish {
-                    callback.run(store.read(validate::normalised));
+            errors.set(Vec::new());
+            let following =
+                visible_pages.with_untracked(|pages| pages.iter().copied().find(|p| *p > page));
+            match following {
+                Some(p) => {
+                    current.set(p);
+                    focus_heading();
+                }
+                None => {
+                    if let Some(callback) = on_finish {
+                        callback.run(store.read(validate::normalised));
+                    }
                 }
             }
         }
     };
-    let back = move |_| {
+    let back = move |_: web_sys::Event| {
         let page = current.get_untracked();
         let previous =
             visible_pages.with_untracked(|pages| pages.iter().copied().rev().find(|p| *p < page));
@@ -464,85 +495,95 @@ pub fn InterviewForm(
     let has_back = on_back.is_some();
 
     let summary_heading = format!("{prefix}-summary-title");
-    let summary_labelled_by = summary_heading.clone();
     let progress_id = format!("{prefix}-progress");
     let summary_ctx = ctx.clone();
     let page_ctx = ctx;
-
-    view! {
-        <section class="interview" id=prefix.clone()>
-            <h1 class="interview-title">{template.title.clone()}</h1>
-            {dynamic(move || {
-                (current.get() == first_page)
-                    .then(|| template.description.clone())
-                    .flatten()
-                    .map(|text| view! { <p class="interview-description">{text}</p> })
-                    .fresh()
-            })}
-            <p class="interview-progress" id=progress_id.clone()>
-                {dynamic(move || format!("Page {} of {}", position(), total()))}
-            </p>
-            <progress
-                class="interview-progress-bar"
-                aria-labelledby=progress_id
-                max=dynamic(move || total().to_string())
-                value=dynamic(move || position().to_string())
-            ></progress>
-            <div
-                class="error-summary"
-                role="alert"
-                tabindex="-1"
-                aria-labelledby=summary_labelled_by
-                hidden=dynamic(move || flag(errors.with(Vec::is_empty)))
-                node_ref=summary_ref
-            >
-                <h2 id=summary_heading class="error-summary-title">"There is a problem"</h2>
-                <ul class="error-summary-list">
-                    {dynamic(move || {
-                        let ctx = summary_ctx.clone();
-                        errors
-                            .get()
-                            .into_iter()
-                            .map(|error| summary_link(&ctx, form_ref, error))
-                            .collect_view()
-                            .fresh()
-                    })}
-                </ul>
-            </div>
-            <form class="interview-page" novalidate=true on:submit=handler(next) node_ref=form_ref>
-                {dynamic(move || {
-                    let page = current.get();
-                    untrack(|| page_view(&page_ctx, page, heading_ref))
-                })}
-                <div class="interview-nav">
-                    <button type="button" class="interview-back" hidden=dynamic(move || flag(is_first() && !has_back)) on:click=handler(back)>
-                        "Back"
-                    </button>
-                    <button type="submit" class="interview-next">
-                        {dynamic(move || if is_last() { finish_label.clone() } else { "Next".to_owned() })}
-                    </button>
-                </div>
-            </form>
-        </section>
-    }
+    let summary_form = SendWrapper::new(form_node);
+    let summary_list = dynamic(move || {
+        let mut list = El::with_class("ul", "error-summary-list");
+        for error in errors.get() {
+            list = list.child(summary_link(&summary_ctx, (*summary_form).clone(), error));
+        }
+        list.fresh()
+    });
+    let summary = summary
+        .attr("role", "alert")
+        .attr("tabindex", "-1")
+        .attr("aria-labelledby", &summary_heading)
+        .reactive_attr("hidden", dynamic(move || flag(errors.with(Vec::is_empty))))
+        .child(
+            El::with_class("h2", "error-summary-title")
+                .attr("id", &summary_heading)
+                .text("There is a problem"),
+        )
+        .reactive(summary_list);
+    let form = form
+        .on("submit", Box::new(next))
+        .reactive(dynamic(move || {
+            let page = current.get();
+            untrack(|| page_view(&page_ctx, page))
+        }))
+        .child(
+            El::with_class("div", "interview-nav")
+                .child(
+                    El::with_class("button", "interview-back")
+                        .attr("type", "button")
+                        .reactive_attr("hidden", dynamic(move || flag(is_first() && !has_back)))
+                        .on("click", Box::new(back))
+                        .text("Back"),
+                )
+                .child(
+                    El::with_class("button", "interview-next")
+                        .attr("type", "submit")
+                        .reactive_text(dynamic(move || {
+                            if is_last() {
+                                finish_label.clone()
+                            } else {
+                                "Next".to_owned()
+                            }
+                        })),
+                ),
+        );
+    El::with_class("section", "interview")
+        .attr("id", &prefix)
+        .child(El::with_class("h1", "interview-title").text(&template.title))
+        .reactive(dynamic(move || {
+            (current.get() == first_page)
+                .then(|| template.description.clone())
+                .flatten()
+                .map(|text| El::with_class("p", "interview-description").text(&text).fresh())
+                .fresh()
+        }))
+        .child(
+            El::with_class("p", "interview-progress")
+                .attr("id", &progress_id)
+                .reactive_text(dynamic(move || format!("Page {} of {}", position(), total()))),
+        )
+        .child(
+            El::with_class("progress", "interview-progress-bar")
+                .attr("aria-labelledby", &progress_id)
+                .reactive_attr("max", dynamic(move || Some(total().to_string())))
+                .reactive_attr("value", dynamic(move || Some(position().to_string()))),
+        )
+        .child(summary)
+        .child(form)
+        .fresh()
 }
 
 /// One entry of the error summary: a link that focuses the field it names.
-fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> impl IntoView {
+fn summary_link(ctx: &Ctx, form: web_sys::Element, error: FieldError) -> El {
     let target = ctx.dom_id(&error.path);
     // An error with no control of its own (an unknown field) leads to its question.
     let fallback = ctx.dom_id(top_id(&error.path));
     let href = format!("#{target}");
     // A fragment link cannot reach into a shadow root (the document resolves
     // it), so the click focuses the field itself.
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    let on_click = move |ev: web_sys::Event| {
         ev.prevent_default();
-        let field = form_ref.get_untracked().and_then(|form| {
-            [&target, &fallback]
-                .iter()
-                .find_map(|id| form.query_selector(&format!("#{id}")).ok().flatten())
-                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        });
+        let field = [&target, &fallback]
+            .iter()
+            .find_map(|id| form.query_selector(&format!("#{id}")).ok().flatten())
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(field) = field {
             field.scroll_into_view();
             let _ = field.focus();
@@ -554,11 +595,16 @@ fn summary_link(ctx: &Ctx, form_ref: NodeRef<html::Form>, error: FieldError) -> 
             .read(|iv| entry_prefix(iv.template(), &error.path)),
         error.message
     );
-    view! { <li><a href=href on:click=handler(on_click)>{text}</a></li> }
+    El::new("li").child(
+        El::new("a")
+            .attr("href", &href)
+            .on("click", Box::new(on_click))
+            .text(&text),
+    )
 }
 
 /// The heading and the items of one page.
-fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> Fresh {
+fn page_view(ctx: &Ctx, page: usize) -> Fresh {
     let (title, items) = ctx.store.read(|iv| {
         iv.template()
             .pages
@@ -566,32 +612,35 @@ fn page_view(ctx: &Ctx, page: usize, heading_ref: NodeRef<html::H2>) -> Fresh {
             .map(|p| (p.title.clone(), p.items.clone()))
             .unwrap_or_default()
     });
-    view! {
-        <h2 class="interview-page-title" tabindex="-1" node_ref=heading_ref>{title}</h2>
-        {items_view(ctx, &items)}
-    }
+    items_view(
+        ctx,
+        &items,
+        El::new("div").child(
+            El::with_class("h2", "interview-page-title")
+                .attr("tabindex", "-1")
+                .text(&title),
+        ),
+    )
     .fresh()
 }
 
 /// Items of a page or of one entry, each shown while its `visible_if` holds.
-fn items_view(ctx: &Ctx, items: &[ItemId]) -> impl IntoView {
-    items
-        .iter()
-        .map(|&item| {
-            let at = ctx.at(item);
-            let visible = Memo::new(move |_| {
-                at.store.track(item);
-                at.store.read(|iv| iv.is_visible(item, &at.instance))
-            });
-            let ctx = ctx.clone();
-            dynamic(move || {
-                visible
-                    .get()
-                    .then(|| untrack(|| item_view(&ctx, item)))
-                    .fresh()
-            })
-        })
-        .collect_view()
+fn items_view(ctx: &Ctx, items: &[ItemId], mut parent: El) -> El {
+    for &item in items {
+        let at = ctx.at(item);
+        let visible = Memo::new(move |_| {
+            at.store.track(item);
+            at.store.read(|iv| iv.is_visible(item, &at.instance))
+        });
+        let ctx = ctx.clone();
+        parent = parent.reactive(dynamic(move || {
+            visible
+                .get()
+                .then(|| untrack(|| item_view(&ctx, item)))
+                .fresh()
+        }));
+    }
+    parent
 }
 
 /// What a text-like input stores: the text as typed, or null when blank.
@@ -675,32 +724,28 @@ impl Field {
         dynamic(move || messages.with(|m| !m.is_empty()).then(|| "true".to_owned()))
     }
 
-    /// Whether an error is shown (the `field-invalid` class).
-    fn has_error(&self) -> Box<dyn FnMut() -> bool + Send> {
-        let messages = self.messages;
-        dynamic(move || messages.with(|m| !m.is_empty()))
+    /// The help text under the label, when the question has one.
+    fn help_view(&self) -> Option<El> {
+        self.help.as_ref().map(|text| {
+            El::with_class("p", "field-help")
+                .attr("id", &self.help_id)
+                .text(text)
+        })
     }
 
-    fn help_view(&self) -> Option<impl IntoView> {
-        let id = self.help_id.clone();
-        self.help
-            .clone()
-            .map(|text| view! { <p class="field-help" id=id>{text}</p> })
-    }
-
-    fn error_view(&self) -> impl IntoView {
+    /// The question's error message, while there is one.
+    fn error_view(&self) -> Box<dyn FnMut() -> Fresh + Send> {
         let id = self.error_id.clone();
         let messages = self.messages;
         dynamic(move || {
             let text = messages.with(|m| m.join(" "));
             (!text.is_empty())
                 .then(|| {
-                    view! {
-                        <p class="field-error" id=id.clone()>
-                            <span class="visually-hidden">"Error: "</span>
-                            {text}
-                        </p>
-                    }
+                    El::with_class("p", "field-error")
+                        .attr("id", &id)
+                        .child(El::with_class("span", "visually-hidden").text("Error: "))
+                        .text(&text)
+                        .fresh()
                 })
                 .fresh()
         })
@@ -821,16 +866,21 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
 }
 
 /// A question answered with one control: the label, help and error, then the control.
-fn single_view(field: &Field, control: impl IntoView + 'static) -> Fresh {
-    view! {
-        <div class="field" class:field-invalid=field.has_error()>
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
-            {field.help_view()}
-            {field.error_view()}
-            {control}
-        </div>
-    }
-    .fresh()
+fn single_view(field: &Field, control: El) -> Fresh {
+    labelled_box(field).child(control).fresh()
+}
+
+/// The element around a question with one control: its label, help and
+/// error; the control and anything after it are appended by the caller.
+fn labelled_box(field: &Field) -> El {
+    field_box(field, "div", "field")
+        .child(
+            El::with_class("label", "field-label")
+                .attr("for", &field.id)
+                .text(&field.label),
+        )
+        .child_opt(field.help_view())
+        .reactive(field.error_view())
 }
 
 /// An `<input>` for text, email, phone, date and number questions.
@@ -850,27 +900,27 @@ fn input_view(
         Some(Json::Number(n)) => n.to_string(),
         _ => String::new(),
     };
-    let control = view! {
-        <input
-            id=field.id.clone()
-            name=field.id.clone()
-            type=input_type
-            autocomplete=autocomplete
-            inputmode=inputmode
-            // The runtime checks a number's step; the browser's own check would
-            // only disagree with it.
-            step=number.then_some("any")
-            min=min
-            max=max
-            value=initial
-            aria-describedby=field.described_by()
-            aria-invalid=field.invalid()
-            on:input=handler(move |ev| {
+    let control = control(&field, "input")
+        .attr("type", input_type)
+        .attr_opt("autocomplete", autocomplete)
+        .attr_opt("inputmode", inputmode)
+        // The runtime checks a number's step; the browser's own check would
+        // only disagree with it.
+        .attr_opt("step", number.then_some("any"))
+        .attr_opt("min", min.as_deref())
+        .attr_opt("max", max.as_deref())
+        .attr("value", &initial)
+        .on(
+            "input",
+            Box::new(move |ev| {
                 let text = event_target_value(&ev);
-                at.set(if number { number_answer(text) } else { text_answer(text) })
-            })
-        />
-    };
+                at.set(if number {
+                    number_answer(text)
+                } else {
+                    text_answer(text)
+                })
+            }),
+        );
     single_view(&field, control)
 }
 
@@ -880,18 +930,13 @@ fn textarea_view(ctx: &Ctx, at: At) -> Fresh {
         Some(Json::String(s)) => s,
         _ => String::new(),
     };
-    let control = view! {
-        <textarea
-            id=field.id.clone()
-            name=field.id.clone()
-            rows="5"
-            aria-describedby=field.described_by()
-            aria-invalid=field.invalid()
-            on:input=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
-        >
-            {initial}
-        </textarea>
-    };
+    let control = control(&field, "textarea")
+        .attr("rows", "5")
+        .text(&initial)
+        .on(
+            "input",
+            Box::new(move |ev| at.set(text_answer(event_target_value(&ev)))),
+        );
     single_view(&field, control)
 }
 
@@ -901,50 +946,30 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> Fresh {
         Some(Json::String(s)) => s,
         _ => String::new(),
     };
-    let nothing_selected = selected.is_empty();
-    let options = options
-        .into_iter()
-        .map(|option| {
-            let is_selected = option.value == selected;
-            view! { <option value=option.value selected=is_selected>{option.label}</option> }
-        })
-        .collect_view();
-    let control = view! {
-        <select
-            id=field.id.clone()
-            name=field.id.clone()
-            aria-describedby=field.described_by()
-            aria-invalid=field.invalid()
-            on:change=handler(move |ev| at.set(text_answer(event_target_value(&ev))))
-        >
-            <option value="" selected=nothing_selected>"Choose one"</option>
-            {options}
-        </select>
+    let option = |value: &str, label: &str| {
+        El::new("option")
+            .attr("value", value)
+            .attr_opt("selected", (value == selected).then_some(""))
+            .text(label)
     };
+    let mut control = control(&field, "select").child(option("", "Choose one"));
+    for o in &options {
+        control = control.child(option(&o.value, &o.label));
+    }
+    let control = control.on(
+        "change",
+        Box::new(move |ev| at.set(text_answer(event_target_value(&ev)))),
+    );
     single_view(&field, control)
 }
 
 /// A question in a fieldset whose legend is the question: the help and error, then `body`.
-fn group_wrap(
-    field: &Field,
-    class: &'static str,
-    body: impl IntoView + 'static,
-    node_ref: NodeRef<html::Fieldset>,
-) -> Fresh {
-    view! {
-        <fieldset
-            class=class
-            class:field-invalid=field.has_error()
-            aria-describedby=field.described_by()
-            node_ref=node_ref
-        >
-            <legend class="field-label">{field.label.clone()}</legend>
-            {field.help_view()}
-            {field.error_view()}
-            {body}
-        </fieldset>
-    }
-    .fresh()
+fn group_wrap(field: &Field, class: &'static str) -> El {
+    field_box(field, "fieldset", class)
+        .reactive_attr("aria-describedby", field.described_by())
+        .child(El::with_class("legend", "field-label").text(&field.label))
+        .child_opt(field.help_view())
+        .reactive(field.error_view())
 }
 
 /// Radios or checkboxes in a fieldset whose legend is the question.
@@ -958,37 +983,36 @@ fn group_view(
     on_change: Rc<dyn Fn(String, bool)>,
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
-    let inputs = options
-        .iter()
-        .enumerate()
-        .map(|(index, option)| {
-            // The first control carries the field's id, so the error summary's
-            // link lands on it.
-            let id = if index == 0 {
-                field.id.clone()
-            } else {
-                format!("{}-{index}", field.id)
-            };
-            let is_checked = checked.contains(&option.value);
-            let on_change = on_change.clone();
-            let value = option.value.clone();
-            view! {
-                <div class="choice">
-                    <input
-                        id=id.clone()
-                        name=field.id.clone()
-                        type=input_type
-                        value=option.value.clone()
-                        checked=is_checked
-                        aria-invalid=field.invalid()
-                        on:change=handler(move |ev| on_change(value.clone(), event_target_checked(&ev)))
-                    />
-                    <label for=id>{option.label.clone()}</label>
-                </div>
-            }
-        })
-        .collect_view();
-    group_wrap(&field, "field field-group", inputs, NodeRef::new())
+    let mut group = group_wrap(&field, "field field-group");
+    for (index, option) in options.iter().enumerate() {
+        // The first control carries the field's id, so the error summary's
+        // link lands on it.
+        let id = if index == 0 {
+            field.id.clone()
+        } else {
+            format!("{}-{index}", field.id)
+        };
+        let on_change = on_change.clone();
+        let value = option.value.clone();
+        group = group.child(
+            El::with_class("div", "choice")
+                .child(
+                    El::new("input")
+                        .attr("id", &id)
+                        .attr("name", &field.id)
+                        .attr("type", input_type)
+                        .attr("value", &option.value)
+                        .attr_opt("checked", checked.contains(&option.value).then_some(""))
+                        .reactive_attr("aria-invalid", field.invalid())
+                        .on(
+                            "change",
+                            Box::new(move |ev| on_change(value.clone(), event_target_checked(&ev))),
+                        ),
+                )
+                .child(El::new("label").attr("for", &id).text(&option.label)),
+        );
+    }
+    group.fresh()
 }
 
 /// A computed value, read-only and live: an `<output>` labelled by the item's label.
@@ -999,14 +1023,20 @@ fn computed_view(ctx: &Ctx, at: At) -> Fresh {
         at.store
             .read(|iv| iv.value(at.item, &at.instance).display_text())
     });
-    view! {
-        <div class="field field-computed">
-            <label class="field-label" for=field.id.clone()>{field.label.clone()}</label>
-            {field.help_view()}
-            <output id=field.id.clone() aria-describedby=field.described_by()>{text}</output>
-        </div>
-    }
-    .fresh()
+    El::with_class("div", "field field-computed")
+        .child(
+            El::with_class("label", "field-label")
+                .attr("for", &field.id)
+                .text(&field.label),
+        )
+        .child_opt(field.help_view())
+        .child(
+            El::new("output")
+                .attr("id", &field.id)
+                .reactive_attr("aria-describedby", field.described_by())
+                .reactive_text(text),
+        )
+        .fresh()
 }
 
 fn note_view(ctx: &Ctx, at: At) -> Fresh {
@@ -1015,13 +1045,15 @@ fn note_view(ctx: &Ctx, at: At) -> Fresh {
         at.store.any.track();
         at.store.read(|iv| iv.note_text(at.item, &at.instance))
     });
-    view! { <p class="note" id=id>{text}</p> }.fresh()
+    El::with_class("p", "note")
+        .attr("id", &id)
+        .reactive_text(text)
+        .fresh()
 }
 
 /// Focuses the first element inside `root` matching one of `selectors` (tried in order), once the DOM is updated.
-fn focus_in(root: NodeRef<html::Fieldset>, selectors: Vec<String>) {
+fn focus_in(root: web_sys::Element, selectors: Vec<String>) {
     focus_later(move || {
-        let root = root.get_untracked()?;
         selectors
             .iter()
             .find_map(|s| root.query_selector(s).ok().flatten())
@@ -1035,7 +1067,7 @@ fn action_button(
     hidden: String,
     class: &'static str,
     on_click: impl Fn() + 'static,
-) -> impl IntoView {
+) -> El {
     button_view(text, hidden, class, Box::new(on_click))
 }
 
@@ -1045,13 +1077,12 @@ fn button_view(
     hidden: String,
     class: &'static str,
     on_click: Box<dyn Fn()>,
-) -> impl IntoView {
-    view! {
-        <button type="button" class=class on:click=handler(move |_| on_click())>
-            {text}
-            <span class="visually-hidden">{format!(" {hidden}")}</span>
-        </button>
-    }
+) -> El {
+    El::with_class("button", class)
+        .attr("type", "button")
+        .on("click", Box::new(move |_| on_click()))
+        .text(text)
+        .child(El::with_class("span", "visually-hidden").text(&format!(" {hidden}")))
 }
 
 /// The element id of a repeat's entry, from the repeat's own id.
@@ -1081,57 +1112,80 @@ fn repeat_view(
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
     let label = item_label.unwrap_or_else(|| "Entry".to_owned());
-    let root: NodeRef<html::Fieldset> = NodeRef::new();
+    let group = group_wrap(&field, "field field-repeat");
+    let root = SendWrapper::new(group.node());
+    let repeat_path = ctx.path(at.item);
     let ctx = ctx.clone();
     let add_id = field.id.clone();
     let body = dynamic(move || {
         at.store.entries.track();
         let count = at.store.read(|iv| iv.entries(at.item, &at.instance));
+        let root: web_sys::Element = (*root).clone();
         untrack(|| {
-            let entries = (0..count)
-                .map(|entry| {
-                    let mut instance = at.instance.to_vec();
-                    instance.push(entry);
-                    let entry_ctx = Ctx {
-                        instance: instance.into(),
-                        ..ctx.clone()
-                    };
-                    let name = format!("{label} {}", entry + 1);
-                    let moving = |to: u32, class: &'static str, other: &'static str| {
-                        let (at, add_id) = (at.clone(), add_id.clone());
-                        move || {
-                            at.store
-                                .shift_entries(|iv| iv.move_entry(at.item, &at.instance, entry, to));
-                            let id = entry_id(&add_id, to);
-                            focus_in(root, vec![format!("#{id} .{class}"), format!("#{id} .{other}")]);
-                        }
-                    };
-                    let remove = {
-                        let (at, add_id) = (at.clone(), add_id.clone());
-                        move || {
-                            at.store
-                                .shift_entries(|iv| iv.remove_entry(at.item, &at.instance, entry));
-                            // The previous entry, or the Add button when the first one went.
-                            let target = match entry {
-                                0 => vec![format!("#{add_id}")],
-                                _ => first_in(&add_id, entry - 1),
-                            };
-                            focus_in(root, target);
-                        }
-                    };
-                    view! {
-                        <fieldset class="repeat-entry" id=entry_id(&add_id, entry)>
-                            <legend>{name.clone()}</legend>
-                            {items_view(&entry_ctx, &children)}
-                            <div class="repeat-actions">
-                                {(entry > 0).then(|| action_button("Move up", name.clone(), "interview-back entry-up", moving(entry - 1, "entry-up", "entry-down")))}
-                                {(entry + 1 < count).then(|| action_button("Move down", name.clone(), "interview-back entry-down", moving(entry + 1, "entry-down", "entry-up")))}
-                                {(count > min).then(|| action_button("Remove", name.clone(), "interview-back", remove))}
-                            </div>
-                        </fieldset>
+            let mut body = El::new("div");
+            for entry in 0..count {
+                let mut instance = at.instance.to_vec();
+                instance.push(entry);
+                let entry_ctx = Ctx {
+                    instance: instance.into(),
+                    ..ctx.clone()
+                };
+                let name = format!("{label} {}", entry + 1);
+                let moving = |to: u32, class: &'static str, other: &'static str| {
+                    let (at, add_id, root) = (at.clone(), add_id.clone(), root.clone());
+                    let repeat = repeat_path.clone();
+                    move || {
+                        at.store.shift_entries(&repeat, |iv| {
+                            iv.move_entry(at.item, &at.instance, entry, to)
+                        });
+                        let id = entry_id(&add_id, to);
+                        focus_in(
+                            root.clone(),
+                            vec![format!("#{id} .{class}"), format!("#{id} .{other}")],
+                        );
                     }
-                })
-                .collect_view();
+                };
+                let remove = {
+                    let (at, add_id, root) = (at.clone(), add_id.clone(), root.clone());
+                    let repeat = repeat_path.clone();
+                    move || {
+                        at.store.shift_entries(&repeat, |iv| {
+                            iv.remove_entry(at.item, &at.instance, entry)
+                        });
+                        // The previous entry, or the Add button when the first one went.
+                        let target = match entry {
+                            0 => vec![format!("#{add_id}")],
+                            _ => first_in(&add_id, entry - 1),
+                        };
+                        focus_in(root.clone(), target);
+                    }
+                };
+                let mut actions = El::with_class("div", "repeat-actions");
+                if entry > 0 {
+                    actions = actions.child(action_button(
+                        "Move up",
+                        name.clone(),
+                        "interview-back entry-up",
+                        moving(entry - 1, "entry-up", "entry-down"),
+                    ));
+                }
+                if entry + 1 < count {
+                    actions = actions.child(action_button(
+                        "Move down",
+                        name.clone(),
+                        "interview-back entry-down",
+                        moving(entry + 1, "entry-down", "entry-up"),
+                    ));
+                }
+                if count > min {
+                    actions =
+                        actions.child(action_button("Remove", name.clone(), "interview-back", remove));
+                }
+                let fieldset = El::with_class("fieldset", "repeat-entry")
+                    .attr("id", &entry_id(&add_id, entry))
+                    .child(El::new("legend").text(&name));
+                body = body.child(items_view(&entry_ctx, &children, fieldset).child(actions));
+            }
             let add = {
                 let (at, add_id) = (at.clone(), add_id.clone());
                 let defaults: Vec<(ItemId, Json)> = at.store.read(|iv| {
@@ -1140,7 +1194,7 @@ fn repeat_view(
                         .filter_map(|c| iv.template().item(*c).default.clone().map(|d| (*c, d)))
                         .collect()
                 });
-                move |_: leptos::ev::MouseEvent| {
+                move |_: web_sys::Event| {
                     let mut added = None;
                     at.store.change_entries(|iv| {
                         added = iv.add_entry(at.item, &at.instance);
@@ -1154,20 +1208,22 @@ fn repeat_view(
                         added.is_some()
                     });
                     if let Some(entry) = added {
-                        focus_in(root, first_in(&add_id, entry));
+                        focus_in(root.clone(), first_in(&add_id, entry));
                     }
                 }
             };
-            view! {
-                {entries}
-                <button type="button" class="interview-back" id=add_id.clone() hidden={count >= max} on:click=handler(add)>
-                    {format!("Add {label}")}
-                </button>
-            }
+            body.child(
+                El::with_class("button", "interview-back")
+                    .attr("type", "button")
+                    .attr("id", &add_id)
+                    .attr_opt("hidden", (count >= max).then_some(""))
+                    .on("click", Box::new(add))
+                    .text(&format!("Add {label}")),
+            )
             .fresh()
         })
     });
-    group_wrap(&field, "field field-repeat", body, root)
+    group.reactive(body).fresh()
 }
 
 /// The most the host accepts in one file (docs/api.md), when the question allows more or sets no limit.
@@ -1188,11 +1244,12 @@ fn file_view(
     let uploader = ctx.uploader;
     let available = uploader.with_value(Option::is_some);
     let path = ctx.path(at.item);
+    let shown_path = path.clone();
     let max_bytes = max_bytes.map_or(MAX_UPLOAD_BYTES, |m| m.min(MAX_UPLOAD_BYTES));
     let max_files = max_files.map_or(usize::MAX, |m| m as usize);
     // What the browser refused (or the upload answered), shown until the next choice.
     let problems: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let uploads: RwSignal<Vec<(String, ArcRwSignal<f64>)>> = RwSignal::new(Vec::new());
+    let uploads = at.store.uploads;
     let files = {
         let at = at.clone();
         Memo::new(move |_| {
@@ -1200,7 +1257,6 @@ fn file_view(
             at.list()
         })
     };
-    let input_ref: NodeRef<html::Input> = NodeRef::new();
     let accept_attr = (!accept.is_empty()).then(|| accept.join(","));
     let problems_id = format!("{}-problems", field.id);
     let status_id = format!("{}-status", field.id);
@@ -1220,14 +1276,14 @@ fn file_view(
     };
     let on_change = {
         let at = at.clone();
-        move |ev: leptos::ev::Event| {
+        move |ev: web_sys::Event| {
             let input: web_sys::HtmlInputElement = event_target(&ev);
             let (Some(list), Some(uploader)) = (input.files(), uploader.get_value()) else {
                 return;
             };
             problems.set(Vec::new());
             let mut room = max_files
-                .saturating_sub(files.get_untracked().len() + uploads.with_untracked(Vec::len));
+                .saturating_sub(files.get_untracked().len() + uploads.with_untracked(|u| u.iter().filter(|f| f.path == path).count()));
             for file in (0..list.length()).filter_map(|i| list.get(i)) {
                 let name = file.name();
                 let problem = if room == 0 {
@@ -1250,20 +1306,28 @@ fn file_view(
                 }
                 room -= 1;
                 let progress = ArcRwSignal::new(0.0);
-                uploads.update(|u| u.push((name.clone(), progress.clone())));
+                uploads.update(|u| {
+                    u.push(InFlight {
+                        path: path.clone(),
+                        name: name.clone(),
+                        progress: progress.clone(),
+                    })
+                });
                 let report = progress.clone();
                 let upload = (uploader.0)(file, path.clone(), Rc::new(move |p| report.set(p)));
                 let at = at.clone();
-                let shifts = at.store.shifts.get_value();
                 leptos::task::spawn_local(async move {
                     let result = upload.await;
-                    // The control may have been rebuilt meanwhile (another page, an entry added):
-                    // the file is still kept, unless entries moved (its index may name another
-                    // entry now) or the form is gone.
-                    let shown = uploads
-                        .try_update(|u| u.retain(|(_, p)| *p != progress))
-                        .is_some();
-                    if !shown && at.store.shifts.try_get_value() != Some(shifts) {
+                    // The control may have been rebuilt meanwhile (another page,
+                    // an entry added): the file is still kept, unless its entry
+                    // was moved or removed (its index may name another entry
+                    // now, and the upload was let go) or the form is gone.
+                    let listed = uploads.try_update(|u| {
+                        let before = u.len();
+                        u.retain(|f| f.progress != progress);
+                        u.len() != before
+                    });
+                    if listed != Some(true) {
                         return;
                     }
                     match result {
@@ -1282,76 +1346,119 @@ fn file_view(
             input.set_value("");
         }
     };
+    let input = El::new("input")
+        .attr("id", &field.id)
+        .attr("name", &field.id)
+        .attr("type", "file")
+        .attr_opt("accept", accept_attr.as_deref())
+        .attr_opt("multiple", (max_files > 1).then_some(""))
+        .reactive_attr(
+            "disabled",
+            dynamic(move || flag(!available || files.with(Vec::len) >= max_files)),
+        )
+        .reactive_attr("aria-describedby", described)
+        .reactive_attr("aria-invalid", field.invalid())
+        .on("change", Box::new(on_change));
+    let input_node = SendWrapper::new(input.node());
     let uploading = dynamic(move || {
-        uploads
-            .get()
-            .into_iter()
-            .map(|(name, progress)| {
-                view! {
-                    <li>
-                        {name.clone()}
-                        <progress max="100" aria-label=format!("Uploading {name}") value=dynamic(move || ((progress.get() * 100.0) as u32).to_string())></progress>
-                    </li>
-                }
-            })
-            .collect_view()
-            .fresh()
+        let mut list = El::with_class("ul", "file-uploads");
+        let mine = uploads.with(|u| {
+            u.iter()
+                .filter(|f| f.path == shown_path)
+                .map(|f| (f.name.clone(), f.progress.clone()))
+                .collect::<Vec<_>>()
+        });
+        for (name, progress) in mine {
+            list = list.child(
+                El::new("li").text(&name).child(
+                    El::new("progress")
+                        .attr("max", "100")
+                        .attr("aria-label", &format!("Uploading {name}"))
+                        .reactive_attr(
+                            "value",
+                            dynamic(move || Some(((progress.get() * 100.0) as u32).to_string())),
+                        ),
+                ),
+            );
+        }
+        list.fresh()
     });
     let listed = dynamic(move || {
-        files
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(index, file)| {
-                let text = |key: &str| {
-                    file.get(key)
-                        .and_then(Json::as_str)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                let size = file
-                    .get("size")
-                    .and_then(Json::as_u64)
-                    .map(byte_size)
-                    .unwrap_or_default();
-                let at = at.clone();
-                let remove = move || {
-                    let mut list = at.list();
-                    if index < list.len() {
-                        list.remove(index);
-                    }
-                    at.set_list(list);
-                    focus_later(move || input_ref.get_untracked().map(|i| i.unchecked_into()));
-                };
-                view! {
-                    <li>
-                        {format!("{} ({size}) ", text("name"))}
-                        {action_button("Remove", text("name"), "interview-back", remove)}
-                    </li>
+        let mut list = El::with_class("ul", "file-list");
+        for (index, file) in files.get().into_iter().enumerate() {
+            let text = |key: &str| {
+                file.get(key)
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let size = file
+                .get("size")
+                .and_then(Json::as_u64)
+                .map(byte_size)
+                .unwrap_or_default();
+            let at = at.clone();
+            let input: web_sys::Element = (*input_node).clone();
+            let remove = move || {
+                let mut list = at.list();
+                if index < list.len() {
+                    list.remove(index);
                 }
-            })
-            .collect_view()
-            .fresh()
+                at.set_list(list);
+                let input = input.clone();
+                focus_later(move || input.dyn_into().ok());
+            };
+            list = list.child(
+                El::new("li")
+                    .text(&format!("{} ({size}) ", text("name")))
+                    .child(action_button("Remove", text("name"), "interview-back", remove)),
+            );
+        }
+        list.fresh()
     });
-    let control = view! {
-        <input
-            id=field.id.clone()
-            name=field.id.clone()
-            type="file"
-            accept=accept_attr
-            multiple={max_files > 1}
-            disabled=dynamic(move || flag(!available || files.with(Vec::len) >= max_files))
-            aria-describedby=described
-            aria-invalid=field.invalid()
-            node_ref=input_ref
-            on:change=handler(on_change)
-        />
-        {(!available).then(|| view! { <p class="field-help" id=status_id>"Uploading files is not available here."</p> })}
-        <div class="field-error" role="alert" id=problems_id>
-            {dynamic(move || problems.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view().fresh())}
-        </div>
-        <ul class="file-uploads">{uploading}</ul>
-        <ul class="file-list">{listed}</ul>
-    };
-    single_view(&field, control)
+    let problems_list = dynamic(move || {
+        let mut list = El::new("div");
+        for p in problems.get() {
+            list = list.child(El::new("p").text(&p));
+        }
+        list.fresh()
+    });
+    labelled_box(&field)
+        .child(input)
+        .child_opt((!available).then(|| {
+            El::with_class("p", "field-help")
+                .attr("id", &status_id)
+                .text("Uploading files is not available here.")
+        }))
+        .child(
+            El::with_class("div", "field-error")
+                .attr("role", "alert")
+                .attr("id", &problems_id)
+                .reactive(problems_list),
+        )
+        .reactive(uploading)
+        .reactive(listed)
+        .fresh()
+}
+
+fn field_box(field: &Field, tag: &str, class: &'static str) -> El {
+    let messages = field.messages;
+    El::new(tag).reactive_attr(
+        "class",
+        dynamic(move || {
+            Some(if messages.with(|m| m.is_empty()) {
+                class.to_owned()
+            } else {
+                format!("{class} field-invalid")
+            })
+        }),
+    )
+}
+
+fn control(field: &Field, tag: &str) -> El {
+    El::new(tag)
+        .attr("id", &field.id)
+        .attr("name", &field.id)
+        .reactive_attr("aria-describedby", field.described_by())
+        .reactive_attr("aria-invalid", field.invalid())
 }

@@ -1,7 +1,7 @@
 //! Views erased to a few shared types, to keep the browser bundle small.
 //!
-//! Leptos compiles each `view!`, event handler and reactive closure into its
-//! own copy of the rendering code. Boxing handlers and reactive values, and
+//! Leptos compiles each `view!` and reactive closure into its
+//! own copy of the rendering code. Boxing reactive values, and
 //! erasing views to [`Fresh`] (built once, replaced rather than patched),
 //! makes most of that code shared: the form and the client flow measured
 //! tens of kilobytes smaller this way (docs/performance.md).
@@ -10,12 +10,6 @@ use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
 use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::add_attr::AddAnyAttr;
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
-
-/// An event handler as the one shared (boxed) type, so that each `on:` is
-/// compiled once per event type instead of once per closure.
-pub(crate) fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
-    Box::new(f)
-}
 
 /// A reactive value (text, attribute) as the one shared (boxed) type per
 /// value type, so that each is compiled once per value type instead of once
@@ -36,6 +30,16 @@ pub(crate) fn flag(on: bool) -> Option<String> {
 /// parent produces a new one, replaced instead of updated in place. Unlike
 /// [`AnyView`], it compiles no in-place update for each view type it wraps.
 pub(crate) struct Fresh(Box<dyn FnOnce() -> FreshState + Send>);
+
+impl Fresh {
+    /// A view whose DOM is already built (an [`crate::dom::El`]), put in
+    /// place when the view is mounted.
+    pub(crate) fn mounted(state: Box<dyn Mountable>) -> Fresh {
+        // The browser runs one thread; the wrapper only satisfies `Send`.
+        let state = send_wrapper::SendWrapper::new(state);
+        Fresh(Box::new(move || FreshState(state.take())))
+    }
+}
 
 /// The mounted state of a [`Fresh`] view.
 pub(crate) struct FreshState(Box<dyn Mountable>);

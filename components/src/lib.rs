@@ -27,6 +27,7 @@ pub mod api;
 #[cfg(feature = "client-app")]
 pub mod app;
 pub mod form;
+mod dom;
 mod fresh;
 
 use std::any::Any;
@@ -193,7 +194,7 @@ fn apply_theme(element: &web_sys::Element, options: &JsValue) {
     connectedCallback() { this.start(); }
     attributeChangedCallback() { if (this.isConnected) this.start(); }
     disconnectedCallback() { this.stop(); }
-    stop() { if (this.handle) { this.handle.unmount(); this.handle = null; } }
+    stop() { if (this.handle) { this.handle.unmount(); this.handle.free(); this.handle = null; } }
     start() {
       this.stop();
       this.handle = mount(this, { token: this.getAttribute('token') || '', host: this.getAttribute('host') || '' }) || null;
@@ -290,6 +291,9 @@ fn mount_view(
     // shadow root only by explicit choice and each unmount removes its own.
     let container = document.create_element("div")?;
     container.set_class_name("interview-root");
+    // The interview's own words are English; a partner page in another
+    // language must not make screen readers read them with its voice.
+    container.set_attribute("lang", "en")?;
     let style = document.create_element("style")?;
     style.set_text_content(Some(STYLES));
     container.append_child(&style)?;

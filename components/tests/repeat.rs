@@ -538,21 +538,35 @@ async fn without_an_uploader_the_file_question_says_uploading_is_unavailable() {
     assert_eq!(text_of(&status), "Uploading files is not available here.");
 }
 
-#[wasm_bindgen_test]
-async fn a_file_inside_an_entry_is_uploaded_for_that_entry() {
-    let calls = Rc::new(Cell::new(0));
-    let form = mount(CHILDREN, Some(fake_uploader(calls.clone())));
+/// The children form with two entries, and `term.png` being uploaded into
+/// `child`'s school reports (held open by the fake uploader).
+async fn uploading_into(child: &str) -> (Form, ShadowRoot) {
+    let form = mount(CHILDREN, Some(fake_uploader(Rc::new(Cell::new(0)))));
     let root = form.root();
     click(&root, "Add Child");
     click(&root, "Add Child");
     settle().await;
-    let input = control_in(&root, "Child 2", "School reports").unwrap();
+    let input = control_in(&root, child, "School reports").unwrap();
     assert!(!input.disabled());
     choose(&input, &[file("term.png", "image/png", 5)]);
     settle().await;
-    // Adding an entry meanwhile rebuilds the entries; the upload still lands in its own.
+    (form, root)
+}
+
+#[wasm_bindgen_test]
+async fn a_file_inside_an_entry_is_uploaded_for_that_entry() {
+    let (form, root) = uploading_into("Child 2").await;
+    // Adding an entry meanwhile rebuilds the entries; the upload keeps its
+    // progress bar in its entry, and lands there.
     click(&root, "Add Child");
     settle().await;
+    let bars = all(
+        &group(&root, "Child 2").unwrap(),
+        "progress[aria-label='Uploading term.png']",
+    );
+    assert_eq!(bars.len(), 1, "the progress bar survives the rebuild");
+    assert_eq!(bars[0].get_attribute("value").as_deref(), Some("50"));
+    assert!(all(&group(&root, "Child 3").unwrap(), "progress").is_empty());
     assert_eq!(finish_upload(JsValue::UNDEFINED), "children[1].reports");
     settle().await;
     assert_eq!(
@@ -564,5 +578,23 @@ async fn a_file_inside_an_entry_is_uploaded_for_that_entry() {
     assert_eq!(
         all(&group(&root, "Child 2").unwrap(), ".file-list li").len(),
         1
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_upload_into_an_entry_that_moves_is_let_go_and_lands_nowhere_else() {
+    let (form, root) = uploading_into("Child 1").await;
+    assert_eq!(all(&root, "progress[aria-label^=Uploading]").len(), 1);
+    // Child 1 moves down: its index now names the other child, so the
+    // upload is let go rather than attached to the wrong one.
+    click(&root, "Move down Child 1");
+    settle().await;
+    assert!(all(&root, "progress[aria-label^=Uploading]").is_empty());
+    assert_eq!(finish_upload(JsValue::UNDEFINED), "children[0].reports");
+    settle().await;
+    let children = form.answer("children");
+    assert!(
+        children[0]["reports"].is_null() && children[1]["reports"].is_null(),
+        "{children}"
     );
 }

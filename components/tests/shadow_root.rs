@@ -46,6 +46,12 @@ async fn renders_inside_a_shadow_root_of_the_host_element() {
     );
     // Nothing leaks into the light DOM: the page's selectors cannot see it.
     assert!(host.query_selector("h1").unwrap().is_none());
+    // Its words are English whatever the partner page's language, so screen
+    // readers read them with the right voice.
+    assert_eq!(
+        query(&root, ".interview-root").get_attribute("lang").as_deref(),
+        Some("en")
+    );
 
     mounted.unmount();
     assert!(!mounted.mounted());

@@ -89,29 +89,29 @@ impl Draft {
     /// The draft as compact JSON; reading it back and writing it again gives the same bytes.
     pub fn to_json(&self) -> String {
         // Through a JSON value rather than the serializer: writing a value cannot fail,
-        // and its keys come out sorted, matching the fields' declaration order.
-        self.to_value().to_string()
+        // and its keys come out sorted, matching the fields' declaration order. The
+        // engine's writer (the same bytes as serde_json's) keeps serde's out of the browser.
+        crate::json::to_string(&self.to_value())
     }
 
     /// The draft as a JSON value.
     pub fn to_value(&self) -> Json {
-        let sections = self
-            .sections
-            .iter()
-            .map(|(name, section)| {
-                let mut map = serde_json::Map::new();
-                map.insert("answers".to_owned(), Json::Object(section.answers.clone()));
-                map.insert(
-                    "fingerprint".to_owned(),
-                    Json::String(section.fingerprint.clone()),
-                );
-                map.insert(
-                    "template_version".to_owned(),
-                    Json::from(section.template_version),
-                );
-                (name.clone(), Json::Object(map))
-            })
-            .collect();
+        // Inserted one by one: collecting into a map sorts first, which
+        // would link a sort into the browser bundle for this one use.
+        let mut sections = serde_json::Map::new();
+        for (name, section) in &self.sections {
+            let mut map = serde_json::Map::new();
+            map.insert("answers".to_owned(), Json::Object(section.answers.clone()));
+            map.insert(
+                "fingerprint".to_owned(),
+                Json::String(section.fingerprint.clone()),
+            );
+            map.insert(
+                "template_version".to_owned(),
+                Json::from(section.template_version),
+            );
+            sections.insert(name.clone(), Json::Object(map));
+        }
         let mut map = serde_json::Map::new();
         map.insert("format".to_owned(), Json::String(self.format.clone()));
         map.insert("saved_at".to_owned(), Json::String(self.saved_at.clone()));
@@ -127,7 +127,7 @@ impl Draft {
                 text.len()
             )));
         }
-        let value: Json = serde_json::from_str(text)
+        let value: Json = crate::json::parse(text)
             .map_err(|e| Error::Draft(format!("the draft is not valid JSON: {e}")))?;
         Draft::from_value(value)
     }

@@ -20,8 +20,9 @@
 //! - [`draft`]: the draft record the browser keeps and the host stores.
 //! - [`value`], [`date`], [`pattern`], [`phone`], [`email`]: the value model and
 //!   the small parsers the rules need.
-//! - [`case`], [`number`]: Unicode case mapping and decimal-to-`f64` parsing,
-//!   exactly as std's but smaller in the browser's wasm.
+//! - [`case`], [`number`], [`json`]: Unicode case mapping, decimal-to-`f64`
+//!   parsing and JSON text to and from `serde_json::Value`, exactly as std's
+//!   and serde_json's but smaller in the browser's wasm.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -33,6 +34,7 @@ pub mod email;
 pub mod error;
 pub mod expr;
 pub mod interview;
+pub mod json;
 pub mod number;
 pub mod pattern;
 pub mod phone;

@@ -123,3 +123,28 @@ fn remainders_are_the_platforms_own() {
         assert!(same, "{a:e} % {b:e}: {got:?}, the platform's {want:e}");
     }
 }
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn json_reads_and_writes_the_same_everywhere() {
+    // The browser reads and writes JSON text with the engine's own reader and
+    // writer (`interview_runtime::json`): floats must read to the same bits and
+    // print the same digits in wasm as natively, as serde_json prints them.
+    use interview_runtime::json;
+    let text = r#"{"a":[0.1,1e-7,1.7976931348623157e308,5e-324,-0.0,1.0,123456.789,0.30000000000000004],"b":"é\u0001\"\\😀","c":[18446744073709551615,-9223372036854775808,12345678901234567890123]}"#;
+    let value = json::parse(text).expect("reads");
+    let written = json::to_string(&value);
+    assert_eq!(written, r#"{"a":[0.1,1e-7,1.7976931348623157e+308,5e-324,-0.0,1.0,123456.789,0.30000000000000004],"b":"é\u0001\"\\😀","c":[18446744073709551615,-9223372036854775808,1.2345678901234568e+22]}"#);
+    assert_eq!(Some(written), serde_json::to_string(&value).ok());
+    // xorshift64 bit patterns: written, read back to the same bits.
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    for _ in 0..5_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let Some(number) = serde_json::Number::from_f64(f64::from_bits(state)) else { continue };
+        let text = json::to_string(&serde_json::Value::Number(number.clone()));
+        let back = json::parse(&text).ok().and_then(|v| v.as_f64());
+        assert_eq!(back.map(f64::to_bits), number.as_f64().map(f64::to_bits), "{text}");
+    }
+}

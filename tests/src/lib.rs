@@ -4,10 +4,8 @@
 //! a failing test cannot leave a browser behind).
 //!
 //! Both are built by `cargo xtask build`; `cargo xtask test` builds them before
-//! it runs these tests, and the client-flow bundle (`dist-app/`, feature
-//! `client-app`) that [`Host::start_app`] serves from disk. Paths can be
-//! overridden with `INTERVIEW_E2E_HOST_BIN`, `INTERVIEW_E2E_DIST`,
-//! `INTERVIEW_E2E_APP_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
+//! it runs these tests. Paths can be overridden with `INTERVIEW_E2E_HOST_BIN`,
+//! `INTERVIEW_E2E_DIST`, `CHROMEDRIVER` and `CHROMIUM`;
 //! `INTERVIEW_E2E_CHROMEDRIVER_LOG` names a file for ChromeDriver's verbose log.
 //!
 //! Accessibility: [`Browser::assert_accessible`] runs axe-core (installed by
@@ -80,25 +78,6 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
-/// The client-flow bundle (`dist-app/`, `trunk build --release --features
-/// client-app --dist dist-app`), or a panic saying how to build it.
-pub fn app_dist_dir() -> PathBuf {
-    const BUILD_APP: &str =
-        "trunk build --release --features client-app --dist dist-app` (or `cargo xtask test";
-    let dist = required_file(
-        "INTERVIEW_E2E_APP_DIST",
-        workspace_root().join("dist-app"),
-        "the client-flow bundle (dist-app/)",
-        BUILD_APP,
-    );
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no index.html: run `{BUILD_APP}` first",
-        dist.display()
-    );
-    dist
-}
-
 /// The first admin the host makes at its first start (from the environment).
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 /// The first admin's password.
@@ -128,32 +107,18 @@ pub struct Host {
 impl Host {
     /// Starts `interview serve` and waits until `/healthz` answers. The host
     /// serves the bundle built into it (one-file deploy): it runs in its data
-    /// directory, where no `dist/` could stand in for a missing one.
+    /// directory, where no `dist/` could stand in for a missing one. The
+    /// first admin is [`ADMIN_EMAIL`] / [`ADMIN_PASSWORD`]; SMS goes to the
+    /// log provider's outbox in the data directory.
     pub async fn start() -> Host {
         // The binary embeds dist/ at build time; require it so a stale or
         // missing bundle fails here with a clear message.
         dist_dir();
-        Host::start_serving(None).await
-    }
-
-    /// Starts the host serving the client-flow bundle (`dist-app/`, built
-    /// with the `client-app` feature) from disk instead of the embedded one.
-    pub async fn start_app() -> Host {
-        Host::start_serving(Some(app_dist_dir())).await
-    }
-
-    /// Starts `interview serve`, with `--bundle-dir bundle` when given. The
-    /// first admin is [`ADMIN_EMAIL`] / [`ADMIN_PASSWORD`]; SMS goes to the
-    /// log provider's outbox in the data directory.
-    async fn start_serving(bundle: Option<PathBuf>) -> Host {
         let data_dir = tempfile::tempdir().expect("temp data dir");
         let mut command = Command::new(host_binary());
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir.path());
-        if let Some(bundle) = bundle {
-            command.arg("--bundle-dir").arg(bundle);
-        }
         let mut child = command
             .env("INTERVIEW_ADMIN_EMAIL", ADMIN_EMAIL)
             .env("INTERVIEW_ADMIN_PASSWORD", ADMIN_PASSWORD)

@@ -18,7 +18,7 @@ mod bundle;
 mod setup;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -121,13 +121,6 @@ impl Ctx {
     }
 
     /// The host binary built by `build`.
-    /// The interview bundle with the whole client flow (feature
-    /// `client-app`), built for the end-to-end tests until it fits the
-    /// budget and becomes the served page.
-    pub fn dist_app(&self) -> PathBuf {
-        self.root.join("dist-app")
-    }
-
     pub fn host_binary(&self) -> PathBuf {
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
@@ -202,10 +195,23 @@ fn build_bundle(ctx: &Ctx) -> Result<()> {
         "the bundle build",
         ctx.cmd("trunk").args(["build", "--release"]),
     )?;
+    minify_js(ctx, &ctx.dist())?;
     let sizes = bundle::compress(&ctx.dist())?;
     bundle::print(&sizes);
     println!("bundle built in {}", elapsed(started.elapsed()));
     Ok(())
+}
+
+/// Minifies a built bundle's JavaScript with terser (`xtask/minify-js.mjs`),
+/// keeping index.html's integrity hashes true.
+fn minify_js(ctx: &Ctx, dist: &Path) -> Result<()> {
+    run_step(
+        "minifying the bundle's JavaScript",
+        ctx.cmd("node")
+            .arg(ctx.root.join("xtask").join("minify-js.mjs"))
+            .arg(dist)
+            .arg(setup::npm_prefix(&ctx.root)),
+    )
 }
 
 fn build_host(ctx: &Ctx) -> Result<()> {
@@ -368,24 +374,7 @@ fn wasm_tests(ctx: &Ctx, crate_args: &[&str]) -> Result<()> {
     run_step("wasm tests", &mut command)
 }
 
-/// Builds the client-flow bundle (`client-app`) into `dist-app/` and reports its size.
-fn build_app_bundle(ctx: &Ctx) -> Result<()> {
-    section("Client-flow bundle for the end-to-end tests: trunk build --release --features client-app (-> dist-app/)");
-    let dist = ctx.dist_app();
-    run_step(
-        "the client-flow bundle build",
-        ctx.cmd("trunk")
-            .args(["build", "--release", "--features", "client-app", "--dist"])
-            .arg(&dist),
-    )?;
-    let sizes = bundle::compress(&dist)?;
-    bundle::print(&sizes);
-    println!("(reported, not yet gated: the served page stays the default bundle until this one fits)");
-    Ok(())
-}
-
 fn e2e_tests(ctx: &Ctx) -> Result<()> {
-    build_app_bundle(ctx)?;
     let mut command = ctx.cargo();
     if has_nextest(ctx) {
         command.args(["nextest", "run", "-p", "interview-e2e", "--no-fail-fast"]);
@@ -394,7 +383,6 @@ fn e2e_tests(ctx: &Ctx) -> Result<()> {
     }
     command
         .env("INTERVIEW_E2E_DIST", ctx.dist())
-        .env("INTERVIEW_E2E_APP_DIST", ctx.dist_app())
         .env("INTERVIEW_E2E_HOST_BIN", ctx.host_binary())
         .env("CHROMEDRIVER", setup::CHROMEDRIVER)
         .env("CHROMIUM", setup::CHROMIUM);

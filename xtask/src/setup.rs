@@ -22,13 +22,16 @@ pub const BINARYEN_VERSION: &str = "132";
 /// The axe-core release the end-to-end tests inject into each screen
 /// (`.tools/node_modules/axe-core/axe.min.js`).
 pub const AXE_CORE_VERSION: &str = "4.14.1";
+/// The terser release that minifies the bundle's JavaScript glue after Trunk
+/// (Trunk's own minifier cannot parse it; `xtask/minify-js.mjs`).
+pub const TERSER_VERSION: &str = "5.51.4";
 /// Where Debian puts ChromeDriver.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Where Debian puts Chromium.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// The project's npm tools directory (binaryen, axe-core), kept out of git.
+/// The project's npm tools directory (binaryen, axe-core, terser), kept out of git.
 pub fn npm_prefix(root: &Path) -> PathBuf {
     root.join(".tools")
 }
@@ -47,6 +50,7 @@ pub fn setup(ctx: &Ctx) -> Result<()> {
     wasm_bindgen(ctx)?;
     binaryen(ctx)?;
     axe_core(ctx)?;
+    terser(ctx)?;
     chromium(ctx)?;
     println!("setup done in {}", elapsed(started.elapsed()));
     Ok(())
@@ -217,29 +221,35 @@ fn npm_package_version(root: &Path, package: &str) -> Option<String> {
 }
 
 fn axe_core(ctx: &Ctx) -> Result<()> {
-    let found = npm_package_version(&ctx.root, "axe-core");
-    if found.as_deref() == Some(AXE_CORE_VERSION) {
-        report(
-            "axe-core",
-            &format!("{AXE_CORE_VERSION} present in .tools/"),
-        );
+    npm_package(ctx, "axe-core", AXE_CORE_VERSION)
+}
+
+fn terser(ctx: &Ctx) -> Result<()> {
+    npm_package(ctx, "terser", TERSER_VERSION)
+}
+
+/// Installs an npm package at exactly `version` into `.tools/`, unless it is there.
+fn npm_package(ctx: &Ctx, package: &str, version: &str) -> Result<()> {
+    let found = npm_package_version(&ctx.root, package);
+    if found.as_deref() == Some(version) {
+        report(package, &format!("{version} present in .tools/"));
         return Ok(());
     }
     if probe(ctx, "npm", &["--version"]).is_none() {
-        bail!("npm is needed to install axe-core {AXE_CORE_VERSION}; install Node.js and npm");
+        bail!("npm is needed to install {package} {version}; install Node.js and npm");
     }
     report(
-        "axe-core",
+        package,
         &format!(
-            "{} -> npm install --prefix .tools axe-core@{AXE_CORE_VERSION}",
+            "{} -> npm install --prefix .tools {package}@{version}",
             found.as_deref().unwrap_or("missing")
         ),
     );
     let prefix = npm_prefix(&ctx.root);
     std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
-    timed("axe-core", || {
+    timed(package, || {
         run_step(
-            "installing axe-core",
+            &format!("installing {package}"),
             ctx.cmd("npm")
                 .arg("install")
                 .arg("--prefix")
@@ -250,7 +260,7 @@ fn axe_core(ctx: &Ctx) -> Result<()> {
                     "--loglevel=error",
                     "--save-exact",
                 ])
-                .arg(format!("axe-core@{AXE_CORE_VERSION}")),
+                .arg(format!("{package}@{version}")),
         )
     })
 }

@@ -482,7 +482,10 @@ fn default_problem(item: &Item, default: &serde_json::Value) -> Option<String> {
             for v in list {
                 match v {
                     Json::String(s) if options.iter().any(|o| &o.value == s) => {}
-                    other => return Some(format!("the default {other} is not one of the options")),
+                    other => {
+                        // The engine's JSON writer, not `Value`'s `Display` (serde's serialisers).
+                        return Some(format!("the default {} is not one of the options", crate::json::to_string(other)));
+                    }
                 }
             }
             true

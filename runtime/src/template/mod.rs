@@ -348,7 +348,7 @@ impl Template {
                 ),
             }]));
         }
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json(e.to_string()))?;
+        let value = crate::json::parse(text).map_err(|e| Error::Json(e.to_string()))?;
         Template::from_value(value)
     }
 
@@ -492,8 +492,9 @@ impl Template {
 
 /// The fingerprint of any template document; see [`Template::fingerprint`].
 pub fn fingerprint_of(document: &serde_json::Value) -> String {
-    // serde_json's default map keeps keys sorted, so this text is canonical.
-    let text = document.to_string();
+    // serde_json's default map keeps keys sorted, so this text is canonical
+    // (the engine's writer: the same bytes as serde_json's `to_string`).
+    let text = crate::json::to_string(document);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.as_bytes() {
         hash ^= u64::from(*byte);
