@@ -337,6 +337,56 @@ struct Typer<'a> {
     problems: Vec<Problem>,
 }
 
+/// Reports each `matches` whose pattern is not written out in the template:
+/// the browser gets the template's patterns compiled ahead (the packed form)
+/// and has no pattern compiler, so a pattern made from answers could only be
+/// checked by the host, and the two would disagree.
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+fn runtime_patterns(e: &expr::Expr, errors: &mut Vec<expr::ExprError>) {
+    use expr::ExprKind;
+    /// A string, or a `? :` choosing between such.
+    fn written_out(e: &expr::Expr) -> bool {
+        match &e.kind {
+            ExprKind::String(_) => true,
+            ExprKind::Conditional(_, a, b) => written_out(a) && written_out(b),
+            _ => false,
+        }
+    }
+    let mut walk = |x: &expr::Expr| runtime_patterns(x, errors);
+    match &e.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Ident(_) => {}
+        ExprKind::List(items) => items.iter().for_each(walk),
+        ExprKind::Unary(_, x) | ExprKind::Member(x, _) => walk(x),
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+            walk(a);
+            walk(b);
+        }
+        ExprKind::Conditional(c, a, b) => {
+            walk(c);
+            walk(a);
+            walk(b);
+        }
+        ExprKind::Call { target, name, args } => {
+            if let Some(t) = target {
+                walk(t);
+            }
+            args.iter().for_each(&mut walk);
+            let pattern = if name == "matches" && args.len() == if target.is_some() { 1 } else { 2 } {
+                args.last()
+            } else {
+                None
+            };
+            if let Some(p) = pattern.filter(|p| !written_out(p)) {
+                errors.push(expr::ExprError::at(
+                    p.span.start,
+                    "the pattern of `matches` must be written out as a string (or a `? :` choosing between \
+                     strings): patterns are checked ahead, and the browser cannot make one from answers",
+                ));
+            }
+        }
+    }
+}
+
 /// Looks up names for the type checker, from one scope.
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 struct ScopeTypes<'a> {
@@ -361,16 +411,18 @@ impl Typer<'_> {
     #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
     fn expression(&mut self, scope: Option<ItemId>, e: &Expression, path: impl FnOnce() -> String) -> Type {
         let scope_types = ScopeTypes { scopes: self.scopes, types: &self.types, scope };
-        match expr::check(&e.expr, &scope_types) {
-            Ok(ty) => ty,
-            Err(errors) => {
-                let path = path();
-                for error in errors {
-                    self.problems.push(Problem { path: path.clone(), message: format!("in `{}`: {error}", e.source) });
-                }
-                Type::Any
+        let (ty, mut errors) = match expr::check(&e.expr, &scope_types) {
+            Ok(ty) => (ty, Vec::new()),
+            Err(errors) => (Type::Any, errors),
+        };
+        runtime_patterns(&e.expr, &mut errors);
+        if !errors.is_empty() {
+            let path = path();
+            for error in errors {
+                self.problems.push(Problem { path: path.clone(), message: format!("in `{}`: {error}", e.source) });
             }
         }
+        ty
     }
 
     /// On wasm32 without the `checker` feature expressions are not type-checked

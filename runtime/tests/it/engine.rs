@@ -142,6 +142,30 @@ fn a_repeat_child_may_reuse_an_outer_id() {
 }
 
 #[test]
+#[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
+fn a_pattern_made_from_answers_is_refused_and_written_out_ones_are_not() {
+    let found = problems(one_page(json!([
+        {"type": "text", "id": "code"},
+        {"type": "text", "id": "shape"},
+        {"type": "yes_no", "id": "nl"},
+        {"type": "text", "id": "a", "visible_if": "code.matches(shape)"},
+        {"type": "text", "id": "b", "visible_if": "matches(code, '^' + shape)"},
+        {"type": "text", "id": "c", "visible_if": "code.matches(nl ? '^[0-9]{4}' : shape)"},
+        {"type": "text", "id": "d", "visible_if": "code.matches(nl ? '^[0-9]{4}' : '^[0-9]{5}')"},
+        {"type": "text", "id": "e", "visible_if": "matches(code, '^A') && shape.contains(code)"}
+    ])));
+    let at = |path: &str| found.iter().filter(|(p, _)| p == path).map(|(_, m)| m.clone()).collect::<Vec<_>>().join(" | ");
+    for (item, column) in [(3, 14), (4, 15), (5, 14)] {
+        let message = at(&format!("pages[0].items[{item}].visible_if"));
+        assert!(message.contains("the pattern of `matches` must be written out"), "{found:#?}");
+        assert!(message.contains(&format!("column {column}:")), "{message}");
+    }
+    assert_eq!(at("pages[0].items[6].visible_if"), "", "{found:#?}");
+    assert_eq!(at("pages[0].items[7].visible_if"), "", "{found:#?}");
+    assert_eq!(found.len(), 3, "{found:#?}");
+}
+
+#[test]
 // On wasm32 the static type check is the `checker` feature (on by default; the browser leaves it off).
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn expressions_naming_unknown_ids_or_of_the_wrong_type_are_rejected() {
