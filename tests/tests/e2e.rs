@@ -844,6 +844,19 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
     assert!(heard.contains("Lee household"), "{heard}");
     browser.assert_accessible("the partner page").await;
 
+    // The partner's logo, from its custom property, with its alternative text.
+    let logo = browser
+        .script(
+            "const root = document.querySelector('client-interview').shadowRoot;
+             return getComputedStyle(root.querySelector('.interview-root'), '::before').content;",
+        )
+        .await;
+    let logo = logo.as_str().unwrap_or_default();
+    assert!(
+        logo.starts_with("url(\"data:image/svg+xml") && logo.ends_with("/ \"Acme Accounting\""),
+        "logo: {logo}"
+    );
+
     // The partner's CSS stays out, its theme goes in, and the bundle left the
     // partner's own <main> alone.
     let styles = browser
