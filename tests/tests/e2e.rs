@@ -1,6 +1,7 @@
 //! End to end: the real host binary serves the built bundle; headless
 //! Chromium opens the interview page like a client would.
 
+use fantoccini::elements::ShadowRoot;
 use fantoccini::Locator;
 use interview_e2e::{Driver, Host};
 
@@ -158,6 +159,20 @@ async fn interview_as_client(host: &Host, token: &str, passphrase: &str) -> Json
     view
 }
 
+/// Goes on to the test template's second page and checks the answers given
+/// there earlier came back (`when`: after what).
+async fn next_page_shows_the_home_answers(browser: &Browser, root: &ShadowRoot, when: &str) {
+    browser.press(root, "Next").await;
+    assert_eq!(browser.value_of(root, "Town").await, "Leeds", "{when}");
+    let rented = browser
+        .option(root, "Where do you live?", "A rented home")
+        .await;
+    assert!(
+        rented.is_selected().await.unwrap(),
+        "the chosen radio was not restored {when}"
+    );
+}
+
 /// The keys of the page's local storage that belong to the interview page.
 async fn stored_keys(browser: &Browser) -> Vec<String> {
     let keys = browser
@@ -253,15 +268,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     browser
         .wait_for_role(&root, "status", "Saved on this device")
         .await;
-    browser.press(&root, "Next").await;
-    assert_eq!(browser.value_of(&root, "Town").await, "Leeds");
-    let rented = browser
-        .option(&root, "Where do you live?", "A rented home")
-        .await;
-    assert!(
-        rented.is_selected().await.unwrap(),
-        "the chosen radio was not restored"
-    );
+    next_page_shows_the_home_answers(&browser, &root, "after the reload").await;
 
     // Save progress: the host has it.
     browser.press(&root, "Save progress").await;
@@ -286,15 +293,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     browser.press(&root, "Continue").await;
     assert_eq!(browser.value_of(&root, "Full name").await, "Ann Lee");
     assert_eq!(browser.value_of(&root, "Date of birth").await, "1980-05-17");
-    browser.press(&root, "Next").await;
-    assert_eq!(browser.value_of(&root, "Town").await, "Leeds");
-    let rented = browser
-        .option(&root, "Where do you live?", "A rented home")
-        .await;
-    assert!(
-        rented.is_selected().await.unwrap(),
-        "the saved choice was not restored"
-    );
+    next_page_shows_the_home_answers(&browser, &root, "from the progress saved online").await;
 
     // Finish: page 3 with the question that shows only for "Yes".
     browser.press(&root, "Next").await;
