@@ -286,6 +286,12 @@ pub(crate) fn upgrade_with(
         })?;
         version += 1;
     }
+    // An early build stamped files whose tables it had not all made; the
+    // migrations assume the tables of their version exist. Whatever was
+    // missing is made now, in the same transaction.
+    if target == SCHEMA_VERSION {
+        create_tables(&txn)?;
+    }
     txn.open_table(META.def)?
         .insert(SCHEMA_VERSION_KEY, target)?;
     // Dropping `txn` on an error above aborts it: the file stays at `start`.
@@ -405,6 +411,19 @@ mod tests {
         assert_eq!(marker_runs(&db), Some(1));
         assert_eq!(upgrade_with(&db, &history, next).unwrap(), Opened::Current);
         assert_eq!(marker_runs(&db), Some(1));
+    }
+
+    #[test]
+    fn a_version_1_file_with_only_its_stamp_gets_every_table_when_migrated() {
+        // Seen on a data folder an early build had made: stamped 1, no
+        // `users` table; the host then failed at its first start.
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        stamp(&db, 1);
+        assert!(missing_tables(&db).unwrap());
+        assert_eq!(upgrade(&db).unwrap(), Opened::Migrated(1));
+        assert_eq!(stamped_version(&db).unwrap(), Some(SCHEMA_VERSION));
+        assert!(!missing_tables(&db).unwrap());
     }
 
     #[test]
