@@ -80,6 +80,41 @@ impl Expr {
         out
     }
 
+    /// Calls `f` with the pattern argument of every `matches` call in the
+    /// tree (`s.matches(re)` and `matches(s, re)`: the last argument).
+    pub(crate) fn pattern_args(&self, f: &mut impl FnMut(&Expr)) {
+        match &self.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Number(_)
+            | ExprKind::String(_)
+            | ExprKind::Ident(_) => {}
+            ExprKind::List(items) => items.iter().for_each(|e| e.pattern_args(f)),
+            ExprKind::Unary(_, e) | ExprKind::Member(e, _) => e.pattern_args(f),
+            ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
+                a.pattern_args(f);
+                b.pattern_args(f);
+            }
+            ExprKind::Conditional(c, a, b) => {
+                c.pattern_args(f);
+                a.pattern_args(f);
+                b.pattern_args(f);
+            }
+            ExprKind::Call { target, name, args } => {
+                if let Some(t) = target {
+                    t.pattern_args(f);
+                }
+                args.iter().for_each(|e| e.pattern_args(f));
+                let arity = if target.is_some() { 1 } else { 2 };
+                if name == "matches" && args.len() == arity {
+                    if let Some(pattern) = args.last() {
+                        f(pattern);
+                    }
+                }
+            }
+        }
+    }
+
     fn collect_identifiers<'a>(&'a self, out: &mut Vec<(&'a str, Span)>) {
         match &self.kind {
             ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_) => {}

@@ -343,48 +343,23 @@ struct Typer<'a> {
 /// checked by the host, and the two would disagree.
 #[cfg(any(feature = "checker", not(target_arch = "wasm32")))]
 fn runtime_patterns(e: &expr::Expr, errors: &mut Vec<expr::ExprError>) {
-    use expr::ExprKind;
     /// A string, or a `? :` choosing between such.
     fn written_out(e: &expr::Expr) -> bool {
         match &e.kind {
-            ExprKind::String(_) => true,
-            ExprKind::Conditional(_, a, b) => written_out(a) && written_out(b),
+            expr::ExprKind::String(_) => true,
+            expr::ExprKind::Conditional(_, a, b) => written_out(a) && written_out(b),
             _ => false,
         }
     }
-    let mut walk = |x: &expr::Expr| runtime_patterns(x, errors);
-    match &e.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Ident(_) => {}
-        ExprKind::List(items) => items.iter().for_each(walk),
-        ExprKind::Unary(_, x) | ExprKind::Member(x, _) => walk(x),
-        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
-            walk(a);
-            walk(b);
+    e.pattern_args(&mut |p| {
+        if !written_out(p) {
+            errors.push(expr::ExprError::at(
+                p.span.start,
+                "the pattern of `matches` must be written out as a string (or a `? :` choosing between \
+                 strings): patterns are checked ahead, and the browser cannot make one from answers",
+            ));
         }
-        ExprKind::Conditional(c, a, b) => {
-            walk(c);
-            walk(a);
-            walk(b);
-        }
-        ExprKind::Call { target, name, args } => {
-            if let Some(t) = target {
-                walk(t);
-            }
-            args.iter().for_each(&mut walk);
-            let pattern = if name == "matches" && args.len() == if target.is_some() { 1 } else { 2 } {
-                args.last()
-            } else {
-                None
-            };
-            if let Some(p) = pattern.filter(|p| !written_out(p)) {
-                errors.push(expr::ExprError::at(
-                    p.span.start,
-                    "the pattern of `matches` must be written out as a string (or a `? :` choosing between \
-                     strings): patterns are checked ahead, and the browser cannot make one from answers",
-                ));
-            }
-        }
-    }
+    });
 }
 
 /// Looks up names for the type checker, from one scope.

@@ -687,47 +687,27 @@ impl Reader {
 /// The pattern literals of the template's `.matches()` calls, compiled ahead:
 /// a string literal as the pattern argument, or as a branch of a `? :` there
 /// (`c ? 'a+' : 'b+'` counts both). An invalid one is left out and gives
-/// `null` when used, as before; any other pattern is compiled when used.
+/// `null` when used, as before. The check refuses any other pattern.
 pub(super) fn patterns(template: &Template) -> Patterns {
     let mut patterns = Patterns::compiling();
-    template.for_each_expression(|e| literal_patterns(&e.expr, false, &mut patterns));
+    template.for_each_expression(|e| e.expr.pattern_args(&mut |arg| literal_patterns(arg, &mut patterns)));
     patterns
 }
 
-/// Adds the pattern literals under `expr`; `in_pattern` when `expr` is a pattern argument.
-fn literal_patterns(expr: &Expr, in_pattern: bool, out: &mut Patterns) {
-    let mut walk = |e: &Expr| literal_patterns(e, false, out);
-    match &expr.kind {
+/// Adds the string literals a pattern argument can give: itself, or the
+/// branches of a `? :` there.
+fn literal_patterns(arg: &Expr, out: &mut Patterns) {
+    match &arg.kind {
         ExprKind::String(text) => {
-            if in_pattern {
-                if let Ok(pattern) = Pattern::new(text) {
-                    out.add(pattern);
-                }
+            if let Ok(pattern) = Pattern::new(text) {
+                out.add(pattern);
             }
         }
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Ident(_) => {}
-        ExprKind::List(items) => items.iter().for_each(walk),
-        ExprKind::Unary(_, e) | ExprKind::Member(e, _) => walk(e),
-        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
-            walk(a);
-            walk(b);
+        ExprKind::Conditional(_, a, b) => {
+            literal_patterns(a, out);
+            literal_patterns(b, out);
         }
-        ExprKind::Conditional(c, a, b) => {
-            walk(c);
-            literal_patterns(a, in_pattern, out);
-            literal_patterns(b, in_pattern, out);
-        }
-        ExprKind::Call { target, name, args } => {
-            // `s.matches(re)` and `matches(s, re)`: the pattern is the last argument.
-            let calls_matches = name == "matches" && args.len() == if target.is_some() { 1 } else { 2 };
-            if let Some(t) = target {
-                literal_patterns(t, false, out);
-            }
-            let last = args.len().saturating_sub(1);
-            for (n, arg) in args.iter().enumerate() {
-                literal_patterns(arg, calls_matches && n == last, out);
-            }
-        }
+        _ => {}
     }
 }
 
