@@ -143,6 +143,16 @@ fn token_of(link: &str) -> String {
         .to_owned()
 }
 
+/// A fresh browser with `link` open, and the interview's shadow root; the
+/// driver is returned to keep it running for as long as the test needs it.
+async fn open_in_browser(link: &str) -> (Driver, Browser, ShadowRoot) {
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(link).await;
+    let root = browser.shadow_root("main").await;
+    (driver, browser, root)
+}
+
 /// The interview as the client API shows it after signing in with the
 /// passphrase from another device (saved progress included).
 async fn interview_as_client(host: &Host, token: &str, passphrase: &str) -> Json {
@@ -204,10 +214,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     .await;
     let token = token_of(&link);
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
 
     // The passphrase screen; the token has left the address bar.
     let field = browser.field(&root, "Passphrase").await;
@@ -411,10 +418,7 @@ async fn a_client_signs_in_with_a_code_sent_by_sms() {
     let staff = Staff::sign_in(&host).await;
     let (_, _, link) = send_interview(&staff, json!({"method": "sms"}), Some("07700 900123")).await;
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
 
     browser
         .field(&root, "Last 4 digits of your mobile number")
@@ -565,10 +569,7 @@ async fn too_many_wrong_passphrases_lock_the_link_for_a_while() {
     let passphrase = "blue harbour lamp";
     let (_, link) = send_with_passphrase(&staff, passphrase).await;
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
 
     let attempts = [
         ("wrong one", "You have 4 attempts left."),
@@ -605,10 +606,7 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     let (_, item_id, link) = send_interview(&staff, json!({"method": "none"}), None).await;
     let token = token_of(&link);
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
     browser.type_into(&root, "Full name", "Ann Lee").await;
     browser.type_into(&root, "Number of children", "0").await;
     browser.set_date(&root, "Date of birth", "1980-05-17").await;
@@ -721,10 +719,7 @@ async fn newer_progress_saved_from_another_device_wins_over_this_device_and_the_
     let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
     let token = token_of(&link);
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
     browser
         .type_into(&root, "Full name", "Ann on the phone")
         .await;
@@ -1116,10 +1111,7 @@ async fn answers_the_host_refuses_on_submit_are_listed_with_a_way_back_to_them()
         None,
     )
     .await;
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
     browser.type_into(&root, "Full name", "A").await;
     eventually("a local draft", || async {
         let keys = stored_keys(&browser).await;
@@ -1188,10 +1180,7 @@ async fn a_session_that_ends_mid_fill_asks_for_the_passphrase_again_and_keeps_th
     let passphrase = "green river stone";
     let (interview_id, link) = send_with_passphrase(&staff, passphrase).await;
 
-    let driver = Driver::start().await;
-    let browser = driver.browser().await;
-    browser.goto(&link).await;
-    let root = browser.shadow_root("main").await;
+    let (_driver, browser, root) = open_in_browser(&link).await;
     browser.type_into(&root, "Passphrase", passphrase).await;
     browser.press(&root, "Continue").await;
     browser.type_into(&root, "Full name", "Ann Lee").await;
