@@ -25,7 +25,8 @@ use interview_runtime::date::Date;
 use interview_runtime::interview::{Changes, Interview};
 use interview_runtime::number::parse_f64;
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
-use interview_runtime::validate::{self, byte_size, mime_matches, FieldError};
+use interview_runtime::validate::{self, mime_matches, FieldError};
+use interview_runtime::Locale;
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::prelude::*;
@@ -457,7 +458,7 @@ pub fn InterviewForm(
         move |ev: web_sys::Event| {
             ev.prevent_default();
             let page = current.get_untracked();
-            let found = store.read(|iv| validate::page_errors(iv, page));
+            let found = store.read(|iv| validate::page_errors(iv, page, Locale::En));
             if !found.is_empty() {
                 errors.set(found);
                 let summary = summary_node.clone();
@@ -1295,7 +1296,7 @@ fn file_view(
                 } else if file.size() > max_bytes as f64 {
                     Some(format!(
                         "This file is too large (max {})",
-                        byte_size(max_bytes)
+                        Locale::En.byte_size(max_bytes)
                     ))
                 } else {
                     None
@@ -1395,7 +1396,7 @@ fn file_view(
             let size = file
                 .get("size")
                 .and_then(Json::as_u64)
-                .map(byte_size)
+                .map(|b| Locale::En.byte_size(b))
                 .unwrap_or_default();
             let at = at.clone();
             let input: web_sys::Element = (*input_node).clone();

@@ -18,6 +18,8 @@
 //! - [`answer_file`]: HotDocs-style answer file XML import and export
 //!   (feature `answer-file`).
 //! - [`draft`]: the draft record the browser keeps and the host stores.
+//! - [`locale`]: the languages of the engine's own words (validation
+//!   messages) and the placeholder filling the host and browser share.
 //! - [`value`], [`date`], [`pattern`], [`phone`], [`email`]: the value model and
 //!   the small parsers the rules need.
 //! - [`case`], [`number`], [`json`]: Unicode case mapping, decimal-to-`f64`
@@ -35,6 +37,7 @@ pub mod error;
 pub mod expr;
 pub mod interview;
 pub mod json;
+pub mod locale;
 pub mod number;
 pub mod pattern;
 pub mod phone;
@@ -46,6 +49,7 @@ pub mod value;
 pub mod answer_file;
 
 pub use error::{Error, Result};
+pub use locale::Locale;
 pub use template::Template;
 pub use value::Value;
 

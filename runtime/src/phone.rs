@@ -15,31 +15,25 @@ const MIN_DIGITS: usize = 8;
 /// Longest input looked at: room for separators around 15 digits, and a bound on work.
 const MAX_INPUT_CHARS: usize = 64;
 
-/// Why a phone number could not be read, worded for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+use crate::locale::{Locale, Text};
+
+/// Why a phone number could not be read, worded for the person who typed it
+/// ([`PhoneError::message`]; `Display` gives the English words).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
     /// Nothing was typed.
-    #[error("enter a phone number")]
     Empty,
     /// The number has letters in it (words, or an extension such as "ext. 12").
-    #[error("a phone number has only digits; leave out letters and extensions")]
     Letters,
     /// A character that is neither a digit nor an accepted separator.
-    #[error(
-        "a phone number cannot contain `{0}`; use only digits, spaces, dashes, dots and brackets"
-    )]
     InvalidCharacter(char),
     /// A `+` somewhere other than at the start.
-    #[error("a `+` can only come at the start of a phone number")]
     MisplacedPlus,
     /// Fewer digits than any complete number has.
-    #[error("this phone number is too short; check that no digits are missing")]
     TooShort,
     /// More digits than E.164 allows.
-    #[error("this phone number is too long; a number has at most 15 digits with its country code")]
     TooLong,
     /// A national number for a region whose numbers have a fixed length, with the wrong length.
-    #[error("a phone number in {region} has {expected} digits after the country code")]
     WrongLength {
         /// The region (upper case) the number was read for.
         region: String,
@@ -47,15 +41,43 @@ pub enum PhoneError {
         expected: usize,
     },
     /// An international number whose country code starts with 0, which none does.
-    #[error("the country code cannot start with 0; write the number as + and the country code")]
     InvalidCountryCode,
     /// A national number with no region to say which country it belongs to.
-    #[error("add the country code (for example +44 for the United Kingdom) to this phone number")]
     NoCountryCode,
     /// The region given is not one this table knows.
-    #[error("the region `{0}` is not known; write the number with + and its country code")]
     UnknownRegion(String),
 }
+
+impl PhoneError {
+    /// What is wrong, in `locale`'s words.
+    pub fn message(&self, locale: Locale) -> String {
+        let text = match self {
+            PhoneError::Empty => Text::PhoneEmpty,
+            PhoneError::Letters => Text::PhoneLetters,
+            PhoneError::InvalidCharacter(c) => {
+                return locale.say(Text::PhoneCharacter, &[("char", c.encode_utf8(&mut [0; 4]))]);
+            }
+            PhoneError::MisplacedPlus => Text::PhonePlus,
+            PhoneError::TooShort => Text::PhoneTooShort,
+            PhoneError::TooLong => Text::PhoneTooLong,
+            PhoneError::WrongLength { region, expected } => {
+                return locale.say(Text::PhoneLength, &[("region", region), ("expected", &expected.to_string())]);
+            }
+            PhoneError::InvalidCountryCode => Text::PhoneCountryCodeZero,
+            PhoneError::NoCountryCode => Text::PhoneNoCountryCode,
+            PhoneError::UnknownRegion(region) => return locale.say(Text::PhoneUnknownRegion, &[("region", region)]),
+        };
+        locale.text(text).to_owned()
+    }
+}
+
+impl std::fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Locale::En))
+    }
+}
+
+impl std::error::Error for PhoneError {}
 
 /// What the table knows about one region.
 struct Region {

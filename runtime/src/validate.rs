@@ -11,8 +11,9 @@ use serde_json::Value as Json;
 
 use crate::date::Date;
 use crate::interview::{coerce, Coerced, Interview};
+use crate::locale::{Locale, Text};
 use crate::template::{ItemId, ItemKind, Template};
-use crate::value::{format_number, Value};
+use crate::value::Value;
 use crate::AnswerSet;
 
 /// What is wrong with an answer; the codes of the template format.
@@ -110,15 +111,20 @@ pub struct Report {
     pub errors: Vec<FieldError>,
 }
 
-/// Validates `answers` against `template` as of `today`.
+/// Validates `answers` against `template` as of `today`, with messages in English.
 pub fn validate(template: &Template, answers: &AnswerSet, today: Date) -> Report {
-    let interview = Interview::new(template, answers.clone(), today);
-    report(&interview)
+    validate_in(template, answers, today, Locale::En)
 }
 
-/// Validates an interview already evaluated.
-pub fn report(interview: &Interview<'_>) -> Report {
-    let mut walker = Walker { iv: interview, errors: Vec::new() };
+/// Validates `answers` against `template` as of `today`, with messages in `locale`.
+pub fn validate_in(template: &Template, answers: &AnswerSet, today: Date, locale: Locale) -> Report {
+    let interview = Interview::new(template, answers.clone(), today);
+    report(&interview, locale)
+}
+
+/// Validates an interview already evaluated, with messages in `locale`.
+pub fn report(interview: &Interview<'_>, locale: Locale) -> Report {
+    let mut walker = Walker { iv: interview, locale, errors: Vec::new() };
     let template = interview.template();
     for page in &template.pages {
         for item in &page.items {
@@ -135,9 +141,9 @@ pub fn report(interview: &Interview<'_>) -> Report {
     }
 }
 
-/// The errors of one page only (for the browser's Next button).
-pub fn page_errors(interview: &Interview<'_>, page: usize) -> Vec<FieldError> {
-    let mut walker = Walker { iv: interview, errors: Vec::new() };
+/// The errors of one page only (for the browser's Next button), with messages in `locale`.
+pub fn page_errors(interview: &Interview<'_>, page: usize, locale: Locale) -> Vec<FieldError> {
+    let mut walker = Walker { iv: interview, locale, errors: Vec::new() };
     if let Some(p) = interview.template().pages.get(page) {
         for item in &p.items {
             walker.item(*item, &[], "");
@@ -240,6 +246,7 @@ fn has_computed(template: &Template, id: ItemId) -> bool {
 
 struct Walker<'a, 't> {
     iv: &'a Interview<'t>,
+    locale: Locale,
     errors: Vec<FieldError>,
 }
 
@@ -251,6 +258,36 @@ impl Walker<'_, '_> {
             message.pop();
         }
         self.errors.push(FieldError { path: path.to_owned(), code, message });
+    }
+
+    /// Pushes the message `text` in the walker's locale, `{name}` filled with `name`.
+    fn say(&mut self, path: &str, code: Code, text: Text, name: &str, args: &[(&str, &str)]) {
+        let words = self.locale.text(text);
+        let message = crate::locale::fill(words, |key| match key {
+            "name" => Some(name),
+            _ => args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v),
+        });
+        self.push(path, code, message);
+    }
+
+    fn required(&mut self, path: &str, kind: &ItemKind, name: &str) {
+        match kind {
+            ItemKind::Choice { .. } | ItemKind::MultiChoice { .. } | ItemKind::YesNo => {
+                self.say(path, Code::Required, Text::RequiredChoice, name, &[]);
+            }
+            ItemKind::File { .. } => self.say(path, Code::Required, Text::RequiredFile, name, &[]),
+            ItemKind::Repeat { item_label, .. } => {
+                let label = item_label.as_deref().unwrap_or(self.locale.text(Text::AnEntry));
+                let entry = self.locale.in_sentence(label);
+                self.say(path, Code::Required, Text::RequiredEntry, name, &[("entry", &entry)]);
+            }
+            _ => self.say(path, Code::Required, Text::Required, name, &[]),
+        }
+    }
+
+    fn too_few_entries(&mut self, path: &str, min: u32, item_label: Option<&str>) {
+        let entries = item_label.unwrap_or(self.locale.text(Text::Entries));
+        self.say(path, Code::TooFew, Text::TooFewEntries, "", &[("min", &min.to_string()), ("entries", entries)]);
     }
 
     fn item(&mut self, id: ItemId, instance: &[u32], prefix: &str) {
@@ -266,16 +303,16 @@ impl Walker<'_, '_> {
         let coerced = coerce(&item.kind, iv.raw(id, instance).unwrap_or(&Json::Null));
         match &coerced {
             Coerced::WrongType => {
-                let expected = expected_words(&item.kind);
-                self.push(&path, Code::WrongType, format!("{name}: the answer must be {expected}."));
+                let expected = self.locale.text(expected_words(&item.kind));
+                self.say(&path, Code::WrongType, Text::WrongType, name, &[("expected", expected)]);
                 return;
             }
             Coerced::Missing => {
                 if self.iv.is_required(id, instance) {
-                    self.push(&path, Code::Required, required_message(&item.kind, name));
+                    self.required(&path, &item.kind, name);
                 } else if let ItemKind::Repeat { min_items: Some(min), item_label, .. } = &item.kind {
                     if *min > 0 {
-                        self.push(&path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
+                        self.too_few_entries(&path, *min, item_label.as_deref());
                     }
                 }
             }
@@ -296,36 +333,38 @@ impl Walker<'_, '_> {
                 let length = s.chars().count();
                 if let Some(min) = min_length {
                     if length < *min as usize {
-                        self.push(path, Code::TooShort, format!("{name} must be at least {min} characters."));
+                        self.say(path, Code::TooShort, Text::TooShort, name, &[("min", &min.to_string())]);
                     }
                 }
                 if let Some(max) = max_length {
                     if length > *max as usize {
-                        self.push(path, Code::TooLong, format!("{name} must be at most {max} characters."));
+                        self.say(path, Code::TooLong, Text::TooLong, name, &[("max", &max.to_string())]);
                     }
                 }
                 if let Some(p) = pattern {
                     if !p.is_full_match(s) {
-                        let message = pattern_message
-                            .clone()
-                            .unwrap_or_else(|| format!("{name} is not in the expected format."));
-                        self.push(path, Code::Pattern, message);
+                        match pattern_message {
+                            Some(message) => self.push(path, Code::Pattern, message.clone()),
+                            None => self.say(path, Code::Pattern, Text::Pattern, name, &[]),
+                        }
                     }
                 }
             }
             (ItemKind::Number { min, max, integer, step }, Json::Number(n)) => {
                 let Some(n) = n.as_f64() else { return };
                 if *integer && n.fract() != 0.0 {
-                    self.push(path, Code::NotInteger, format!("{name} must be a whole number."));
+                    self.say(path, Code::NotInteger, Text::NotInteger, name, &[]);
                 }
                 if let Some(min) = min {
                     if n < *min {
-                        self.push(path, Code::TooSmall, format!("{name} must be {} or more.", format_number(*min)));
+                        let min = self.locale.number(*min);
+                        self.say(path, Code::TooSmall, Text::NumberTooSmall, name, &[("min", &min)]);
                     }
                 }
                 if let Some(max) = max {
                     if n > *max {
-                        self.push(path, Code::TooLarge, format!("{name} must be {} or less.", format_number(*max)));
+                        let max = self.locale.number(*max);
+                        self.say(path, Code::TooLarge, Text::NumberTooLarge, name, &[("max", &max)]);
                     }
                 }
                 if let Some(step) = step {
@@ -333,94 +372,78 @@ impl Walker<'_, '_> {
                     let steps = (n - base) / step;
                     // Tolerate binary rounding: 0.3 is a multiple of 0.1.
                     if (steps - steps.round()).abs() > 1e-9 * steps.abs().max(1.0) {
-                        self.push(
-                            path,
-                            Code::StepMismatch,
-                            format!("{name} must be in steps of {}.", format_number(*step)),
-                        );
+                        let step = self.locale.number(*step);
+                        self.say(path, Code::StepMismatch, Text::StepMismatch, name, &[("step", &step)]);
                     }
                 }
             }
             (ItemKind::Date { min, max }, Json::String(s)) => match Date::parse(s) {
-                None => self.push(
-                    path,
-                    Code::InvalidDate,
-                    format!("{name} must be a real date, written like {today}."),
-                ),
+                None => self.say(path, Code::InvalidDate, Text::InvalidDate, name, &[("today", &today.to_string())]),
                 Some(date) => {
                     if let Some(min) = min.map(|b| b.resolve(today)) {
                         if date < min {
-                            self.push(path, Code::TooSmall, format!("{name} must be on or after {min}."));
+                            self.say(path, Code::TooSmall, Text::DateTooEarly, name, &[("min", &min.to_string())]);
                         }
                     }
                     if let Some(max) = max.map(|b| b.resolve(today)) {
                         if date > max {
-                            self.push(path, Code::TooLarge, format!("{name} must be on or before {max}."));
+                            self.say(path, Code::TooLarge, Text::DateTooLate, name, &[("max", &max.to_string())]);
                         }
                     }
                 }
             },
             (ItemKind::Email, Json::String(s))
                 if !crate::email::is_valid(s) => {
-                    self.push(
-                        path,
-                        Code::InvalidEmail,
-                        format!("{name} must be an email address, like name@example.com."),
-                    );
+                    self.say(path, Code::InvalidEmail, Text::InvalidEmail, name, &[]);
                 }
             (ItemKind::Phone { region }, Json::String(s)) => {
                 if let Err(e) = crate::phone::normalise(s, region.as_deref()) {
-                    self.push(path, Code::InvalidPhone, format!("{name} must be a phone number: {e}."));
+                    let problem = e.message(self.locale);
+                    self.say(path, Code::InvalidPhone, Text::InvalidPhone, name, &[("problem", &problem)]);
                 }
             }
             (ItemKind::Choice { options, .. }, Json::String(s))
                 if !options.iter().any(|o| &o.value == s) => {
-                    self.push(path, Code::NotAnOption, format!("“{s}” is not one of the options of “{name}”."));
+                    self.say(path, Code::NotAnOption, Text::NotAnOption, name, &[("value", s)]);
                 }
             (ItemKind::MultiChoice { options, min_selected, max_selected }, Json::Array(list)) => {
                 for v in list {
                     if let Some(s) = v.as_str() {
                         if !options.iter().any(|o| o.value == s) {
-                            self.push(path, Code::NotAnOption, format!("“{s}” is not one of the options of “{name}”."));
+                            self.say(path, Code::NotAnOption, Text::NotAnOption, name, &[("value", s)]);
                         }
                     }
                 }
                 let count = list.len();
                 if let Some(min) = min_selected {
                     if count < *min as usize {
-                        self.push(path, Code::TooFew, format!("{name}: select at least {min}."));
+                        self.say(path, Code::TooFew, Text::SelectAtLeast, name, &[("min", &min.to_string())]);
                     }
                 }
                 if let Some(max) = max_selected {
                     if count > *max as usize {
-                        self.push(path, Code::TooMany, format!("{name}: select at most {max}."));
+                        self.say(path, Code::TooMany, Text::SelectAtMost, name, &[("max", &max.to_string())]);
                     }
                 }
             }
             (ItemKind::File { accept, max_bytes, max_files }, Json::Array(files)) => {
                 if let Some(max) = max_files {
                     if files.len() > *max as usize {
-                        self.push(path, Code::TooMany, format!("{name}: attach at most {max} file(s)."));
+                        self.say(path, Code::TooMany, Text::AttachAtMost, name, &[("max", &max.to_string())]);
                     }
                 }
                 for file in files {
-                    let file_name = file.get("name").and_then(Json::as_str).unwrap_or("the file");
+                    let file_name = file.get("name").and_then(Json::as_str).unwrap_or(self.locale.text(Text::TheFile));
                     let content_type = file.get("content_type").and_then(Json::as_str).unwrap_or("");
                     if !accept.is_empty() && !accept.iter().any(|a| mime_matches(a, content_type)) {
-                        self.push(
-                            path,
-                            Code::FileType,
-                            format!("{file_name} must be one of these types: {}.", crate::value::join(accept, ", ")),
-                        );
+                        let types = crate::value::join(accept, ", ");
+                        self.say(path, Code::FileType, Text::FileType, "", &[("file", file_name), ("types", &types)]);
                     }
                     let size = file.get("size").and_then(Json::as_u64).unwrap_or(0);
                     if let Some(max) = max_bytes {
                         if size > *max {
-                            self.push(
-                                path,
-                                Code::FileTooLarge,
-                                format!("{file_name} is larger than {}.", byte_size(*max)),
-                            );
+                            let size = self.locale.byte_size(*max);
+                            self.say(path, Code::FileTooLarge, Text::FileTooLarge, "", &[("file", file_name), ("size", &size)]);
                         }
                     }
                 }
@@ -429,12 +452,13 @@ impl Walker<'_, '_> {
                 let count = self.iv.raw(id, instance).and_then(Json::as_array).map(Vec::len).unwrap_or(0);
                 if let Some(min) = min_items {
                     if count < *min as usize {
-                        self.push(path, Code::TooFew, too_few_entries(*min, item_label.as_deref()));
+                        self.too_few_entries(path, *min, item_label.as_deref());
                     }
                 }
                 if count > *max_items as usize {
-                    let what = item_label.as_deref().unwrap_or("entry");
-                    self.push(path, Code::TooMany, format!("Add at most {max_items} ({what})."));
+                    let what = item_label.as_deref().unwrap_or(self.locale.text(Text::AnEntry));
+                    let max = max_items.to_string();
+                    self.say(path, Code::TooMany, Text::TooManyEntries, "", &[("max", &max), ("entry", what)]);
                 }
                 for entry in 0..self.iv.entries(id, instance) {
                     let mut child_instance = instance.to_vec();
@@ -464,11 +488,7 @@ impl Walker<'_, '_> {
         for key in map.keys() {
             match template.child(repeat, key) {
                 Some(child) if !matches!(template.item(child).kind, ItemKind::Note { .. }) => {}
-                _ => self.push(
-                    &format!("{prefix}{key}"),
-                    Code::UnknownField,
-                    format!("`{key}` is not a question of this form."),
-                ),
+                _ => self.say(&format!("{prefix}{key}"), Code::UnknownField, Text::UnknownField, "", &[("key", key)]),
             }
         }
     }
@@ -479,36 +499,21 @@ impl Walker<'_, '_> {
         for key in self.iv.answers().keys() {
             match template.top_level(key) {
                 Some(id) if !matches!(template.item(id).kind, ItemKind::Note { .. }) => {}
-                _ => self.push(key, Code::UnknownField, format!("`{key}` is not a question of this form.")),
+                _ => self.say(key, Code::UnknownField, Text::UnknownField, "", &[("key", key)]),
             }
         }
     }
 }
 
-fn required_message(kind: &ItemKind, name: &str) -> String {
+fn expected_words(kind: &ItemKind) -> Text {
     match kind {
-        ItemKind::Choice { .. } | ItemKind::MultiChoice { .. } | ItemKind::YesNo => format!("Select an answer for {name}."),
-        ItemKind::File { .. } => format!("Attach a file for {name}."),
-        ItemKind::Repeat { item_label, .. } => {
-            format!("Add at least one {} for {name}.", crate::case::to_lower(item_label.as_deref().unwrap_or("entry")))
-        }
-        _ => format!("Enter {name}."),
-    }
-}
-
-fn too_few_entries(min: u32, item_label: Option<&str>) -> String {
-    format!("Add at least {min} ({}).", item_label.unwrap_or("entries"))
-}
-
-fn expected_words(kind: &ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Number { .. } => "a number",
-        ItemKind::YesNo => "true or false",
-        ItemKind::MultiChoice { .. } => "a list of option values",
-        ItemKind::File { .. } => "a list of uploaded files",
-        ItemKind::Repeat { .. } => "a list of entries",
-        ItemKind::Date { .. } => "a date as text, YYYY-MM-DD",
-        _ => "text",
+        ItemKind::Number { .. } => Text::ExpectNumber,
+        ItemKind::YesNo => Text::ExpectYesNo,
+        ItemKind::MultiChoice { .. } => Text::ExpectOptions,
+        ItemKind::File { .. } => Text::ExpectFiles,
+        ItemKind::Repeat { .. } => Text::ExpectEntries,
+        ItemKind::Date { .. } => Text::ExpectDate,
+        _ => Text::ExpectText,
     }
 }
 
@@ -521,19 +526,6 @@ pub fn mime_matches(pattern: &str, content_type: &str) -> bool {
     }
 }
 
-/// A byte count for people: 10 MB, 512 KB, 300 bytes.
-pub fn byte_size(bytes: u64) -> String {
-    const KB: u64 = 1024;
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        // One decimal is precise enough for a limit shown to people.
-        format!("{} MB", format_number((bytes as f64 / MB as f64 * 10.0).round() / 10.0))
-    } else if bytes >= KB && bytes.is_multiple_of(KB) {
-        format!("{} KB", bytes / KB)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -563,10 +555,43 @@ mod tests {
     }
 
     #[test]
-    fn byte_sizes_read_well() {
-        assert_eq!(byte_size(10 * 1024 * 1024), "10 MB");
-        assert_eq!(byte_size(512 * 1024), "512 KB");
-        assert_eq!(byte_size(5 * 1024 * 1024 + 512 * 1024), "5.5 MB");
-        assert_eq!(byte_size(300), "300 bytes");
+    fn messages_come_in_the_locale_asked_for_with_its_numbers_and_quotes() {
+        let template = Template::from_json(
+            r#"{"format": "interview/1", "title": "T", "pages": [{"id": "p", "title": "P", "items": [
+                {"id": "name", "type": "text", "label": "Nom", "required": true},
+                {"id": "share", "type": "number", "label": "Part", "min": 2.5},
+                {"id": "town", "type": "choice", "label": "Ville",
+                 "options": [{"value": "a", "label": "A"}]},
+                {"id": "phone", "type": "phone", "label": "Téléphone"},
+                {"id": "kids", "type": "repeat", "label": "Kinder", "item_label": "Kind", "required": true,
+                 "items": [{"id": "n", "type": "text", "label": "N"}]}]}]}"#,
+        )
+        .unwrap();
+        let today = Date::from_ymd(2026, 11, 24).unwrap();
+        let answers = serde_json::json!({"share": 1, "town": "b", "phone": "12ab"});
+        let answers = answers.as_object().unwrap();
+        let messages = |locale| -> Vec<String> {
+            validate_in(&template, answers, today, locale).errors.into_iter().map(|e| e.message).collect()
+        };
+        assert_eq!(
+            messages(Locale::Fr),
+            [
+                "Renseignez Nom.",
+                "Part doit être supérieur ou égal à 2,5.",
+                "« b » ne fait pas partie des options de « Ville ».",
+                "Téléphone doit être un numéro de téléphone : un numéro de téléphone ne contient que des chiffres ; \
+                 retirez les lettres et les extensions.",
+                "Ajoutez au moins un élément (kind) pour Kinder.",
+            ]
+        );
+        let german = messages(Locale::De);
+        assert_eq!(german[0], "Bitte geben Sie Nom an.");
+        assert_eq!(german[1], "Part muss mindestens 2,5 sein.");
+        assert_eq!(german[4], "Bitte fügen Sie mindestens einen Eintrag (Kind) für Kinder hinzu.");
+        // English stays the default, and the codes do not depend on the language.
+        let english = validate(&template, answers, today);
+        assert_eq!(english.errors[1].message, "Part must be 2.5 or more.");
+        let codes = |r: &Report| r.errors.iter().map(|e| e.code).collect::<Vec<_>>();
+        assert_eq!(codes(&english), codes(&validate_in(&template, answers, today, Locale::De)));
     }
 }

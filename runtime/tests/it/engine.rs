@@ -571,7 +571,7 @@ fn incremental_evaluation_agrees_with_a_full_one() {
         let changes = iv.set(id, &[], value);
         assert!(!changes.everything);
         let fresh = Interview::new(&t, iv.answers().clone(), today());
-        assert_eq!(validate(&t, iv.answers(), today()), interview_runtime::validate::report(&fresh));
+        assert_eq!(validate(&t, iv.answers(), today()), interview_runtime::validate::report(&fresh, interview_runtime::Locale::En));
         for (id, item) in t.items_with_ids() {
             if item.depth == 0 {
                 assert_eq!(iv.is_visible(id, &[]), fresh.is_visible(id, &[]), "{}", item.id_str());
