@@ -9,11 +9,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use interview_runtime::json;
+use interview_runtime::{json, Locale};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use crate::words::{say, word, W};
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +28,9 @@ pub enum Failure {
         status: u16,
         /// The error's `code` (`expired`, `wrong_passphrase`, ...).
         code: String,
-        /// The error's sentence for a person.
-        message: String,
+        /// The error's sentence for a person, in English (absent when the
+        /// answer was not the host's JSON, e.g. a gateway's error page).
+        message: Option<String>,
         /// The whole error object, for the fields some errors carry
         /// (`attempts_left`, `retry_after`, `errors`).
         detail: Json,
@@ -41,12 +44,33 @@ impl Failure {
         matches!(self, Failure::Http { status: 410, .. })
     }
 
-    /// The sentence to show the client.
-    pub fn message(&self) -> String {
-        match self {
-            Failure::Offline => OFFLINE.to_owned(),
-            Failure::Http { message, .. } => message.clone(),
+    /// The sentence to show the client in `locale`: in English the host's
+    /// own (the most precise); in other languages the component's words for
+    /// the error's code or status.
+    pub fn message(&self, locale: Locale) -> String {
+        let (status, code, message) = match self {
+            Failure::Offline => return word(locale, W::Offline).to_owned(),
+            Failure::Http {
+                status,
+                code,
+                message,
+                ..
+            } => (*status, code.as_str(), message),
+        };
+        if let (Locale::En, Some(message)) = (locale, message) {
+            return message.clone();
         }
+        let w = match (status, code) {
+            (410, _) => W::Expired,
+            (_, "invalid_answers") => W::AnswersNeedChanges,
+            (_, "resend_too_soon") => W::ResendTooSoon,
+            (429, _) => W::TooManyRequests,
+            (413, _) => W::UploadTooLarge,
+            (415, _) => W::UploadWrongType,
+            (500..=599, _) => W::ServiceTrouble,
+            _ => return say(locale, W::RequestFailed, &[("status", &status.to_string())]),
+        };
+        word(locale, w).to_owned()
     }
 
     /// A whole-number field of the error object (`attempts_left`, `retry_after`).
@@ -57,9 +81,6 @@ impl Failure {
         }
     }
 }
-
-/// What the page says when a call gets no answer.
-pub const OFFLINE: &str = "You seem to be offline. Your answers are kept on this device; we will try again when the connection returns.";
 
 /// The host's client API, at `base` (empty for the page's own origin).
 #[derive(Debug, Clone)]
@@ -260,12 +281,8 @@ fn answer(status: u16, text: &str, retry_after: Option<String>) -> Result<Json, 
     }
     let error = value.get("error").cloned().unwrap_or(Json::Null);
     let text_of = |field: &str| error.get(field).and_then(Json::as_str).map(str::to_owned);
-    // A gateway's own error page (no JSON) still gets a sentence.
-    let message = text_of("message").unwrap_or_else(|| match status {
-        410 => "This request has expired.".to_owned(),
-        500..=599 => "The service is having trouble; try again in a moment.".to_owned(),
-        _ => format!("The request failed ({status})."),
-    });
+    // A gateway's own error page (no JSON) still gets a sentence: see `message`.
+    let message = text_of("message");
     let mut detail = error.clone();
     if let (Some(object), Some(retry)) = (
         detail.as_object_mut(),

@@ -22,18 +22,16 @@ use interview_runtime::draft::{self, Draft, DraftSection, Fit};
 use interview_runtime::interview::Interview;
 use interview_runtime::json;
 use interview_runtime::template::{ItemKind, Template};
-use interview_runtime::AnswerSet;
+use interview_runtime::{AnswerSet, Locale};
 use leptos::prelude::*;
 use serde_json::{Map, Value as Json};
 use wasm_bindgen::JsCast;
 
-use crate::api::{Api, Failure, OFFLINE};
+use crate::api::{Api, Failure};
 use crate::form::{today_utc, InterviewForm};
 use crate::dom::El;
 use crate::fresh::{dynamic, flag, Fresh, IntoFresh};
-
-/// The words shown for an expired, submitted, cancelled or unknown link.
-pub const EXPIRED: &str = "This request has expired.";
+use crate::words::{self, W};
 
 /// Where the client is.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +108,11 @@ struct Flow {
     remember: bool,
     /// Whether the session came from the tab's storage (a reload), not a sign-in.
     resumed: StoredValue<bool>,
+    /// The language of the page's words: the partner's choice, else the
+    /// interview's (once the host has said it), else the browser's.
+    locale: RwSignal<Locale>,
+    /// The partner's choice of language ([`AppOptions::locale`]), which wins.
+    chosen: Option<Locale>,
 }
 
 /// Session storage key of the link this tab opened: `{"token","session"?}`.
@@ -218,17 +221,45 @@ fn random_key() -> String {
 }
 
 /// A time to wait, in words ("2 minutes", "30 seconds").
-fn wait_words(seconds: u64) -> String {
+fn wait_words(locale: Locale, seconds: u64) -> String {
     if seconds >= 90 {
-        format!("{} minutes", seconds.div_ceil(60))
+        let minutes = seconds.div_ceil(60).to_string();
+        words::say(locale, W::Minutes, &[("n", &minutes)])
     } else {
-        format!("{seconds} seconds")
+        words::say(locale, W::Seconds, &[("n", &seconds.to_string())])
     }
 }
 
 impl Flow {
     fn api(&self) -> Api {
         self.api.get_value()
+    }
+
+    /// The current language.
+    fn lang(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
+    /// The words of `w` in the current language.
+    fn word(&self, w: W) -> &'static str {
+        words::word(self.lang(), w)
+    }
+
+    /// The words of `w` in the current language, placeholders filled.
+    fn say(&self, w: W, args: &[(&str, &str)]) -> String {
+        words::say(self.lang(), w, args)
+    }
+
+    /// Takes the interview's language from a host answer (`"locale"`),
+    /// unless the partner chose one.
+    fn follow_locale(&self, answer: &Json) {
+        let told = answer
+            .get("locale")
+            .and_then(Json::as_str)
+            .and_then(Locale::from_tag);
+        if let (None, Some(locale)) = (self.chosen, told) {
+            self.locale.set(locale);
+        }
     }
 
     /// Tells the partner page something happened (bubbles out of the shadow root).
@@ -262,9 +293,10 @@ impl Flow {
         match failure {
             Failure::Offline => {
                 self.pending.set_value(Some(retry));
-                self.status.set(OFFLINE.to_owned());
+                let offline = self.word(W::Offline).to_owned();
+                self.status.set(offline.clone());
                 if retry == Pending::Open {
-                    self.screen.set(Screen::Problem(OFFLINE.to_owned()));
+                    self.screen.set(Screen::Problem(offline));
                 }
                 None
             }
@@ -281,7 +313,7 @@ impl Flow {
                 if self.remember {
                     remember_session(&self.token.get_value(), None);
                 }
-                self.status.set("Your session ended; opening your link again. Your answers are kept on this device.".to_owned());
+                self.status.set(self.word(W::SessionEnded).to_owned());
                 self.open();
                 None
             }
@@ -296,7 +328,7 @@ impl Flow {
     /// What an upload's failure means for the flow: an ended session or link
     /// is handled as for any call; the form shows the message.
     fn upload_failed(self, failure: Failure) -> String {
-        let message = failure.message();
+        let message = failure.message(self.lang());
         if failure.is_expired() {
             self.common(failure, Pending::Save);
         }
@@ -317,16 +349,19 @@ impl Flow {
         }
         spawn(async move {
             match self.api().open(&token).await {
-                Ok(answer) => match answer.get("state").and_then(Json::as_str) {
-                    Some("ready") => self.signed_in(&answer),
-                    _ => match answer.get("method").and_then(Json::as_str) {
-                        Some("sms") => self.screen.set(Screen::SmsDigits),
-                        _ => self.screen.set(Screen::Passphrase),
-                    },
-                },
+                Ok(answer) => {
+                    self.follow_locale(&answer);
+                    match answer.get("state").and_then(Json::as_str) {
+                        Some("ready") => self.signed_in(&answer),
+                        _ => match answer.get("method").and_then(Json::as_str) {
+                            Some("sms") => self.screen.set(Screen::SmsDigits),
+                            _ => self.screen.set(Screen::Passphrase),
+                        },
+                    }
+                }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Open) {
-                        self.screen.set(Screen::Problem(f.message()));
+                        self.screen.set(Screen::Problem(f.message(self.lang())));
                     }
                 }
             }
@@ -376,7 +411,7 @@ impl Flow {
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Open) {
-                        self.screen.set(Screen::Problem(f.message()));
+                        self.screen.set(Screen::Problem(f.message(self.lang())));
                     }
                 }
             }
@@ -385,6 +420,7 @@ impl Flow {
 
     /// Reads the interview the host sent and picks the answers to start from.
     fn start(&self, view: &Json) -> Result<(), String> {
+        self.follow_locale(view);
         let id = view
             .get("id")
             .and_then(Json::as_str)
@@ -412,7 +448,7 @@ impl Flow {
                     .and_then(Json::as_str)
                     .unwrap_or_default(),
             )
-            .map_err(|e| format!("This form cannot be shown ({e}). Please contact the sender."))?;
+            .map_err(|e| self.say(W::FormBroken, &[("problem", &e.to_string())]))?;
             let template: &'static Template = Box::leak(Box::new(template));
             sections.push(Section {
                 id: section
@@ -434,7 +470,7 @@ impl Flow {
             });
         }
         if sections.is_empty() {
-            return Err("This request has nothing to fill in.".to_owned());
+            return Err(self.word(W::NothingToFill).to_owned());
         }
 
         // The host's saved progress, as a draft made for the pinned versions.
@@ -455,9 +491,9 @@ impl Flow {
             (Some(host), Some(local)) => {
                 let newer = draft::newer(local, host);
                 if std::ptr::eq(newer, host) && host.sections != local.sections {
-                    self.notice.set(Some("Your progress saved online is newer than the copy on this device, so it was restored.".to_owned()));
+                    self.notice.set(Some(self.word(W::HostNewer).to_owned()));
                 } else if host.sections != local.sections {
-                    self.notice.set(Some("The answers kept on this device are newer than your progress saved online, so they were restored.".to_owned()));
+                    self.notice.set(Some(self.word(W::LocalNewer).to_owned()));
                 }
                 Some(newer.clone())
             }
@@ -493,15 +529,15 @@ impl Flow {
         }
         if changed {
             self.notice.set(Some(if dropped == 0 {
-                "The form has changed since your answers were saved; your answers were kept. Please check them.".to_owned()
+                self.word(W::FormChanged).to_owned()
             } else {
-                format!("The form has changed since your answers were saved; {dropped} answer(s) no longer fit and were left out. Please check your answers.")
+                self.say(W::FormChangedDropped, &[("n", &dropped.to_string())])
             }));
         }
         self.answers.set_value(answers);
         self.sections.set_value(sections);
         if local_draft.is_some() {
-            self.status.set("Saved on this device.".to_owned());
+            self.status.set(self.word(W::SavedOnDevice).to_owned());
         }
         Ok(())
     }
@@ -572,11 +608,7 @@ impl Flow {
         let stored = local_storage()
             .and_then(|s| s.set_item(&draft_key(&id), &d.to_json()).ok())
             .is_some();
-        self.status.set(if stored {
-            "Saved on this device.".to_owned()
-        } else {
-            "This browser does not let the page keep your answers; use Save progress.".to_owned()
-        });
+        self.status.set(self.word(if stored { W::SavedOnDevice } else { W::NoStorage }).to_owned());
     }
 
     /// Saves the answers on the host ("Save progress").
@@ -589,8 +621,7 @@ impl Flow {
                 Ok(answer) => {
                     self.busy.set(false);
                     self.pending.set_value(None);
-                    self.status
-                        .set("Progress saved. You can come back to this link later.".to_owned());
+                    self.status.set(self.word(W::ProgressSaved).to_owned());
                     let saved_at = answer.get("saved_at").cloned().unwrap_or(Json::Null);
                     self.emit(
                         "interview-saved",
@@ -599,7 +630,7 @@ impl Flow {
                 }
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Save) {
-                        self.status.set(f.message());
+                        self.status.set(f.message(self.lang()));
                     }
                 }
             }
@@ -654,7 +685,7 @@ impl Flow {
                 Err(failure) => {
                     if let Some(f) = self.common(failure, Pending::Submit) {
                         self.submit_errors.set(self.locate(&f));
-                        self.problem.set(Some(f.message()));
+                        self.problem.set(Some(f.message(self.lang())));
                     }
                 }
             }
@@ -727,6 +758,9 @@ pub struct AppOptions {
     /// page, whose address loses the token). Forgotten on submit or expiry,
     /// and by the browser when the tab closes.
     pub remember: bool,
+    /// The language the partner chose (`mount`'s `locale`); `None` follows
+    /// the interview's, and the browser's until the host has said it.
+    pub locale: Option<Locale>,
 }
 
 /// The whole client flow for one link.
@@ -752,9 +786,16 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         draft_timer: StoredValue::new(None),
         remember: options.remember,
         resumed: StoredValue::new(false),
+        locale: RwSignal::new(
+            options
+                .locale
+                .or_else(words::browser_locale)
+                .unwrap_or_default(),
+        ),
+        chosen: options.locale,
     };
     let online = window_event_listener(leptos::ev::online, move |_| {
-        flow.status.set("Back online.".to_owned());
+        flow.status.set(flow.word(W::BackOnline).to_owned());
         flow.retry();
     });
     let leaving = window_event_listener(leptos::ev::pagehide, move |_| flow.flush_draft());
@@ -767,16 +808,16 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
     let screen = dynamic(move || match flow.screen.get() {
         Screen::Loading => El::with_class("p", "interview-status")
             .attr("role", "status")
-            .text("Loading…")
+            .text(flow.word(W::Loading))
             .fresh(),
         Screen::Expired => El::new("div")
-            .child(El::with_class("h1", "interview-title").text(EXPIRED))
-            .child(El::new("p").text("Please contact the person who sent you the link if you still need to send information."))
+            .child(El::with_class("h1", "interview-title").text(flow.word(W::Expired)))
+            .child(El::new("p").text(flow.word(W::ExpiredHelp)))
             .fresh(),
         Screen::Problem(message) => {
             let again = button(
                 "interview-next",
-                "Try again".to_owned(),
+                flow.word(W::TryAgain).to_owned(),
                 None,
                 None,
                 Box::new(move || {
@@ -789,7 +830,7 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
                 }),
             );
             El::new("div")
-                .child(El::with_class("h1", "interview-title").text("Something went wrong"))
+                .child(El::with_class("h1", "interview-title").text(flow.word(W::SomethingWrong)))
                 .child(El::new("p").attr("role", "alert").text(&message))
                 .view(again)
                 .fresh()
@@ -801,19 +842,22 @@ pub fn ClientApp(options: AppOptions) -> impl IntoView {
         Screen::Review => review_view(flow),
         Screen::Submitted(receipt) => {
             // The Submit button is gone: focus the confirmation, so it is read out.
+            let sentence = flow.word(W::Receipt);
+            let (before, after) = sentence.split_once("{receipt}").unwrap_or((sentence, ""));
             El::new("div")
-                .child(focus_soon(El::with_class("h1", "interview-title").text("Data successfully submitted")))
+                .child(focus_soon(El::with_class("h1", "interview-title").text(flow.word(W::Submitted))))
                 .child(
                     El::new("p")
-                        .text("Thank you. Your receipt number is ")
+                        .text(before)
                         .child(El::with_class("strong", "receipt").text(&receipt))
-                        .text("."),
+                        .text(after),
                 )
-                .child(El::new("p").text("You can close this page."))
+                .child(El::new("p").text(flow.word(W::CanClose)))
                 .fresh()
         }
     });
     El::with_class("section", "interview client-app")
+        .reactive_attr("lang", dynamic(move || Some(flow.locale.get().tag().to_owned())))
         .reactive(screen)
         .child(
             El::with_class("p", "interview-status")
@@ -905,7 +949,7 @@ fn sign_in_form(
                 El::with_class("p", "field-error")
                     .attr("id", "sign-in-error")
                     .attr("role", "alert")
-                    .child(El::with_class("span", "visually-hidden").text("Error: "))
+                    .child(El::with_class("span", "visually-hidden").text(flow.word(W::ErrorPrefix)))
                     .text(&p)
                     .fresh()
             })
@@ -919,7 +963,7 @@ fn sign_in_form(
         El::with_class("button", "interview-next")
             .attr("type", "submit")
             .reactive_attr("disabled", dynamic(move || flag(flow.busy.get())))
-            .text("Continue"),
+            .text(flow.word(W::Continue)),
     );
     El::new("div")
         .child(El::with_class("h1", "interview-title").text(heading))
@@ -956,7 +1000,7 @@ fn sign_in_form(
 }
 
 /// The message for a failed sign-in attempt (wrong value or lockout).
-fn attempt_message(failure: &Failure, wrong: &str) -> String {
+fn attempt_message(locale: Locale, failure: &Failure, wrong: &str) -> String {
     match failure {
         // Only a lockout is about failed attempts: asking for a new code too
         // soon (`resend_too_soon`) or too many calls (`rate_limited`) keep
@@ -964,15 +1008,15 @@ fn attempt_message(failure: &Failure, wrong: &str) -> String {
         Failure::Http {
             status: 429, code, ..
         } if code == "locked" => match failure.number("retry_after") {
-            Some(secs) => format!("Too many attempts. Try again in {}.", wait_words(secs)),
-            None => failure.message(),
+            Some(secs) => words::say(locale, W::TooManyAttempts, &[("wait", &wait_words(locale, secs))]),
+            None => failure.message(locale),
         },
         Failure::Http { status: 401, .. } => match failure.number("attempts_left") {
-            Some(1) => format!("{wrong} You have 1 attempt left."),
-            Some(n) => format!("{wrong} You have {n} attempts left."),
+            Some(1) => words::say(locale, W::OneAttemptLeft, &[("wrong", wrong)]),
+            Some(n) => words::say(locale, W::AttemptsLeft, &[("wrong", wrong), ("n", &n.to_string())]),
             None => wrong.to_owned(),
         },
-        other => other.message(),
+        other => other.message(locale),
     }
 }
 
@@ -995,19 +1039,19 @@ impl Flow {
             let (result, wrong) = match step {
                 SignIn::Passphrase => (
                     api.passphrase(&token, &typed).await,
-                    "That passphrase is not right.",
+                    W::WrongPassphrase,
                 ),
                 SignIn::SmsDigits => (
                     api.sms_start(&token, &typed).await,
-                    "Those digits do not match the mobile number we have.",
+                    W::WrongDigits,
                 ),
                 SignIn::SmsCode => (
                     api.sms_verify(&token, &typed).await,
-                    "That code is not right.",
+                    W::WrongCode,
                 ),
                 SignIn::Resend => (
                     api.sms_start(&token, &typed).await,
-                    "We could not send a new code.",
+                    W::ResendFailed,
                 ),
             };
             match (result, step) {
@@ -1017,17 +1061,15 @@ impl Flow {
                     self.problem.set(None);
                     if let SignIn::SmsDigits = step {
                         self.last4.set_value(typed);
-                        self.status
-                            .set("We sent a code to your mobile phone.".to_owned());
+                        self.status.set(self.word(W::CodeSent).to_owned());
                         self.screen.set(Screen::SmsCode);
                     } else {
-                        self.status
-                            .set("We sent a new code to your mobile phone.".to_owned());
+                        self.status.set(self.word(W::NewCodeSent).to_owned());
                     }
                 }
                 (Err(failure), _) => {
                     if let Some(f) = self.common(failure, Pending::Open) {
-                        self.problem.set(Some(attempt_message(&f, wrong)));
+                        self.problem.set(Some(attempt_message(self.lang(), &f, self.word(wrong))));
                     }
                 }
             }
@@ -1036,19 +1078,18 @@ impl Flow {
 }
 
 fn passphrase_view(flow: Flow) -> Fresh {
-    let intro = "The sender protected this request with a passphrase. They will have given it to you separately.";
     let submit = move |passphrase: String| {
         if passphrase.trim().is_empty() {
-            flow.problem.set(Some("Enter the passphrase.".to_owned()));
+            flow.problem.set(Some(flow.word(W::PassphraseMissing).to_owned()));
         } else {
             flow.sign_in(SignIn::Passphrase, passphrase);
         }
     };
     sign_in_form(
         flow,
-        "Enter your passphrase",
-        intro,
-        "Passphrase",
+        flow.word(W::PassphraseHeading),
+        flow.word(W::PassphraseIntro),
+        flow.word(W::PassphraseLabel),
         "password",
         "off",
         None,
@@ -1064,19 +1105,15 @@ fn digits(typed: &str, count: usize) -> Option<String> {
 }
 
 fn sms_digits_view(flow: Flow) -> Fresh {
-    let intro = "To check it is you, we will text a code to your mobile phone.";
     let submit = move |typed: String| match digits(&typed, 4) {
         Some(last4) => flow.sign_in(SignIn::SmsDigits, last4),
-        None => flow.problem.set(Some(
-            "Enter the last 4 digits of your mobile number, like 1234.".to_owned(),
-        )),
+        None => flow.problem.set(Some(flow.word(W::DigitsMissing).to_owned())),
     };
-    let label = "Last 4 digits of your mobile number";
     sign_in_form(
         flow,
-        "Confirm your mobile number",
-        intro,
-        label,
+        flow.word(W::DigitsHeading),
+        flow.word(W::DigitsIntro),
+        flow.word(W::DigitsLabel),
         "text",
         "off",
         Some("numeric"),
@@ -1089,24 +1126,21 @@ fn sms_code_view(flow: Flow) -> Fresh {
     let resend = Box::new(move || flow.sign_in(SignIn::Resend, flow.last4.get_value()));
     let extra = button(
         "interview-back",
-        "Send a new code".to_owned(),
+        flow.word(W::SendNewCode).to_owned(),
         None,
         Some(flow.busy),
         resend,
     );
-    let intro = "Enter the 6-digit code we sent to your mobile phone. It works for 10 minutes.";
     let submit = move |typed: String| match digits(&typed, 6) {
         Some(code) => flow.sign_in(SignIn::SmsCode, code),
-        None => flow.problem.set(Some(
-            "Enter the 6 digits of the code, like 123456.".to_owned(),
-        )),
+        None => flow.problem.set(Some(flow.word(W::CodeMissing).to_owned())),
     };
     let numeric = Some("numeric");
     sign_in_form(
         flow,
-        "Enter the code",
-        intro,
-        "6-digit code",
+        flow.word(W::CodeHeading),
+        flow.word(W::CodeIntro),
+        flow.word(W::CodeLabel),
         "text",
         "one-time-code",
         numeric,
@@ -1124,7 +1158,7 @@ fn notice_view(flow: Flow) -> Box<dyn FnMut() -> Fresh + Send> {
             .map(|text| {
                 let dismiss = button(
                     "interview-back",
-                    "Dismiss".to_owned(),
+                    flow.word(W::Dismiss).to_owned(),
                     None,
                     None,
                     Box::new(move || flow.notice.set(None)),
@@ -1145,13 +1179,13 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
             .get(index)
             .map(|s| (s.id.clone(), s.title.clone(), s.template, sections.len()))
     }) else {
-        return El::new("p").text("This section does not exist.").fresh();
+        return El::new("p").text(flow.word(W::NoSuchSection)).fresh();
     };
     let answers = flow
         .answers
         .with_value(|all| all.get(index).cloned().unwrap_or_default());
     let Some(today) = today_utc() else {
-        return clock_problem();
+        return clock_problem(flow.lang());
     };
     let on_change = Callback::new(move |answers: AnswerSet| flow.changed(index, answers));
     let on_finish = Callback::new(move |_answers: AnswerSet| {
@@ -1163,13 +1197,12 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
     });
     let on_back = (index > 0)
         .then(|| Callback::new(move |()| flow.screen.set(Screen::Fill(index - 1, None))));
-    let finish_label = if index + 1 < count {
-        "Next section"
-    } else {
-        "Check your answers"
-    };
-    let section_line =
-        (count > 1).then(|| format!("Section {} of {}: {}", index + 1, count, title));
+    let finish_label = flow.word(if index + 1 < count { W::NextSection } else { W::CheckAnswers });
+    let section_line = (count > 1).then(|| {
+        let (n, m) = ((index + 1).to_string(), count.to_string());
+        flow.say(W::SectionOf, &[("n", &n), ("m", &m), ("title", &title)])
+    });
+    let locale = flow.lang();
     let upload_section = id.clone();
     let uploader = crate::form::Uploader::new(move |file, question, progress| {
         let (api, section) = (flow.api(), upload_section.clone());
@@ -1182,11 +1215,11 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
     });
     let form = view! {
         <InterviewForm template=template answers=answers today=today on_change=on_change on_finish=on_finish
-            on_back=on_back start_page=page finish_label=finish_label uploader=uploader />
+            on_back=on_back start_page=page finish_label=finish_label uploader=uploader locale=locale />
     };
     let save = button(
         "interview-back",
-        "Save progress".to_owned(),
+        flow.word(W::SaveProgress).to_owned(),
         None,
         Some(flow.busy),
         Box::new(move || flow.save()),
@@ -1200,15 +1233,16 @@ fn fill_view(flow: Flow, index: usize, page: Option<usize>) -> Fresh {
 }
 
 /// Shown when the device's clock is outside the years the engine accepts.
-fn clock_problem() -> Fresh {
+fn clock_problem(locale: Locale) -> Fresh {
     El::new("p")
         .attr("role", "alert")
-        .text("This device's date is not set correctly. Please correct it and reload the page.")
+        .text(words::word(locale, W::ClockWrong))
         .fresh()
 }
 
 /// An answer as the client reads it on the review page.
-fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) -> String {
+fn answer_text(locale: Locale, iv: &Interview<'_>, item: interview_runtime::template::ItemId) -> String {
+    let word = |w| words::word(locale, w);
     let it = iv.template().item(item);
     let raw = iv.raw(item, &[]).cloned().unwrap_or(Json::Null);
     let label_of = |options: &[interview_runtime::template::ChoiceOption], v: &Json| {
@@ -1221,7 +1255,7 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
     };
     let text = match (&it.kind, &raw) {
         (_, Json::Null) => String::new(),
-        (ItemKind::YesNo, Json::Bool(b)) => if *b { "Yes" } else { "No" }.to_owned(),
+        (ItemKind::YesNo, Json::Bool(b)) => word(if *b { W::Yes } else { W::No }).to_owned(),
         (ItemKind::Choice { options, .. }, v) => label_of(options, v),
         (ItemKind::MultiChoice { options, .. }, Json::Array(values)) => values
             .iter()
@@ -1230,15 +1264,15 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
             .join(", "),
         (ItemKind::Repeat { .. }, _) => match iv.entries(item, &[]) {
             0 => String::new(),
-            1 => "1 entry".to_owned(),
-            n => format!("{n} entries"),
+            1 => word(W::OneEntry).to_owned(),
+            n => words::say(locale, W::Entries, &[("n", &n.to_string())]),
         },
         (ItemKind::File { .. }, Json::Array(files)) => files
             .iter()
             .map(|f| {
                 f.get("name")
                     .and_then(Json::as_str)
-                    .unwrap_or("file")
+                    .unwrap_or(word(W::AFile))
                     .to_owned()
             })
             .collect::<Vec<_>>()
@@ -1247,15 +1281,16 @@ fn answer_text(iv: &Interview<'_>, item: interview_runtime::template::ItemId) ->
         _ => iv.value(item, &[]).display_text(),
     };
     if text.is_empty() {
-        "Not answered".to_owned()
+        word(W::NotAnswered).to_owned()
     } else {
         text
     }
 }
 
 fn review_view(flow: Flow) -> Fresh {
+    let locale = flow.lang();
     let Some(today) = today_utc() else {
-        return clock_problem();
+        return clock_problem(locale);
     };
     let sections = flow.sections.with_value(|sections| {
         flow.answers.with_value(|all| {
@@ -1286,7 +1321,7 @@ fn review_view(flow: Flow) -> Fresh {
                                 rows.push((
                                     page,
                                     it.display_name().to_owned(),
-                                    answer_text(&iv, item),
+                                    answer_text(locale, &iv, item),
                                 ));
                             }
                         }
@@ -1298,7 +1333,7 @@ fn review_view(flow: Flow) -> Fresh {
     });
     let multi = sections.len() > 1;
     let mut page = El::new("div").child(focus_soon(
-        El::with_class("h1", "interview-title").text("Check your answers"),
+        El::with_class("h1", "interview-title").text(flow.word(W::CheckAnswers)),
     ));
     let problems = dynamic(move || {
         flow.problem
@@ -1312,7 +1347,7 @@ fn review_view(flow: Flow) -> Fresh {
                 El::with_class("div", "error-summary")
                     .attr("role", "alert")
                     .attr("tabindex", "-1")
-                    .child(El::with_class("h2", "error-summary-title").text("There is a problem"))
+                    .child(El::with_class("h2", "error-summary-title").text(flow.word(W::ThereIsAProblem)))
                     .child(El::new("p").text(&p))
                     .child(list)
                     .fresh()
@@ -1329,8 +1364,8 @@ fn review_view(flow: Flow) -> Fresh {
             let go = Box::new(move || flow.screen.set(Screen::Fill(index, Some(at))));
             let change = button(
                 "review-change",
-                "Change".to_owned(),
-                Some(format!("Change {label}")),
+                flow.word(W::Change).to_owned(),
+                Some(flow.say(W::ChangeLabel, &[("label", &label)])),
                 None,
                 go,
             );
@@ -1346,14 +1381,14 @@ fn review_view(flow: Flow) -> Fresh {
     let last = flow.sections.with_value(|s| s.len().saturating_sub(1));
     let back = button(
         "interview-back",
-        "Back".to_owned(),
+        flow.word(W::Back).to_owned(),
         None,
         None,
         Box::new(move || flow.screen.set(Screen::Fill(last, None))),
     );
     let submit = button(
         "interview-next",
-        "Submit".to_owned(),
+        flow.word(W::Submit).to_owned(),
         None,
         Some(flow.busy),
         Box::new(move || flow.submit()),

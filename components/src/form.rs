@@ -27,6 +27,8 @@ use interview_runtime::number::parse_f64;
 use interview_runtime::template::{ChoiceDisplay, ChoiceOption, ItemId, ItemKind, Template};
 use interview_runtime::validate::{self, mime_matches, FieldError};
 use interview_runtime::Locale;
+
+use crate::words::{say, word, W};
 use interview_runtime::value::number_to_json;
 use interview_runtime::AnswerSet;
 use leptos::prelude::*;
@@ -238,6 +240,8 @@ struct Ctx {
     prefix: String,
     instance: Arc<[u32]>,
     uploader: StoredValue<Option<Uploader>, LocalStorage>,
+    /// The language of the form's own words and of validation messages.
+    locale: Locale,
 }
 
 impl Ctx {
@@ -291,7 +295,7 @@ fn top_id(path: &str) -> &str {
 /// Names the repeat entries an error path runs through, as the entries' legends
 /// do (`children[1].name` -> "Child 2: "), so that several entries' errors in
 /// the summary can be told apart; empty for a path outside any entry.
-fn entry_prefix(template: &Template, path: &str) -> String {
+fn entry_prefix(template: &Template, path: &str, locale: Locale) -> String {
     let mut names = Vec::new();
     let mut scope: Option<&[ItemId]> = None;
     for segment in path.split('.') {
@@ -317,7 +321,7 @@ fn entry_prefix(template: &Template, path: &str) -> String {
         };
         names.push(format!(
             "{} {}",
-            item_label.as_deref().unwrap_or("Entry"),
+            item_label.as_deref().unwrap_or(word(locale, W::Entry)),
             index + 1
         ));
         scope = Some(items);
@@ -381,9 +385,12 @@ pub fn InterviewForm(
     /// to the previous section).
     #[prop(default = None)]
     on_back: Option<Callback<()>>,
-    /// The last page's button text [default: "Finish"].
+    /// The last page's button text [default: "Finish" in the locale].
     #[prop(optional, into)]
     finish_label: Option<String>,
+    /// The language of the form's own words and validation messages [default: English].
+    #[prop(optional)]
+    locale: Locale,
     /// Uploads the files of file questions; without it they say uploading is unavailable.
     #[prop(optional)]
     uploader: Option<Uploader>,
@@ -401,6 +408,7 @@ pub fn InterviewForm(
         prefix: prefix.clone(),
         instance: Arc::from([]),
         uploader: StoredValue::new_local(uploader),
+        locale,
     };
 
     let visible_pages = Memo::new(move |_| {
@@ -418,7 +426,7 @@ pub fn InterviewForm(
             callback.run(store.read(|iv| iv.answers().clone()));
         });
     }
-    let finish_label = finish_label.unwrap_or_else(|| "Finish".to_owned());
+    let finish_label = finish_label.unwrap_or_else(|| word(locale, W::Finish).to_owned());
 
     // "Page N of M" counts shown pages only; a page hidden while on it keeps
     // its place among the ones around it.
@@ -458,7 +466,7 @@ pub fn InterviewForm(
         move |ev: web_sys::Event| {
             ev.prevent_default();
             let page = current.get_untracked();
-            let found = store.read(|iv| validate::page_errors(iv, page, Locale::En));
+            let found = store.read(|iv| validate::page_errors(iv, page, locale));
             if !found.is_empty() {
                 errors.set(found);
                 let summary = summary_node.clone();
@@ -515,7 +523,7 @@ pub fn InterviewForm(
         .child(
             El::with_class("h2", "error-summary-title")
                 .attr("id", &summary_heading)
-                .text("There is a problem"),
+                .text(word(locale, W::ThereIsAProblem)),
         )
         .reactive(summary_list);
     let form = form
@@ -531,7 +539,7 @@ pub fn InterviewForm(
                         .attr("type", "button")
                         .reactive_attr("hidden", dynamic(move || flag(is_first() && !has_back)))
                         .on("click", Box::new(back))
-                        .text("Back"),
+                        .text(word(locale, W::Back)),
                 )
                 .child(
                     El::with_class("button", "interview-next")
@@ -540,7 +548,7 @@ pub fn InterviewForm(
                             if is_last() {
                                 finish_label.clone()
                             } else {
-                                "Next".to_owned()
+                                word(locale, W::Next).to_owned()
                             }
                         })),
                 ),
@@ -558,7 +566,10 @@ pub fn InterviewForm(
         .child(
             El::with_class("p", "interview-progress")
                 .attr("id", &progress_id)
-                .reactive_text(dynamic(move || format!("Page {} of {}", position(), total()))),
+                .reactive_text(dynamic(move || {
+                    let (n, m) = (position().to_string(), total().to_string());
+                    say(locale, W::PageOf, &[("n", &n), ("m", &m)])
+                })),
         )
         .child(
             El::with_class("progress", "interview-progress-bar")
@@ -593,7 +604,7 @@ fn summary_link(ctx: &Ctx, form: web_sys::Element, error: FieldError) -> El {
     let text = format!(
         "{}{}",
         ctx.store
-            .read(|iv| entry_prefix(iv.template(), &error.path)),
+            .read(|iv| entry_prefix(iv.template(), &error.path, ctx.locale)),
         error.message
     );
     El::new("li").child(
@@ -676,6 +687,7 @@ struct Field {
     help_id: String,
     error_id: String,
     messages: Memo<Vec<String>>,
+    locale: Locale,
 }
 
 impl Field {
@@ -702,6 +714,7 @@ impl Field {
             label,
             help,
             messages,
+            locale: ctx.locale,
         }
     }
 
@@ -737,14 +750,14 @@ impl Field {
     /// The question's error message, while there is one.
     fn error_view(&self) -> Box<dyn FnMut() -> Fresh + Send> {
         let id = self.error_id.clone();
-        let messages = self.messages;
+        let (messages, locale) = (self.messages, self.locale);
         dynamic(move || {
             let text = messages.with(|m| m.join(" "));
             (!text.is_empty())
                 .then(|| {
                     El::with_class("p", "field-error")
                         .attr("id", &id)
-                        .child(El::with_class("span", "visually-hidden").text("Error: "))
+                        .child(El::with_class("span", "visually-hidden").text(word(locale, W::ErrorPrefix)))
                         .text(&text)
                         .fresh()
                 })
@@ -777,7 +790,7 @@ fn item_view(ctx: &Ctx, item: ItemId) -> Fresh {
             input_view(ctx, at, "number", None, Some(mode), None, None)
         }
         ItemKind::YesNo => {
-            let options = [("true", "Yes"), ("false", "No")]
+            let options = [("true", word(ctx.locale, W::Yes)), ("false", word(ctx.locale, W::No))]
                 .map(|(value, label)| ChoiceOption {
                     value: value.to_owned(),
                     label: label.to_owned(),
@@ -953,7 +966,7 @@ fn select_view(ctx: &Ctx, at: At, options: Vec<ChoiceOption>) -> Fresh {
             .attr_opt("selected", (value == selected).then_some(""))
             .text(label)
     };
-    let mut control = control(&field, "select").child(option("", "Choose one"));
+    let mut control = control(&field, "select").child(option("", word(field.locale, W::ChooseOne)));
     for o in &options {
         control = control.child(option(&o.value, &o.label));
     }
@@ -1112,7 +1125,8 @@ fn repeat_view(
     item_label: Option<String>,
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
-    let label = item_label.unwrap_or_else(|| "Entry".to_owned());
+    let locale = ctx.locale;
+    let label = item_label.unwrap_or_else(|| word(locale, W::Entry).to_owned());
     let group = group_wrap(&field, "field field-repeat");
     let root = SendWrapper::new(group.node());
     let repeat_path = ctx.path(at.item);
@@ -1164,7 +1178,7 @@ fn repeat_view(
                 let mut actions = El::with_class("div", "repeat-actions");
                 if entry > 0 {
                     actions = actions.child(action_button(
-                        "Move up",
+                        word(locale, W::MoveUp),
                         name.clone(),
                         "interview-back entry-up",
                         moving(entry - 1, "entry-up", "entry-down"),
@@ -1172,7 +1186,7 @@ fn repeat_view(
                 }
                 if entry + 1 < count {
                     actions = actions.child(action_button(
-                        "Move down",
+                        word(locale, W::MoveDown),
                         name.clone(),
                         "interview-back entry-down",
                         moving(entry + 1, "entry-down", "entry-up"),
@@ -1180,7 +1194,7 @@ fn repeat_view(
                 }
                 if count > min {
                     actions =
-                        actions.child(action_button("Remove", name.clone(), "interview-back", remove));
+                        actions.child(action_button(word(locale, W::Remove), name.clone(), "interview-back", remove));
                 }
                 let fieldset = El::with_class("fieldset", "repeat-entry")
                     .attr("id", &entry_id(&add_id, entry))
@@ -1219,7 +1233,7 @@ fn repeat_view(
                     .attr("id", &add_id)
                     .attr_opt("hidden", (count >= max).then_some(""))
                     .on("click", Box::new(add))
-                    .text(&format!("Add {label}")),
+                    .text(&say(locale, W::Add, &[("label", &label)])),
             )
             .fresh()
         })
@@ -1243,6 +1257,7 @@ fn file_view(
 ) -> Fresh {
     let field = Field::new(ctx, at.item);
     let uploader = ctx.uploader;
+    let locale = ctx.locale;
     let available = uploader.with_value(Option::is_some);
     let path = ctx.path(at.item);
     let shown_path = path.clone();
@@ -1288,16 +1303,13 @@ fn file_view(
             for file in (0..list.length()).filter_map(|i| list.get(i)) {
                 let name = file.name();
                 let problem = if room == 0 {
-                    Some(format!("You can attach at most {max_files} files"))
+                    Some(say(locale, W::AttachAtMost, &[("max", &max_files.to_string())]))
                 } else if !accept.is_empty()
                     && !accept.iter().any(|a| mime_matches(a, &file.type_()))
                 {
-                    Some("This type of file is not accepted".to_owned())
+                    Some(word(locale, W::FileTypeRefused).to_owned())
                 } else if file.size() > max_bytes as f64 {
-                    Some(format!(
-                        "This file is too large (max {})",
-                        Locale::En.byte_size(max_bytes)
-                    ))
+                    Some(say(locale, W::FileTooLarge, &[("size", &locale.byte_size(max_bytes))]))
                 } else {
                     None
                 };
@@ -1374,7 +1386,7 @@ fn file_view(
                 El::new("li").text(&name).child(
                     El::new("progress")
                         .attr("max", "100")
-                        .attr("aria-label", &format!("Uploading {name}"))
+                        .attr("aria-label", &say(locale, W::Uploading, &[("name", &name)]))
                         .reactive_attr(
                             "value",
                             dynamic(move || Some(((progress.get() * 100.0) as u32).to_string())),
@@ -1396,7 +1408,7 @@ fn file_view(
             let size = file
                 .get("size")
                 .and_then(Json::as_u64)
-                .map(|b| Locale::En.byte_size(b))
+                .map(|b| locale.byte_size(b))
                 .unwrap_or_default();
             let at = at.clone();
             let input: web_sys::Element = (*input_node).clone();
@@ -1412,7 +1424,7 @@ fn file_view(
             list = list.child(
                 El::new("li")
                     .text(&format!("{} ({size}) ", text("name")))
-                    .child(action_button("Remove", text("name"), "interview-back", remove)),
+                    .child(action_button(word(locale, W::Remove), text("name"), "interview-back", remove)),
             );
         }
         list.fresh()
@@ -1429,7 +1441,7 @@ fn file_view(
         .child_opt((!available).then(|| {
             El::with_class("p", "field-help")
                 .attr("id", &status_id)
-                .text("Uploading files is not available here.")
+                .text(word(locale, W::UploadUnavailable))
         }))
         .child(
             El::with_class("div", "field-error")

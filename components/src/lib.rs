@@ -29,10 +29,11 @@ pub mod app;
 pub mod form;
 mod dom;
 mod fresh;
+pub mod words;
 
 use std::any::Any;
 
-use interview_runtime::{AnswerSet, Template};
+use interview_runtime::{AnswerSet, Locale, Template};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -76,14 +77,15 @@ pub fn Interview() -> impl IntoView {
     }
 }
 
-/// The interview page opened without a link token.
+/// The interview page opened without a link token, in `locale`.
 #[component]
-pub fn NoLink() -> impl IntoView {
+pub fn NoLink(locale: Locale) -> impl IntoView {
+    let say = move |w| words::word(locale, w);
     view! {
         <section class="interview">
-            <h1 class="interview-title">"Open the link you were sent"</h1>
-            <p>"This page shows a personal request for information. Open it with the link from your email or text message."</p>
-            <p>"If you have already sent your answers, there is nothing more to do."</p>
+            <h1 class="interview-title">{say(words::W::NoLinkHeading)}</h1>
+            <p>{say(words::W::NoLinkWhat)}</p>
+            <p>{say(words::W::NoLinkDone)}</p>
         </section>
     }
 }
@@ -118,11 +120,14 @@ impl Mounted {
 
 /// Mounts the interview inside the shadow root of `element` (attaching an
 /// open shadow root if the element has none). `options`: `{token, host?,
-/// theme?}`: the link token (from the partner's back end), the host's base
-/// URL (default: this page's origin) and theme values, each set on the
-/// element as the custom property `--interview-<name>` (`{accent: "#0a6"}`).
-/// Without a token it shows [`NoLink`] (the placeholder in builds without
-/// the client flow).
+/// theme?, locale?}`: the link token (from the partner's back end), the
+/// host's base URL (default: this page's origin), theme values, each set on
+/// the element as the custom property `--interview-<name>` (`{accent:
+/// "#0a6"}`), and the language of the interview's own words (a BCP 47 tag,
+/// `"fr"`, `"de-AT"`; default: the one staff chose for the interview; a
+/// language the component does not speak is warned about on the console
+/// and ignored). Without a token it shows [`NoLink`] (the placeholder in
+/// builds without the client flow).
 #[wasm_bindgen]
 pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, JsValue> {
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
@@ -140,11 +145,17 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
     } else {
         Default::default()
     };
+    let tag = if options.is_object() { text("locale") } else { String::new() };
+    let locale = Locale::from_tag(&tag);
+    if locale.is_none() && !tag.trim().is_empty() {
+        let warning = format!("mount: {}", interview_runtime::locale::unsupported(&tag));
+        web_sys::console::warn_1(&JsValue::from_str(&warning));
+    }
     // With the client flow, an element without a token says what it is
     // for; the placeholder is only in builds without the flow.
     #[cfg(feature = "client-app")]
     if token.is_empty() {
-        mount_no_link(element)
+        mount_no_link(element, locale)
     } else {
         mount_app(
             element,
@@ -153,12 +164,13 @@ pub fn mount(element: &web_sys::Element, options: JsValue) -> Result<Mounted, Js
                 token,
                 events: element.clone().into(),
                 remember: false,
+                locale,
             },
         )
     }
     #[cfg(not(feature = "client-app"))]
     {
-        let _ = (token, host);
+        let _ = (token, host, locale);
         mount_in(element)
     }
 }
@@ -190,14 +202,15 @@ fn apply_theme(element: &web_sys::Element, options: &JsValue) {
 #[wasm_bindgen(inline_js = "export function define_element(mount) {
   if (customElements.get('client-interview')) return;
   customElements.define('client-interview', class extends HTMLElement {
-    static get observedAttributes() { return ['token', 'host']; }
+    static get observedAttributes() { return ['token', 'host', 'locale']; }
     connectedCallback() { this.start(); }
     attributeChangedCallback() { if (this.isConnected) this.start(); }
     disconnectedCallback() { this.stop(); }
     stop() { if (this.handle) { this.handle.unmount(); this.handle.free(); this.handle = null; } }
     start() {
       this.stop();
-      this.handle = mount(this, { token: this.getAttribute('token') || '', host: this.getAttribute('host') || '' }) || null;
+      const get = (name) => this.getAttribute(name) || '';
+      this.handle = mount(this, { token: get('token'), host: get('host'), locale: get('locale') }) || null;
     }
   });
 }")]
@@ -206,7 +219,7 @@ extern "C" {
     fn define_element_js(mount: &Closure<dyn Fn(web_sys::Element, JsValue) -> JsValue>);
 }
 
-/// Defines the custom element `<client-interview token="…" host="…">`, which
+/// Defines the custom element `<client-interview token="…" host="…" locale="…">`, which
 /// mounts the interview (as [`mount`]) when added to a page and unmounts it
 /// when removed. Defining it twice does nothing.
 pub fn define_element() {
@@ -227,7 +240,8 @@ pub fn define_element() {
 /// Mounts the whole client flow ([`app::ClientApp`]) for a link into `element`'s shadow root.
 #[cfg(feature = "client-app")]
 pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result<Mounted, JsValue> {
-    mount_view(element, move |slot| {
+    let locale = first_locale(options.locale);
+    mount_view(element, locale, move |slot| {
         Box::new(leptos::mount::mount_to(
             slot,
             move || view! { <app::ClientApp options=options /> },
@@ -235,27 +249,39 @@ pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result
     })
 }
 
-/// Mounts [`NoLink`] into `element`'s shadow root.
+/// The language to show before the host has said the interview's: the
+/// partner's choice, else the browser's, else English.
+#[cfg(any(feature = "client-app", feature = "example-form"))]
+fn first_locale(chosen: Option<Locale>) -> Locale {
+    chosen.or_else(words::browser_locale).unwrap_or_default()
+}
+
+/// Mounts [`NoLink`] into `element`'s shadow root, in the partner's or the browser's language.
 #[cfg(feature = "client-app")]
-fn mount_no_link(element: &web_sys::Element) -> Result<Mounted, JsValue> {
-    mount_view(element, |slot| Box::new(leptos::mount::mount_to(slot, NoLink)))
+fn mount_no_link(element: &web_sys::Element, chosen: Option<Locale>) -> Result<Mounted, JsValue> {
+    let locale = first_locale(chosen);
+    mount_view(element, locale, move |slot| {
+        Box::new(leptos::mount::mount_to(slot, move || view! { <NoLink locale=locale /> }))
+    })
 }
 
 /// Rust-side form of [`mount`]: mounts the placeholder into `element`'s shadow root.
 pub fn mount_in(element: &web_sys::Element) -> Result<Mounted, JsValue> {
-    mount_view(element, |slot| {
+    mount_view(element, Locale::En, |slot| {
         Box::new(leptos::mount::mount_to(slot, Interview))
     })
 }
 
 /// Mounts [`InterviewForm`] for a template (JSON text) and answers into
-/// `element`'s shadow root, with `today` for the date rules; a template the
-/// runtime rejects is an error naming its problems.
+/// `element`'s shadow root, with `today` for the date rules and its own
+/// words and messages in `locale`; a template the runtime rejects is an
+/// error naming its problems.
 pub fn mount_form(
     element: &web_sys::Element,
     template: &str,
     answers: AnswerSet,
     today: interview_runtime::date::Date,
+    locale: Locale,
 ) -> Result<Mounted, JsValue> {
     let template = Template::from_json(template).map_err(|error| {
         JsValue::from_str(&format!("mount: the template is not valid: {error}"))
@@ -265,16 +291,18 @@ pub fn mount_form(
     // life of the page (one per mount; an owned interview in the runtime
     // would let unmount free it).
     let template: &'static Template = Box::leak(Box::new(template));
-    mount_view(element, move |slot| {
+    mount_view(element, locale, move |slot| {
         Box::new(leptos::mount::mount_to(slot, move || {
-            view! { <InterviewForm template=template answers=answers today=today /> }
+            view! { <InterviewForm template=template answers=answers today=today locale=locale /> }
         }))
     })
 }
 
-/// Puts the styles and a slot into `element`'s shadow root and mounts a view there.
+/// Puts the styles and a slot into `element`'s shadow root and mounts a view
+/// there, marked as written in `locale`.
 fn mount_view(
     element: &web_sys::Element,
+    locale: Locale,
     mount: impl FnOnce(web_sys::HtmlElement) -> Box<dyn Any>,
 ) -> Result<Mounted, JsValue> {
     let root = match element.shadow_root() {
@@ -291,9 +319,10 @@ fn mount_view(
     // shadow root only by explicit choice and each unmount removes its own.
     let container = document.create_element("div")?;
     container.set_class_name("interview-root");
-    // The interview's own words are English; a partner page in another
-    // language must not make screen readers read them with its voice.
-    container.set_attribute("lang", "en")?;
+    // A partner page in another language must not make screen readers read
+    // the interview with its voice. The client flow marks its own section
+    // again once the interview's language is known.
+    container.set_attribute("lang", locale.tag())?;
     let style = document.create_element("style")?;
     style.set_text_content(Some(STYLES));
     container.append_child(&style)?;
@@ -370,6 +399,7 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
                 token,
                 events: main.clone().into(),
                 remember: true,
+                locale: None,
             };
             return mount_app(&main, options).map(Some);
         }
@@ -384,13 +414,14 @@ pub fn mount_page() -> Result<Option<Mounted>, JsValue> {
         if !has_token {
             let today =
                 form::today_utc().ok_or_else(|| JsValue::from_str("the clock is out of range"))?;
-            return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today).map(Some);
+            let locale = first_locale(None);
+            return mount_form(&main, EXAMPLE_TEMPLATE, AnswerSet::new(), today, locale).map(Some);
         }
     }
     // No link (opened bare, or reloaded after the answers were sent): say
     // what the page is for rather than show an empty interview.
     #[cfg(feature = "client-app")]
-    return mount_no_link(&main).map(Some);
+    return mount_no_link(&main, None).map(Some);
     #[cfg(not(feature = "client-app"))]
     mount_in(&main).map(Some)
 }

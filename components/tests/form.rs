@@ -8,7 +8,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use interview_runtime::date::Date;
-use interview_runtime::{AnswerSet, Template};
+use interview_components::words::{word, W};
+use interview_runtime::{AnswerSet, Locale, Template};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
@@ -66,10 +67,14 @@ impl Drop for Mounted {
 }
 
 fn mount(template: &str, answers: AnswerSet) -> Mounted {
+    mount_in(template, answers, Locale::En)
+}
+
+fn mount_in(template: &str, answers: AnswerSet, locale: Locale) -> Mounted {
     let document = web_sys::window().unwrap().document().unwrap();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let mounted = interview_components::mount_form(&host, template, answers, today()).unwrap();
+    let mounted = interview_components::mount_form(&host, template, answers, today(), locale).unwrap();
     Mounted { host, mounted }
 }
 
@@ -419,8 +424,53 @@ fn a_template_the_runtime_rejects_is_an_error() {
         r#"{"format": "interview/1"}"#,
         AnswerSet::new(),
         today(),
+        Locale::En,
     );
     assert!(error.is_err());
     // The runtime agrees: the same text is not a template.
     assert!(Template::from_json(r#"{"format": "interview/1"}"#).is_err());
+}
+
+#[wasm_bindgen_test]
+async fn in_french_the_form_words_and_validation_messages_are_french() {
+    let form = mount_in(TEMPLATE, AnswerSet::new(), Locale::Fr);
+    let root = form.root();
+    let container = root.query_selector(".interview-root").unwrap().unwrap();
+    assert_eq!(container.get_attribute("lang").as_deref(), Some("fr"), "screen readers use a French voice");
+    let progress = root.query_selector(".interview-progress").unwrap().unwrap();
+    assert_eq!(text_of(&progress), "Page 1 sur 2");
+    // Yes/no choices and the dropdown's empty choice are French too.
+    option_in(&root, "Do you have a partner?", "Oui");
+    option_in(&root, "Do you have a partner?", "Non");
+    let title = control(&root, "Title");
+    assert_eq!(text_of(&title.query_selector("option").unwrap().unwrap()), "Choisissez");
+
+    click(&root, "Suivant");
+    settle().await;
+    let summary = root.query_selector("[role=alert]").unwrap().unwrap();
+    assert_eq!(text_of(&summary.query_selector("h2").unwrap().unwrap()), "Il y a un problème");
+    let links = all(&root, "[role=alert] a");
+    assert_eq!(text_of(&links[0]), "Renseignez Full name.", "the runtime's French message");
+    assert_eq!(page_heading(&root), "First page", "template text stays as written");
+}
+
+#[wasm_bindgen_test]
+fn every_language_has_every_word_with_the_placeholders_of_the_english() {
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .collect();
+        found.sort();
+        found
+    }
+    for w in W::ALL {
+        let english = placeholders(word(Locale::En, w));
+        for locale in Locale::ALL {
+            let text = word(locale, w);
+            assert!(!text.trim().is_empty(), "{locale} {w:?} is empty");
+            assert_eq!(placeholders(text), english, "{locale} {w:?}: {text}");
+        }
+    }
 }
