@@ -83,7 +83,7 @@ async fn send_interview(
     auth: Json,
     mobile: Option<&str>,
 ) -> (String, String, String) {
-    send_interview_with(staff, test_template(), auth, mobile).await
+    send_interview_with(staff, test_template(), auth, mobile, None).await
 }
 
 /// [`send_interview`] asking for `passphrase`: the interview's id and the link.
@@ -93,12 +93,14 @@ async fn send_with_passphrase(staff: &Staff, passphrase: &str) -> (String, Strin
     (interview_id, link)
 }
 
-/// [`send_interview`] for the template `definition`.
+/// [`send_interview`] for the template `definition`, in `locale` when given
+/// (else the host's default).
 async fn send_interview_with(
     staff: &Staff,
     definition: Json,
     auth: Json,
     mobile: Option<&str>,
+    locale: Option<&str>,
 ) -> (String, String, String) {
     let template = staff
         .post(
@@ -121,12 +123,12 @@ async fn send_interview_with(
         client["mobile"] = json!(mobile);
         client["region"] = json!("GB");
     }
+    let mut body = json!({"client": client, "auth": auth});
+    if let Some(locale) = locale {
+        body["locale"] = json!(locale);
+    }
     let sent = staff
-        .post(
-            &format!("/api/v1/work-items/{item_id}/interviews"),
-            json!({"client": client, "auth": auth}),
-            201,
-        )
+        .post(&format!("/api/v1/work-items/{item_id}/interviews"), body, 201)
         .await;
     (
         sent["id"].as_str().expect("interview id").to_owned(),
@@ -879,6 +881,26 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
         "the bundle mounted into the partner's <main>"
     );
 
+    // The partner's choice of language wins over the interview's (English here).
+    browser
+        .goto(&format!(
+            "http://{partner}/#host=http://{}&token={token}&locale=de-AT",
+            host.addr()
+        ))
+        .await;
+    browser.client.refresh().await.unwrap();
+    let root = browser.shadow_root("client-interview").await;
+    browser.field(&root, "Full name").await;
+    browser.button(&root, "Weiter").await;
+    browser.button(&root, "Fortschritt speichern").await;
+    let lang = browser
+        .script(
+            "return document.querySelector('client-interview').shadowRoot\
+             .querySelector('section.client-app').getAttribute('lang');",
+        )
+        .await;
+    assert_eq!(lang, json!("de"));
+
     browser.close().await;
 }
 
@@ -951,6 +973,7 @@ async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
         &staff,
         every_item_template(),
         json!({"method": "none"}),
+        None,
         None,
     )
     .await;
@@ -1109,6 +1132,7 @@ async fn answers_the_host_refuses_on_submit_are_listed_with_a_way_back_to_them()
         every_item_template(),
         json!({"method": "none"}),
         None,
+        None,
     )
     .await;
     let (_driver, browser, root) = open_in_browser(&link).await;
@@ -1218,4 +1242,79 @@ async fn a_session_that_ends_mid_fill_asks_for_the_passphrase_again_and_keeps_th
     assert_eq!(view["answers"]["s1"]["children"], json!(2));
 
     browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_receipt() {
+    let host = Host::start().await;
+    let staff = Staff::sign_in(&host).await;
+    let passphrase = "lampe du port";
+    let auth = json!({"method": "passphrase", "passphrase": passphrase});
+    let (_, _, link) = send_interview_with(&staff, test_template(), auth, None, Some("fr")).await;
+
+    let (_driver, browser, root) = open_in_browser(&link).await;
+    // The host said the language when the link was opened: the passphrase
+    // screen is already French, and marked so for screen readers.
+    let field = browser.field(&root, "Phrase secrète").await;
+    let lang = browser
+        .script(
+            "return document.querySelector('main').shadowRoot\
+             .querySelector('section.client-app').getAttribute('lang');",
+        )
+        .await;
+    assert_eq!(lang, json!("fr"));
+    browser.assert_accessible("the passphrase screen in French").await;
+    field.send_keys("pas la bonne").await.unwrap();
+    browser.press(&root, "Continuer").await;
+    let alert = browser.wait_for_role(&root, "alert", "tentatives").await;
+    assert!(alert.contains("Cette phrase secrète n’est pas correcte."), "{alert}");
+    assert!(alert.contains("Il vous reste 4 tentatives."), "{alert}");
+    browser.retype(&root, "Phrase secrète", passphrase).await;
+    browser.press(&root, "Continuer").await;
+
+    // The form's words and the runtime's messages are French; the
+    // template's own text stays as staff wrote it.
+    browser.wait_for_text(&root, ".interview-progress", "Page 1 sur 3").await;
+    browser.press(&root, "Suivant").await;
+    let summary = browser.wait_for_role(&root, "alert", "Il y a un problème").await;
+    assert!(summary.contains("Renseignez Full name."), "{summary}");
+    browser.assert_accessible("the first page with errors, in French").await;
+    browser.type_into(&root, "Full name", "Anne Leroy").await;
+    browser.type_into(&root, "Number of children", "2").await;
+    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    browser.press(&root, "Suivant").await;
+    browser
+        .option(&root, "Where do you live?", "A rented home")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.type_into(&root, "Town", "Lyon").await;
+    browser
+        .wait_for_role(&root, "status", "Enregistré sur cet appareil")
+        .await;
+    browser.press(&root, "Suivant").await;
+    browser
+        .option(&root, "Do you have a partner?", "Non")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.press(&root, "Vérifiez vos réponses").await;
+
+    // The review, then the receipt.
+    browser.wait_for_heading(&root, "Vérifiez vos réponses").await;
+    browser.button(&root, "Modifier").await;
+    browser.assert_accessible("the review in French").await;
+    browser.press(&root, "Envoyer").await;
+    browser.wait_for_heading(&root, "Données envoyées avec succès").await;
+    let shown = browser
+        .script(
+            "const r = document.querySelector('main').shadowRoot.querySelector('.receipt');\
+             return [r.textContent, r.parentElement.textContent];",
+        )
+        .await;
+    let receipt = shown[0].as_str().unwrap_or_default();
+    assert!(!receipt.is_empty(), "{shown}");
+    assert_eq!(shown[1], json!(format!("Merci. Votre numéro de reçu est {receipt}.")));
 }
