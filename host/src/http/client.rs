@@ -243,7 +243,8 @@ async fn upload(
                 }
                 let name = field.file_name().unwrap_or("file").to_owned();
                 let declared = field.content_type().map(str::to_owned);
-                let mut incoming = files::Incoming::create(&state.data_dir, rule.clone().unwrap_or_default()).await?;
+                let limits = rule.clone().unwrap_or_else(|| files::Rule::default_in(iv.locale));
+                let mut incoming = files::Incoming::create(&state.data_dir, limits).await?;
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     incoming.write(&chunk).await?;
                 }
@@ -264,7 +265,7 @@ async fn upload(
     let rule = match (rule, section.clone(), question.clone()) {
         (Some(rule), _, _) => rule,
         (None, Some(s), Some(q)) => question_rule(&state, &iv, s, q).await?,
-        (None, None, None) => files::Rule::default(),
+        (None, None, None) => files::Rule::default_in(iv.locale),
         (None, _, _) => {
             return Err(Error::BadRequest {
                 code: "question_incomplete",
