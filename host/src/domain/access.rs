@@ -156,14 +156,16 @@ fn refuse(
     })
 }
 
-/// `POST /client/open`: a link token for a session, or the method to prove identity with.
-pub fn open(store: &Storage, now: Timestamp, link_token: &str, ip: Option<&str>) -> Result<Opened, Error> {
+/// `POST /client/open`: a link token for a session, or the method to prove identity with, and
+/// the interview's locale.
+pub fn open(store: &Storage, now: Timestamp, link_token: &str, ip: Option<&str>) -> Result<(Opened, Locale), Error> {
     store.write(|tx| {
         let interview = live_interview(tx, link_token, now)?;
+        let locale = interview.locale;
         match interview.auth {
-            ClientAuth::None => Ok(Opened::Ready(admit(tx, interview, now, ip, "link")?)),
-            ClientAuth::Passphrase { .. } => Ok(Opened::AuthRequired("passphrase")),
-            ClientAuth::Sms => Ok(Opened::AuthRequired("sms")),
+            ClientAuth::None => Ok((Opened::Ready(admit(tx, interview, now, ip, "link")?), locale)),
+            ClientAuth::Passphrase { .. } => Ok((Opened::AuthRequired("passphrase"), locale)),
+            ClientAuth::Sms => Ok((Opened::AuthRequired("sms"), locale)),
         }
     })
 }

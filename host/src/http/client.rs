@@ -62,15 +62,18 @@ async fn open(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(bod
     let now = state.now();
     let store = state.storage.clone();
     let ip_text = ip.to_string();
-    let opened = state.blocking(move || access::open(&store, now, &body.token, Some(&ip_text))).await?;
-    Ok(Json(match opened {
+    let (opened, locale) = state.blocking(move || access::open(&store, now, &body.token, Some(&ip_text))).await?;
+    let mut answer = match opened {
         access::Opened::Ready(s) => {
             let mut v = session_json(s);
             v["state"] = json!("ready");
             v
         }
         access::Opened::AuthRequired(method) => json!({"state": "auth_required", "method": method}),
-    }))
+    };
+    // The page speaks the interview's language from the first screen (a sign-in one too).
+    answer["locale"] = json!(locale);
+    Ok(Json(answer))
 }
 
 async fn passphrase(

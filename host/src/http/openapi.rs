@@ -658,8 +658,8 @@ fn schemas() -> Value {
         ("CodeBody", object(&["token", "code"], json!({"token": {"type": "string"}, "code": {"type": "string", "pattern": "^[0-9]{6}$"}}))),
         ("Session", session),
         ("Opened", json!({"oneOf": [
-            object(&["state", "session", "expires_at"], json!({"state": {"const": "ready"}, "session": {"type": "string"}, "expires_at": time()})),
-            object(&["state", "method"], json!({"state": {"const": "auth_required"}, "method": {"type": "string", "enum": ["passphrase", "sms"]}})),
+            object(&["state", "session", "expires_at", "locale"], json!({"state": {"const": "ready"}, "session": {"type": "string"}, "expires_at": time(), "locale": schema_ref("Locale")})),
+            object(&["state", "method", "locale"], json!({"state": {"const": "auth_required"}, "method": {"type": "string", "enum": ["passphrase", "sms"]}, "locale": schema_ref("Locale")})),
         ]})),
         ("SmsStarted", object(&["code_expires_in"], json!({"code_expires_in": {"type": "integer", "description": "Seconds."}}))),
         ("AnswerSet", answer_set),

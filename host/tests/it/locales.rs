@@ -37,11 +37,13 @@ fn link_token(sent: &Reply) -> String {
     link.split_once("/i/#").expect("token in the fragment").1.to_owned()
 }
 
-/// The client's session on a link without a sign-in.
-async fn open(h: &Host, token: &str) -> (&'static str, String) {
+/// The client's session on a link without a sign-in, and the language the
+/// opening told the page.
+async fn open(h: &Host, token: &str) -> ((&'static str, String), Value) {
     let opened = h.post("/api/v1/client/open", json!({"token": token}), &[]).await;
     assert_eq!(opened.status, 200, "{}", opened.text());
-    ("authorization", format!("Bearer {}", opened.json()["session"].as_str().expect("session")))
+    let session = opened.json()["session"].as_str().expect("session").to_owned();
+    (("authorization", format!("Bearer {session}")), opened.json()["locale"].clone())
 }
 
 /// What the client reads when submitting without the required answer.
@@ -62,7 +64,8 @@ async fn an_interview_sent_in_french_speaks_french_to_the_client() {
     let item = staff.get(&format!("/api/v1/work-items/{item_id}")).await.json();
     assert_eq!(item["interviews"][0]["locale"], "fr", "staff see the language they chose");
 
-    let auth = open(&h, &token).await;
+    let (auth, told) = open(&h, &token).await;
+    assert_eq!(told, "fr", "the page speaks French from the first screen");
     let view = h.get("/api/v1/client/interview", std::slice::from_ref(&auth)).await;
     assert_eq!(view.status, 200, "{}", view.text());
     assert_eq!(view.json()["locale"], "fr", "the page knows which language to speak");
@@ -98,7 +101,7 @@ async fn an_interview_sent_without_a_language_gets_the_configured_default() {
     let (_staff, _item, sent) = send(&h, json!({})).await;
     let token = link_token(&sent);
     assert_eq!(sent.json()["locale"], "de");
-    let auth = open(&h, &token).await;
+    let (auth, _) = open(&h, &token).await;
     assert_eq!(h.get("/api/v1/client/interview", std::slice::from_ref(&auth)).await.json()["locale"], "de");
     assert_eq!(message_for_a_missing_answer(&h, &auth).await, "Bitte geben Sie Nom complet an.");
 
@@ -107,7 +110,7 @@ async fn an_interview_sent_without_a_language_gets_the_configured_default() {
     let (_staff, _item, sent) = send(&h, json!({})).await;
     let token = link_token(&sent);
     assert_eq!(sent.json()["locale"], "en");
-    let auth = open(&h, &token).await;
+    let (auth, _) = open(&h, &token).await;
     assert_eq!(message_for_a_missing_answer(&h, &auth).await, "Enter Nom complet.");
 }
 
@@ -116,6 +119,8 @@ async fn the_sms_code_comes_in_the_interview_language_and_signs_in() {
     let h = Host::start().await;
     let (_staff, _item, sent) = send(&h, json!({"locale": "de", "auth": {"method": "sms"}})).await;
     let token = link_token(&sent);
+    let opened = h.post("/api/v1/client/open", json!({"token": token}), &[]).await;
+    assert_eq!(opened.json(), json!({"state": "auth_required", "method": "sms", "locale": "de"}), "the SMS screens in German");
     let start = h.post("/api/v1/client/auth/sms/start", json!({"token": token, "last4": "0123"}), &[]).await;
     assert_eq!(start.status, 202, "{}", start.text());
     let code = h.last_sms_code();
