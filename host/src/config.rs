@@ -9,6 +9,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use interview_runtime::Locale;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -45,6 +46,9 @@ pub struct ServeArgs {
     /// Sign-in and link calls allowed per IP address per minute [default: 60].
     #[arg(long, env = "INTERVIEW_IP_RATE_LIMIT")]
     pub ip_rate_limit: Option<u32>,
+    /// Language of an interview sent without one: en, fr or de [default: en].
+    #[arg(long, env = "INTERVIEW_DEFAULT_LOCALE")]
+    pub default_locale: Option<String>,
 }
 
 /// The TOML file's shape.
@@ -57,6 +61,7 @@ struct FileConfig {
     public_url: Option<String>,
     hash_concurrency: Option<usize>,
     ip_rate_limit: Option<u32>,
+    default_locale: Option<String>,
     /// Read as a table first: its secrets may be named by `<key>_file`.
     sms: Option<toml::Table>,
     /// Read as a table first, like `sms`.
@@ -78,6 +83,8 @@ pub struct ServeConfig {
     pub hash_concurrency: usize,
     /// Auth calls per IP per minute.
     pub ip_rate_limit: u32,
+    /// The language of an interview sent without one.
+    pub default_locale: Locale,
     /// SMS provider (None: the `log` provider writing to `<data_dir>/sms-outbox.jsonl`).
     pub sms: Option<SmsConfig>,
     /// SMTP server (None: emails are composed for staff to send themselves).
@@ -98,6 +105,7 @@ impl ServeConfig {
             public_url: Some("http://127.0.0.1".to_owned()),
             hash_concurrency: 2,
             ip_rate_limit: 10_000,
+            default_locale: Locale::En,
             sms: None,
             smtp: None,
             admin_email: None,
@@ -128,6 +136,11 @@ impl ServeConfig {
         let sms = section::<SmsConfig>(file.sms, "sms", origin)?;
         let smtp = section::<SmtpConfig>(file.smtp, "smtp", origin)?;
         let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let default_locale = match args.default_locale.or(file.default_locale) {
+            Some(tag) => Locale::from_tag(&tag)
+                .ok_or_else(|| format!("default_locale: {}", interview_runtime::locale::unsupported(&tag)))?,
+            None => Locale::En,
+        };
         Ok(ServeConfig {
             listen,
             data_dir: args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data")),
@@ -135,6 +148,7 @@ impl ServeConfig {
             public_url: args.public_url.or(file.public_url),
             hash_concurrency: args.hash_concurrency.or(file.hash_concurrency).unwrap_or(2).clamp(1, 64),
             ip_rate_limit: args.ip_rate_limit.or(file.ip_rate_limit).unwrap_or(60).max(1),
+            default_locale,
             sms,
             smtp,
             admin_email: env_or_file("INTERVIEW_ADMIN_EMAIL", env)?,
@@ -253,6 +267,18 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("/srv/interview"));
         assert_eq!(config.ip_rate_limit, 5);
         assert_eq!(config.bundle_dir, None);
+    }
+
+    #[test]
+    fn the_default_locale_is_read_from_the_file_and_an_unknown_one_is_refused() {
+        assert_eq!(resolve(ServeArgs::default(), &[]).expect("resolves").default_locale, Locale::En);
+        let (_dir, args) = setup("default_locale = \"de-AT\"\n", &[]);
+        assert_eq!(resolve(args.clone(), &[]).expect("resolves").default_locale, Locale::De);
+        let flag = ServeArgs { default_locale: Some("fr".to_owned()), ..args };
+        assert_eq!(resolve(flag, &[]).expect("resolves").default_locale, Locale::Fr, "the flag wins");
+        let (_dir, args) = setup("default_locale = \"nl\"\n", &[]);
+        let error = resolve(args, &[]).expect_err("refused");
+        assert_eq!(error, "default_locale: the locale `nl` is not supported; use one of en, fr, de");
     }
 
     #[test]

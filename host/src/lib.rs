@@ -84,6 +84,7 @@ impl AppState {
             embed_origins: Arc::new(RwLock::new(settings.embed_origins.clone())),
             secure_cookies: settings.public_base_url.starts_with("https://"),
             metrics: Arc::new(http::metrics::Metrics::new()),
+            default_locale: config.default_locale,
         })
     }
 

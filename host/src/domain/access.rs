@@ -6,6 +6,7 @@
 //! Failed attempts are counted per interview with a temporary lockout
 //! (`auth::softlock`); per-IP limits sit in the HTTP layer.
 
+use interview_runtime::Locale;
 use serde_json::json;
 
 use super::audit::{self, Actor};
@@ -155,14 +156,16 @@ fn refuse(
     })
 }
 
-/// `POST /client/open`: a link token for a session, or the method to prove identity with.
-pub fn open(store: &Storage, now: Timestamp, link_token: &str, ip: Option<&str>) -> Result<Opened, Error> {
+/// `POST /client/open`: a link token for a session, or the method to prove identity with, and
+/// the interview's locale.
+pub fn open(store: &Storage, now: Timestamp, link_token: &str, ip: Option<&str>) -> Result<(Opened, Locale), Error> {
     store.write(|tx| {
         let interview = live_interview(tx, link_token, now)?;
+        let locale = interview.locale;
         match interview.auth {
-            ClientAuth::None => Ok(Opened::Ready(admit(tx, interview, now, ip, "link")?)),
-            ClientAuth::Passphrase { .. } => Ok(Opened::AuthRequired("passphrase")),
-            ClientAuth::Sms => Ok(Opened::AuthRequired("sms")),
+            ClientAuth::None => Ok((Opened::Ready(admit(tx, interview, now, ip, "link")?), locale)),
+            ClientAuth::Passphrase { .. } => Ok((Opened::AuthRequired("passphrase"), locale)),
+            ClientAuth::Sms => Ok((Opened::AuthRequired("sms"), locale)),
         }
     })
 }
@@ -249,9 +252,18 @@ pub fn sms_start(
         audit::record(tx, &interview.work_item_id, now, &Actor::Client, "sms_code_sent", json!({"interview": interview.id}), ip)?;
         Ok(Ok(PendingSms {
             to: mobile,
-            body: format!("Your code is {code}. It works for 10 minutes. Do not share it with anyone."),
+            body: sms_text(interview.locale, &code),
         }))
     })?
+}
+
+/// The SMS carrying a sign-in code, in the interview's language.
+fn sms_text(locale: Locale, code: &str) -> String {
+    match locale {
+        Locale::En => format!("Your code is {code}. It works for 10 minutes. Do not share it with anyone."),
+        Locale::Fr => format!("Votre code est {code}. Il est valable 10 minutes. Ne le communiquez à personne."),
+        Locale::De => format!("Ihr Code lautet {code}. Er ist 10 Minuten gültig. Geben Sie ihn an niemanden weiter."),
+    }
 }
 
 /// `POST /client/auth/sms/verify`: a correct, unexpired code (used once) for a session.

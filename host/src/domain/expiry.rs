@@ -80,6 +80,7 @@ mod tests {
             progress: None,
             submission: None,
             created_by: "usr_1".into(),
+            locale: interview_runtime::Locale::En,
         }
     }
 

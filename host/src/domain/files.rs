@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use interview_runtime::template::{ItemId, ItemKind};
-use interview_runtime::Template;
+use interview_runtime::{Locale, Template};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
@@ -112,6 +112,8 @@ pub struct Rule {
     pub max_bytes: u64,
     /// The question's name for messages; `None` for the default rule.
     pub question: Option<String>,
+    /// The language of the messages (the interview's).
+    pub locale: Locale,
 }
 
 impl Default for Rule {
@@ -120,19 +122,30 @@ impl Default for Rule {
             accept: DEFAULT_ACCEPT.iter().map(|s| (*s).to_owned()).collect(),
             max_bytes: MAX_UPLOAD_BYTES,
             question: None,
+            locale: Locale::En,
         }
     }
 }
 
 impl Rule {
+    /// The default rule, its messages in `locale`.
+    pub fn default_in(locale: Locale) -> Rule {
+        Rule { locale, ..Rule::default() }
+    }
+
     /// Refuses a file larger than the rule allows (413).
     pub fn check_size(&self, size: u64) -> Result<(), Error> {
         if size <= self.max_bytes {
             return Ok(());
         }
-        let message = match &self.question {
-            Some(q) => format!("“{q}” accepts files up to {}.", byte_size(self.max_bytes)),
-            None => format!("Files can be at most {}.", byte_size(self.max_bytes)),
+        let size = self.locale.byte_size(self.max_bytes);
+        let message = match (self.locale, &self.question) {
+            (Locale::En, Some(q)) => format!("“{q}” accepts files up to {size}."),
+            (Locale::En, None) => format!("Files can be at most {size}."),
+            (Locale::Fr, Some(q)) => format!("« {q} » accepte des fichiers jusqu’à {size}."),
+            (Locale::Fr, None) => format!("Les fichiers ne peuvent pas dépasser {size}."),
+            (Locale::De, Some(q)) => format!("„{q}“ akzeptiert Dateien bis {size}."),
+            (Locale::De, None) => format!("Dateien dürfen höchstens {size} groß sein."),
         };
         Err(Error::TooLarge { message })
     }
@@ -142,14 +155,25 @@ impl Rule {
         if self.accept.iter().any(|pattern| mime_matches(pattern, content_type)) {
             return Ok(());
         }
-        let what = match &self.question {
-            Some(q) => format!("“{q}” accepts only"),
-            None => "The accepted types are".to_owned(),
+        let known = (content_type != OCTET_STREAM).then_some(content_type);
+        let found = match (self.locale, known) {
+            (Locale::En, Some(t)) => format!("This file is {t}."),
+            (Locale::En, None) => "This file is of a type we do not recognise.".to_owned(),
+            (Locale::Fr, Some(t)) => format!("Ce fichier est de type {t}."),
+            (Locale::Fr, None) => "Ce fichier est d’un type que nous ne reconnaissons pas.".to_owned(),
+            (Locale::De, Some(t)) => format!("Diese Datei hat den Typ {t}."),
+            (Locale::De, None) => "Diese Datei hat einen Typ, den wir nicht erkennen.".to_owned(),
         };
-        let found = if content_type == OCTET_STREAM { "of a type we do not recognise".to_owned() } else { content_type.to_owned() };
-        Err(Error::UnsupportedMedia {
-            message: format!("This file is {found}. {what}: {}.", self.accept.join(", ")),
-        })
+        let types = self.accept.join(", ");
+        let accepted = match (self.locale, &self.question) {
+            (Locale::En, Some(q)) => format!("“{q}” accepts only: {types}."),
+            (Locale::En, None) => format!("The accepted types are: {types}."),
+            (Locale::Fr, Some(q)) => format!("« {q} » n’accepte que : {types}."),
+            (Locale::Fr, None) => format!("Les types acceptés sont : {types}."),
+            (Locale::De, Some(q)) => format!("„{q}“ akzeptiert nur: {types}."),
+            (Locale::De, None) => format!("Akzeptiert werden: {types}."),
+        };
+        Err(Error::UnsupportedMedia { message: format!("{found} {accepted}") })
     }
 }
 
@@ -160,21 +184,6 @@ fn mime_matches(pattern: &str, content_type: &str) -> bool {
     match pattern.strip_suffix("/*") {
         Some(top) => content_type.split_once('/').is_some_and(|(t, _)| t == top),
         None => content_type == pattern,
-    }
-}
-
-/// A byte count for people: 25 MB, 512 KB, 300 bytes.
-fn byte_size(bytes: u64) -> String {
-    const KB: u64 = 1024;
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
-        // One decimal is precise enough for a limit shown to people (as the runtime shows it).
-        let tenths = (u128::from(bytes) * 10 + u128::from(MB) / 2) / u128::from(MB);
-        if tenths % 10 == 0 { format!("{} MB", tenths / 10) } else { format!("{}.{} MB", tenths / 10, tenths % 10) }
-    } else if bytes >= KB {
-        format!("{} KB", bytes.div_ceil(KB))
-    } else {
-        format!("{bytes} bytes")
     }
 }
 
@@ -242,6 +251,7 @@ pub fn rule_for(store: &Storage, interview: &Interview, section: &str, question:
         accept: if accept.is_empty() { Rule::default().accept } else { accept.clone() },
         max_bytes: max_bytes.map_or(MAX_UPLOAD_BYTES, |m| m.min(MAX_UPLOAD_BYTES)),
         question: Some(item.display_name().to_owned()),
+        locale: interview.locale,
     })
 }
 
@@ -876,7 +886,12 @@ mod tests {
 
     #[test]
     fn rules_refuse_with_messages_naming_the_limit_and_types() {
-        let rule = Rule { accept: vec!["application/pdf".into()], max_bytes: 10 * 1024 * 1024, question: Some("Gift letter".into()) };
+        let rule = Rule {
+            accept: vec!["application/pdf".into()],
+            max_bytes: 10 * 1024 * 1024,
+            question: Some("Gift letter".into()),
+            locale: Locale::En,
+        };
         assert!(rule.check_size(10 * 1024 * 1024).is_ok());
         match rule.check_size(10 * 1024 * 1024 + 1) {
             Err(Error::TooLarge { message }) => assert_eq!(message, "“Gift letter” accepts files up to 10 MB."),
@@ -890,9 +905,35 @@ mod tests {
         }
         assert!(Rule::default().check_type(DOCX).is_ok());
         assert!(Rule::default().check_type("application/zip").is_err());
-        assert_eq!(byte_size(MAX_UPLOAD_BYTES), "25 MB");
-        assert_eq!(byte_size(5 * 1024 * 1024 + 512 * 1024), "5.5 MB");
-        assert_eq!(byte_size(1000), "1000 bytes");
+        match Rule::default().check_size(MAX_UPLOAD_BYTES + 1) {
+            Err(Error::TooLarge { message }) => assert_eq!(message, "Files can be at most 25 MB."),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_client_reads_the_refusals_in_the_interview_language() {
+        let rule = Rule { locale: Locale::Fr, ..Rule::default() };
+        match rule.check_size(MAX_UPLOAD_BYTES + 1) {
+            Err(Error::TooLarge { message }) => assert_eq!(message, "Les fichiers ne peuvent pas dépasser 25 Mo."),
+            other => panic!("{other:?}"),
+        }
+        let rule = Rule {
+            accept: vec!["application/pdf".into()],
+            max_bytes: 5 * 1024 * 1024 + 512 * 1024,
+            question: Some("Schenkungsbrief".into()),
+            locale: Locale::De,
+        };
+        match rule.check_size(6 * 1024 * 1024) {
+            Err(Error::TooLarge { message }) => assert_eq!(message, "„Schenkungsbrief“ akzeptiert Dateien bis 5,5 MB."),
+            other => panic!("{other:?}"),
+        }
+        match rule.check_type(OCTET_STREAM) {
+            Err(Error::UnsupportedMedia { message }) => {
+                assert_eq!(message, "Diese Datei hat einen Typ, den wir nicht erkennen. „Schenkungsbrief“ akzeptiert nur: application/pdf.");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

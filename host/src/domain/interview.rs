@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use interview_runtime::validate::validate;
-use interview_runtime::Template;
+use interview_runtime::validate::validate_in;
+use interview_runtime::{Locale, Template};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -50,6 +50,8 @@ pub struct InterviewView {
     pub id: String,
     /// The interview's title (the work item's name).
     pub title: String,
+    /// The language of the product's own words (`en`, `fr`, `de`).
+    pub locale: Locale,
     /// The sections, in order.
     pub sections: Vec<SectionView>,
     /// Saved progress per section (empty when none).
@@ -118,6 +120,7 @@ pub fn view(store: &Storage, interview: &Interview) -> Result<InterviewView, Err
         Ok(InterviewView {
             id: interview.id.clone(),
             title: work_item.name,
+            locale: interview.locale,
             sections,
             answers,
             saved_at,
@@ -198,7 +201,7 @@ pub fn submit(
         let mut normalised = SectionAnswers::new();
         for (section, _version, template, _) in section_templates(tx, &interview)? {
             let given = answers.get(&section).cloned().unwrap_or_default();
-            let report = validate(&template, &given, today);
+            let report = validate_in(&template, &given, today, interview.locale);
             for e in report.errors {
                 errors.push(json!({"section": section, "path": e.path, "code": e.code, "message": e.message}));
             }

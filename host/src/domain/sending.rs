@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use interview_runtime::Locale;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -51,6 +52,8 @@ pub struct Sent {
     pub link: String,
     /// When it expires if never opened.
     pub expires_at: String,
+    /// The language of the product's own words to the client.
+    pub locale: Locale,
     /// The email with the link.
     pub email: EmailView,
 }
@@ -88,6 +91,18 @@ pub fn check_passphrase(auth: &AuthRequest) -> Result<Option<&str>, Error> {
     }
 }
 
+/// The locale a send request asked for by its tag (`default` when it named
+/// none); a language the product does not speak is `422 invalid_locale`.
+pub fn read_locale(tag: Option<&str>, default: Locale) -> Result<Locale, Error> {
+    let Some(tag) = tag else { return Ok(default) };
+    Locale::from_tag(tag).ok_or_else(|| {
+        let text = interview_runtime::locale::unsupported(tag);
+        let mut chars = text.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        Error::Unprocessable { code: "invalid_locale", message: format!("{first}{}.", chars.as_str()), errors: None }
+    })
+}
+
 /// True when an interview still waits for the client at `now`.
 fn outstanding(iv: &Interview, now: Timestamp) -> bool {
     expiry::is_live(iv, now)
@@ -104,11 +119,13 @@ pub struct SendRequest {
     pub passphrase_hash: Option<String>,
     /// Template ids, one section each (default: the work item's template).
     pub sections: Option<Vec<String>>,
+    /// The language of the product's own words to the client.
+    pub locale: Locale,
 }
 
 /// Sends an interview for a work item; returns it with the work item's id.
 pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, request: SendRequest) -> Result<(Sent, String), Error> {
-    let SendRequest { recipient, method, passphrase_hash, sections } = request;
+    let SendRequest { recipient, method, passphrase_hash, sections, locale } = request;
     store.write(|tx| {
         let settings = tx.settings()?;
         let mut work_item = tx.work_item(work_item_id)?.ok_or(Error::NotFound { what: "work item" })?;
@@ -201,6 +218,7 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
             progress: None,
             submission: None,
             created_by: actor.as_string(),
+            locale,
         };
         tx.put_interview(&interview)?;
         work_item.client_id = Some(client.id.clone());
@@ -214,7 +232,7 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
             now,
             actor,
             "interview_sent",
-            json!({"interview": interview.id, "client": client.id, "auth": method, "sections": template_ids}),
+            json!({"interview": interview.id, "client": client.id, "auth": method, "sections": template_ids, "locale": locale}),
             None,
         )?;
 
@@ -232,7 +250,7 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
         let email = mail::Email { to: client.email.clone(), subject, body };
         let mailto = mail::mailto(&email);
         let view = EmailView { to: email.to.clone(), subject: email.subject.clone(), body: email.body.clone(), mailto };
-        Ok((Sent { id: interview.id, link, expires_at, email: view }, work_item.id))
+        Ok((Sent { id: interview.id, link, expires_at, locale, email: view }, work_item.id))
     })
 }
 

@@ -62,15 +62,18 @@ async fn open(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(bod
     let now = state.now();
     let store = state.storage.clone();
     let ip_text = ip.to_string();
-    let opened = state.blocking(move || access::open(&store, now, &body.token, Some(&ip_text))).await?;
-    Ok(Json(match opened {
+    let (opened, locale) = state.blocking(move || access::open(&store, now, &body.token, Some(&ip_text))).await?;
+    let mut answer = match opened {
         access::Opened::Ready(s) => {
             let mut v = session_json(s);
             v["state"] = json!("ready");
             v
         }
         access::Opened::AuthRequired(method) => json!({"state": "auth_required", "method": method}),
-    }))
+    };
+    // The page speaks the interview's language from the first screen (a sign-in one too).
+    answer["locale"] = json!(locale);
+    Ok(Json(answer))
 }
 
 async fn passphrase(
@@ -243,7 +246,8 @@ async fn upload(
                 }
                 let name = field.file_name().unwrap_or("file").to_owned();
                 let declared = field.content_type().map(str::to_owned);
-                let mut incoming = files::Incoming::create(&state.data_dir, rule.clone().unwrap_or_default()).await?;
+                let limits = rule.clone().unwrap_or_else(|| files::Rule::default_in(iv.locale));
+                let mut incoming = files::Incoming::create(&state.data_dir, limits).await?;
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     incoming.write(&chunk).await?;
                 }
@@ -264,7 +268,7 @@ async fn upload(
     let rule = match (rule, section.clone(), question.clone()) {
         (Some(rule), _, _) => rule,
         (None, Some(s), Some(q)) => question_rule(&state, &iv, s, q).await?,
-        (None, None, None) => files::Rule::default(),
+        (None, None, None) => files::Rule::default_in(iv.locale),
         (None, _, _) => {
             return Err(Error::BadRequest {
                 code: "question_incomplete",

@@ -59,6 +59,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The counters served at `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The language of an interview sent without one (`default_locale`).
+    pub default_locale: interview_runtime::Locale,
 }
 
 impl AppState {

@@ -277,7 +277,7 @@ pub const OPERATIONS: &[Operation] = &[
             ok(201, "Sent: the link (shown only now) and the email to send it with.", "SentInterview"),
             NOT_FOUND,
             err(409, "`outstanding_interview`: one is already waiting for the client; `different_client`: the work item belongs to another client."),
-            err(422, "`invalid_client`, a passphrase too short, a method not enabled, or a bad client field."),
+            err(422, "`invalid_client`, a passphrase too short, a method not enabled, a bad client field, or `invalid_locale`: a language the host does not speak."),
         ],
         ..op("post", "/api/v1/work-items/{id}/interviews", "sendInterview", "work items", "Send an interview to a client.")
     },
@@ -651,22 +651,24 @@ fn schemas() -> Value {
             "code": {"type": "string"}, "message": {"type": "string"},
         }))),
         ("AuthMethod", json!({"type": "string", "enum": ["none", "passphrase", "sms"]})),
+        ("Locale", json!({"type": "string", "enum": ["en", "fr", "de"], "description": "The language of the product's own words to the client (validation messages, the SMS code)."})),
         ("TokenBody", object(&["token"], json!({"token": text("The link token from the link's fragment.")}))),
         ("PassphraseBody", object(&["token", "passphrase"], json!({"token": {"type": "string"}, "passphrase": {"type": "string"}}))),
         ("Last4Body", object(&["token", "last4"], json!({"token": {"type": "string"}, "last4": {"type": "string", "pattern": "^[0-9]{4}$"}}))),
         ("CodeBody", object(&["token", "code"], json!({"token": {"type": "string"}, "code": {"type": "string", "pattern": "^[0-9]{6}$"}}))),
         ("Session", session),
         ("Opened", json!({"oneOf": [
-            object(&["state", "session", "expires_at"], json!({"state": {"const": "ready"}, "session": {"type": "string"}, "expires_at": time()})),
-            object(&["state", "method"], json!({"state": {"const": "auth_required"}, "method": {"type": "string", "enum": ["passphrase", "sms"]}})),
+            object(&["state", "session", "expires_at", "locale"], json!({"state": {"const": "ready"}, "session": {"type": "string"}, "expires_at": time(), "locale": schema_ref("Locale")})),
+            object(&["state", "method", "locale"], json!({"state": {"const": "auth_required"}, "method": {"type": "string", "enum": ["passphrase", "sms"]}, "locale": schema_ref("Locale")})),
         ]})),
         ("SmsStarted", object(&["code_expires_in"], json!({"code_expires_in": {"type": "integer", "description": "Seconds."}}))),
         ("AnswerSet", answer_set),
         ("SectionAnswers", json!({"type": "object", "description": "Answer sets keyed by section id.", "additionalProperties": schema_ref("AnswerSet")})),
         ("AnswersBody", object(&["answers"], json!({"answers": schema_ref("SectionAnswers")}))),
-        ("Interview", object(&["id", "title", "sections", "answers"], json!({
+        ("Interview", object(&["id", "title", "locale", "sections", "answers"], json!({
             "id": {"type": "string", "description": "The interview's id (the page keys its local draft by it)."},
             "title": {"type": "string"},
+            "locale": schema_ref("Locale"),
             "sections": {"type": "array", "items": object(&["id", "title", "template_version", "template", "template_packed"], json!({
                 "id": {"type": "string"}, "title": {"type": "string"}, "template_version": {"type": "integer"},
                 "template": {"type": "object", "description": "The template document (the source of truth)."},
@@ -722,8 +724,8 @@ fn schemas() -> Value {
             "template_id": {"type": "string"}, "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,
             "client": {"oneOf": [schema_ref("Client"), {"type": "null"}]},
             "answers": schema_ref("AnswerSet"),
-            "interviews": {"type": "array", "items": object(&["id", "state", "created_at"], json!({
-                "id": {"type": "string"},
+            "interviews": {"type": "array", "items": object(&["id", "state", "created_at", "locale"], json!({
+                "id": {"type": "string"}, "locale": schema_ref("Locale"),
                 "state": {"type": "string", "enum": ["sent", "opened", "submitted", "cancelled", "expired"]},
                 "created_at": time(), "expires_at": maybe_time(), "first_opened_at": maybe_time(),
                 "submitted_at": maybe_time(), "receipt": maybe_text,
@@ -750,11 +752,13 @@ fn schemas() -> Value {
                 })),
                 "sections": {"type": "array", "items": {"type": "string"}, "description": "Template ids, one section each (default: the work item's template)."},
                 "send_email": {"type": "boolean", "default": false},
+                "locale": {"type": "string", "description": "A BCP 47 tag read by its language: en, fr or de (`fr-CA` is French). Default: the host's `default_locale`."},
             },
             "additionalProperties": false,
         })),
-        ("SentInterview", object(&["id", "link", "expires_at", "email"], json!({
+        ("SentInterview", object(&["id", "link", "expires_at", "locale", "email"], json!({
             "id": {"type": "string"}, "link": text("The personal link; shown only in this answer."), "expires_at": time(),
+            "locale": schema_ref("Locale"),
             "email": object(&["to", "subject", "body", "mailto"], json!({
                 "to": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string"}, "mailto": {"type": "string"},
                 "status": {"type": "string", "enum": ["sent", "failed", "not_configured", "not_sent"], "description": "Whether the host sent the email (`send_email`)."},

@@ -448,6 +448,7 @@ async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): P
                             "first_opened_at": iv.first_opened_at.map(|t| t.to_rfc3339()),
                             "submitted_at": iv.submission.as_ref().map(|s| s.submitted_at.to_rfc3339()),
                             "receipt": iv.submission.as_ref().map(|s| s.receipt.clone()),
+                            "locale": iv.locale,
                             "sections": iv.sections.iter().map(|s| json!({"id": s.id, "template_id": s.template_id, "template_version": s.version})).collect::<Vec<_>>(),
                         }));
                     }
@@ -480,6 +481,7 @@ struct SendBody {
     sections: Option<Vec<String>>,
     #[serde(default)]
     send_email: bool,
+    locale: Option<String>,
 }
 
 async fn send_interview(
@@ -499,6 +501,7 @@ async fn send_interview(
             })
         }
     };
+    let locale = sending::read_locale(body.locale.as_deref(), state.default_locale)?;
     let auth = body.auth.unwrap_or(AuthRequest { method: crate::storage::records::AuthMethodName::None, passphrase: None });
     let passphrase_hash = match sending::check_passphrase(&auth)? {
         Some(p) => Some(state.hasher.hash(p.to_owned()).await.map_err(|e| Error::Internal(e.to_string()))?),
@@ -511,7 +514,7 @@ async fn send_interview(
     let method = auth.method;
     let (sent, work_item_id) = state
         .blocking(move || {
-            sending::send(&store, now, &actor, &id, sending::SendRequest { recipient, method, passphrase_hash, sections })
+            sending::send(&store, now, &actor, &id, sending::SendRequest { recipient, method, passphrase_hash, sections, locale })
         })
         .await?;
     // The interview exists once `send` returns; the email is extra. Its outcome is

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use interview_runtime::locale::fill;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
@@ -67,39 +68,15 @@ pub fn compose(
     template_body: &str,
     vars: &BTreeMap<&str, String>,
 ) -> (String, String) {
-    let subject = fill(template_subject, vars);
+    let value = |name: &str| vars.get(name).map(String::as_str);
+    let subject = fill(template_subject, value);
     let subject = subject
         .split(['\r', '\n'])
         .map(str::trim)
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    (subject, fill(template_body, vars))
-}
-
-fn fill(template: &str, vars: &BTreeMap<&str, String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        let name = &after[..name_len];
-        match (after[name_len..].starts_with('}'), vars.get(name)) {
-            (true, Some(value)) if !name.is_empty() => {
-                out.push_str(value);
-                rest = &after[name_len + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    (subject, fill(template_body, value))
 }
 
 /// A `mailto:` link (RFC 6068) that opens `email` in the user's mail program.

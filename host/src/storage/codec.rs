@@ -145,6 +145,26 @@ mod tests {
     }
 
     #[test]
+    fn an_interview_written_before_locales_reads_as_english() {
+        use interview_runtime::Locale;
+        let french = Interview {
+            locale: Locale::Fr,
+            ..testdata::full_interview()
+        };
+        // The record as an older build wrote it: every field but `locale`.
+        let ciborium::Value::Map(mut fields) = ciborium::Value::serialized(&french).unwrap() else {
+            panic!("an interview is a map")
+        };
+        let before = fields.len();
+        fields.retain(|(k, _)| k.as_text() != Some("locale"));
+        assert_eq!(fields.len(), before - 1, "the record had a `locale` to leave out");
+        let old: Interview = decode("interviews", &encode(&ciborium::Value::Map(fields)).unwrap()).unwrap();
+        assert_eq!(old, Interview { locale: Locale::En, ..french.clone() });
+        // A French one keeps its language.
+        round_trip(french);
+    }
+
+    #[test]
     fn settings_missing_fields_take_the_defaults() {
         #[derive(Serialize)]
         struct OldSettings {

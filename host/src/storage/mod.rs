@@ -323,6 +323,7 @@ pub(crate) mod testdata {
             progress: None,
             submission: None,
             created_by: "usr_a".into(),
+            locale: interview_runtime::Locale::En,
         }
     }
 
@@ -372,6 +373,7 @@ pub(crate) mod testdata {
                 submitted_at: Timestamp(25),
                 idempotency_key_hash: [8; 32],
             }),
+            locale: interview_runtime::Locale::Fr,
             ..interview("iv_full", [9; 32])
         }
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use interview_runtime::Locale;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
@@ -434,6 +435,10 @@ pub struct Interview {
     pub submission: Option<Submission>,
     /// Who sent it.
     pub created_by: String,
+    /// The language of the product's own words to the client (records from
+    /// before locales read as English).
+    #[serde(default)]
+    pub locale: Locale,
 }
 
 /// A client session (bearer token stored as SHA-256).

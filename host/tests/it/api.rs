@@ -207,7 +207,7 @@ async fn passphrase_attempts_are_limited_and_the_lockout_ends() {
     let h = Host::start().await;
     let (staff, item, _iv, token) = sent_interview(&h, json!({"method": "passphrase", "passphrase": "correct horse"})).await;
     let opened = h.post("/api/v1/client/open", json!({"token": token}), &[]).await;
-    assert_eq!(opened.json(), json!({"state": "auth_required", "method": "passphrase"}));
+    assert_eq!(opened.json(), json!({"state": "auth_required", "method": "passphrase", "locale": "en"}));
     for left in (1..5).rev() {
         let wrong = h.post("/api/v1/client/auth/passphrase", json!({"token": token, "passphrase": "nope"}), &[]).await;
         assert_eq!(wrong.status, 401, "{}", wrong.text());

@@ -3,6 +3,7 @@
 
 mod api;
 mod files;
+mod locales;
 mod ops;
 mod serve;
 mod server;

@@ -192,11 +192,16 @@ impl Host {
         Staff { addr: self.addr, cookie, csrf }
     }
 
-    /// The code in the newest SMS the log provider wrote to its outbox.
-    pub fn last_sms_code(&self) -> String {
+    /// The text of the newest SMS the log provider wrote to its outbox.
+    pub fn last_sms(&self) -> String {
         let text = std::fs::read_to_string(self.data.path().join("data").join("sms-outbox.jsonl")).expect("outbox");
         let last: Value = serde_json::from_str(text.lines().last().expect("a message")).expect("json line");
-        let body = last["body"].as_str().expect("body");
+        last["body"].as_str().expect("body").to_owned()
+    }
+
+    /// The code in the newest SMS the log provider wrote to its outbox.
+    pub fn last_sms_code(&self) -> String {
+        let body = self.last_sms();
         body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_owned()
     }
 }
