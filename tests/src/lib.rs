@@ -603,6 +603,16 @@ impl Browser {
         .await
     }
 
+    /// Clicks the radio (or checkbox) labelled `option` in the group whose
+    /// legend is `legend`, as a person picks an answer.
+    pub async fn choose(&self, root: &ShadowRoot, legend: &str, option: &str) {
+        self.option(root, legend, option)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("choose {option:?} for {legend:?}: {e}"));
+    }
+
     /// The shown button whose text is `text` (or whose `aria-label` is).
     pub async fn button(&self, root: &ShadowRoot, text: &str) -> Element {
         eventually(&format!("a button {text:?}"), || async {

@@ -255,12 +255,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     browser.press(&root, "Next").await;
 
     // Page 2, partly filled.
-    browser
-        .option(&root, "Where do you live?", "A rented home")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Where do you live?", "A rented home").await;
     browser.type_into(&root, "Town", "Leeds").await;
     browser
         .wait_for_role(&root, "status", "Saved on this device")
@@ -306,12 +301,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
 
     // Finish: page 3 with the question that shows only for "Yes".
     browser.press(&root, "Next").await;
-    browser
-        .option(&root, "Do you have a partner?", "Yes")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Do you have a partner?", "Yes").await;
     browser.type_into(&root, "Partner's name", "Sam Lee").await;
     browser.press(&root, "Check your answers").await;
     browser.wait_for_heading(&root, "Check your answers").await;
@@ -636,20 +626,10 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     );
 
     browser.press(&root, "Next").await;
-    browser
-        .option(&root, "Where do you live?", "My own home")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Where do you live?", "My own home").await;
     browser.type_into(&root, "Town", "York").await;
     browser.press(&root, "Next").await;
-    browser
-        .option(&root, "Do you have a partner?", "No")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Do you have a partner?", "No").await;
     browser.press(&root, "Check your answers").await;
     browser.wait_for_heading(&root, "Check your answers").await;
 
@@ -1048,30 +1028,15 @@ async fn every_screen_passes_axe_and_reflows_at_narrow_widths() {
         .await;
     browser.assert_accessible("page 3 with errors").await;
     assert_reflows(&browser, "page 3 with errors").await;
-    browser
-        .option(&root, "Where do you live?", "A rented home")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Where do you live?", "A rented home").await;
     browser
         .field(&root, "Title")
         .await
         .select_by_value("ms")
         .await
         .unwrap();
-    browser
-        .option(&root, "What would you like help with?", "Tax")
-        .await
-        .click()
-        .await
-        .unwrap();
-    browser
-        .option(&root, "Are the answers true?", "Yes")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "What would you like help with?", "Tax").await;
+    browser.choose(&root, "Are the answers true?", "Yes").await;
     browser.press(&root, "Next").await;
 
     // Page 4: a repeat (empty, then with an entry) and a file question.
@@ -1283,23 +1248,13 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
     browser.type_into(&root, "Number of children", "2").await;
     browser.set_date(&root, "Date of birth", "1980-05-17").await;
     browser.press(&root, "Suivant").await;
-    browser
-        .option(&root, "Where do you live?", "A rented home")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Where do you live?", "A rented home").await;
     browser.type_into(&root, "Town", "Lyon").await;
     browser
         .wait_for_role(&root, "status", "Enregistré sur cet appareil")
         .await;
     browser.press(&root, "Suivant").await;
-    browser
-        .option(&root, "Do you have a partner?", "Non")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.choose(&root, "Do you have a partner?", "Non").await;
     browser.press(&root, "Vérifiez vos réponses").await;
 
     // The review, then the receipt.
