@@ -47,6 +47,9 @@ pub enum Command {
         /// The date rules compare with `today()`, YYYY-MM-DD; defaults to the current UTC date.
         #[arg(long)]
         today: Option<String>,
+        /// The language of the messages (`en`, `fr`, `de`; any tag of those languages).
+        #[arg(long, default_value = "en")]
+        locale: String,
     },
     /// Add a staff user (the password is read from INTERVIEW_NEW_PASSWORD or standard input).
     AddUser {
@@ -128,8 +131,11 @@ pub fn check_template(file: &Path) -> ExitCode {
     }
 }
 
-/// Runs `validate --template FILE --answers FILE [--today DATE]`.
-pub fn validate(template: &Path, answers: &Path, today: Option<&str>) -> ExitCode {
+/// Runs `validate --template FILE --answers FILE [--today DATE] [--locale TAG]`.
+pub fn validate(template: &Path, answers: &Path, today: Option<&str>, locale: &str) -> ExitCode {
+    let Some(locale) = interview_runtime::Locale::from_tag(locale) else {
+        return usage_error(&format!("--locale: {}", interview_runtime::locale::unsupported(locale)));
+    };
     let today = match today {
         Some(date) => date.to_owned(),
         None => utc_date_today(),
@@ -158,7 +164,7 @@ pub fn validate(template: &Path, answers: &Path, today: Option<&str>) -> ExitCod
         Ok(template) => template,
         Err(problems) => return print_json(&problems, EXIT_PROBLEMS),
     };
-    let report = interview_runtime::validate::validate(&template, &answers, today);
+    let report = interview_runtime::validate::validate_in(&template, &answers, today, locale);
     let code = if report.valid { 0 } else { EXIT_PROBLEMS };
     print_json(&report, code)
 }

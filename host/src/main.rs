@@ -20,8 +20,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => serve(args),
         Command::CheckTemplate { file } => return interview_host::cli::check_template(&file),
-        Command::Validate { template, answers, today } => {
-            return interview_host::cli::validate(&template, &answers, today.as_deref())
+        Command::Validate { template, answers, today, locale } => {
+            return interview_host::cli::validate(&template, &answers, today.as_deref(), &locale)
         }
         Command::AddUser { email, role, data_dir } => add_user(&data_dir, &email, &role),
         Command::ResetPassword { email, data_dir } => reset_password(&data_dir, &email),

@@ -357,6 +357,40 @@ fn validate_reports_each_error_and_exits_1() {
 }
 
 #[test]
+fn validate_words_its_messages_in_the_locale_asked_for() {
+    let run = |locale: &str| {
+        interview(&[
+            "validate",
+            "--template",
+            &path("intake.json"),
+            "--answers",
+            &path("intake-answers-invalid.json"),
+            "--today",
+            "2025-01-15",
+            "--locale",
+            locale,
+        ])
+    };
+    let french = run("fr-BE");
+    assert_eq!(french.status.code(), Some(1));
+    let report = stdout_json(&french);
+    let required = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"] == "full_name" && e["code"] == "required")
+        .cloned()
+        .unwrap_or_default();
+    let message = required["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("Renseignez "), "{report}");
+
+    let unknown = run("xx");
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("--locale: the locale `xx` is not supported; use one of en, fr, de"), "{stderr}");
+}
+
+#[test]
 fn validate_uses_today_for_date_rules() {
     // signed_on (2024-05-01) may not be after today.
     let run = |today: &str| {
