@@ -80,12 +80,12 @@ pub fn Interview() -> impl IntoView {
 /// The interview page opened without a link token, in `locale`.
 #[component]
 pub fn NoLink(locale: Locale) -> impl IntoView {
-    let say = move |w| words::word(locale, w);
+    let word = move |w| words::word(locale, w);
     view! {
         <section class="interview">
-            <h1 class="interview-title">{say(words::W::NoLinkHeading)}</h1>
-            <p>{say(words::W::NoLinkWhat)}</p>
-            <p>{say(words::W::NoLinkDone)}</p>
+            <h1 class="interview-title">{word(words::W::NoLinkHeading)}</h1>
+            <p>{word(words::W::NoLinkWhat)}</p>
+            <p>{word(words::W::NoLinkDone)}</p>
         </section>
     }
 }

@@ -6,7 +6,7 @@
 //! a translation does not compile, and a test checks that every translation
 //! has the placeholders of the English words.
 
-use interview_runtime::locale::fill;
+use interview_runtime::locale::fill_from;
 use interview_runtime::Locale;
 
 /// Something the component says, by meaning.
@@ -212,9 +212,7 @@ pub fn word(locale: Locale, w: W) -> &'static str {
 
 /// The words of `w` in `locale` with its `{placeholders}` filled from `args`.
 pub fn say(locale: Locale, w: W, args: &[(&str, &str)]) -> String {
-    fill(word(locale, w), |name| {
-        args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
-    })
+    fill_from(word(locale, w), args)
 }
 
 fn english(w: W) -> &'static str {

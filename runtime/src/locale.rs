@@ -84,9 +84,7 @@ impl Locale {
 
     /// The message `text` in this language with its `{placeholders}` filled.
     pub fn say(self, text: Text, args: &[(&str, &str)]) -> String {
-        fill(self.text(text), |name| {
-            args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
-        })
+        fill_from(self.text(text), args)
     }
 
     /// The message `text` in this language, placeholders unfilled.
@@ -125,6 +123,16 @@ pub fn unsupported(tag: &str) -> String {
         "the locale `{tag}` is not supported; use one of {}",
         known.join(", ")
     )
+}
+
+/// [`fill`] from a list of `(name, value)` pairs.
+pub fn fill_from(template: &str, args: &[(&str, &str)]) -> String {
+    fill(template, |name| lookup(args, name))
+}
+
+/// The value of `name` in a list of `(name, value)` pairs.
+pub fn lookup<'v>(args: &[(&str, &'v str)], name: &str) -> Option<&'v str> {
+    args.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
 }
 
 /// Fills `{name}` placeholders of `template` with what `value` gives for the

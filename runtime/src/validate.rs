@@ -265,7 +265,7 @@ impl Walker<'_, '_> {
         let words = self.locale.text(text);
         let message = crate::locale::fill(words, |key| match key {
             "name" => Some(name),
-            _ => args.iter().find(|(k, _)| *k == key).map(|(_, v)| *v),
+            _ => crate::locale::lookup(args, key),
         });
         self.push(path, code, message);
     }
