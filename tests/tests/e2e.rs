@@ -185,6 +185,14 @@ async fn next_page_shows_the_home_answers(browser: &Browser, root: &ShadowRoot, 
     );
 }
 
+/// Fills the test template's first page as a client would: `name`, `children`
+/// and a date of birth of 1980-05-17.
+async fn fill_about_you(browser: &Browser, root: &ShadowRoot, name: &str, children: &str) {
+    browser.type_into(root, "Full name", name).await;
+    browser.type_into(root, "Number of children", children).await;
+    browser.set_date(root, "Date of birth", "1980-05-17").await;
+}
+
 /// The keys of the page's local storage that belong to the interview page.
 async fn stored_keys(browser: &Browser) -> Vec<String> {
     let keys = browser
@@ -249,9 +257,7 @@ async fn a_client_signs_in_with_a_passphrase_fills_the_form_resumes_after_a_relo
     // The right one opens the interview on its first page.
     browser.retype(&root, "Passphrase", passphrase).await;
     browser.press(&root, "Continue").await;
-    browser.type_into(&root, "Full name", "Ann Lee").await;
-    browser.type_into(&root, "Number of children", "2").await;
-    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    fill_about_you(&browser, &root, "Ann Lee", "2").await;
     browser.press(&root, "Next").await;
 
     // Page 2, partly filled.
@@ -599,9 +605,7 @@ async fn saving_and_submitting_offline_happen_once_the_connection_returns() {
     let token = token_of(&link);
 
     let (_driver, browser, root) = open_in_browser(&link).await;
-    browser.type_into(&root, "Full name", "Ann Lee").await;
-    browser.type_into(&root, "Number of children", "0").await;
-    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    fill_about_you(&browser, &root, "Ann Lee", "0").await;
 
     // Save progress without a connection: the page says so, and saves once it returns.
     browser.set_offline(true).await;
@@ -794,7 +798,7 @@ async fn the_example_partner_page_mounts_the_interview_from_another_origin() {
         .await;
     assert_eq!(status, 200, "{answer}");
     let (_, _, link) = send_interview(&staff, json!({"method": "none"}), None).await;
-    let token = link.split_once('#').expect("token in the link").1;
+    let token = token_of(&link);
 
     let driver = Driver::start().await;
     let browser = driver.browser().await;
@@ -1244,9 +1248,7 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
     let summary = browser.wait_for_role(&root, "alert", "Il y a un problème").await;
     assert!(summary.contains("Renseignez Full name."), "{summary}");
     browser.assert_accessible("the first page with errors, in French").await;
-    browser.type_into(&root, "Full name", "Anne Leroy").await;
-    browser.type_into(&root, "Number of children", "2").await;
-    browser.set_date(&root, "Date of birth", "1980-05-17").await;
+    fill_about_you(&browser, &root, "Anne Leroy", "2").await;
     browser.press(&root, "Suivant").await;
     browser.choose(&root, "Where do you live?", "A rented home").await;
     browser.type_into(&root, "Town", "Lyon").await;

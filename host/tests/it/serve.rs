@@ -259,6 +259,15 @@ fn path(name: &str) -> String {
     data(name).to_string_lossy().into_owned()
 }
 
+/// Runs `interview validate` on the intake template with the answers file
+/// `answers` (from the test data) and the further arguments `more`.
+fn validate_intake(answers: &str, more: &[&str]) -> Output {
+    let (template, answers) = (path("intake.json"), path(answers));
+    let mut args = vec!["validate", "--template", &template, "--answers", &answers];
+    args.extend_from_slice(more);
+    interview(&args)
+}
+
 #[test]
 fn check_template_accepts_a_good_template() {
     let output = interview(&["check-template", &path("intake.json")]);
@@ -317,15 +326,7 @@ fn check_template_on_a_missing_file_is_a_usage_error() {
 
 #[test]
 fn validate_accepts_good_answers() {
-    let output = interview(&[
-        "validate",
-        "--template",
-        &path("intake.json"),
-        "--answers",
-        &path("intake-answers-valid.json"),
-        "--today",
-        "2025-01-15",
-    ]);
+    let output = validate_intake("intake-answers-valid.json", &["--today", "2025-01-15"]);
     let report = stdout_json(&output);
     assert_eq!(report["valid"], true, "{report}");
     assert_eq!(output.status.code(), Some(0));
@@ -333,15 +334,7 @@ fn validate_accepts_good_answers() {
 
 #[test]
 fn validate_reports_each_error_and_exits_1() {
-    let output = interview(&[
-        "validate",
-        "--template",
-        &path("intake.json"),
-        "--answers",
-        &path("intake-answers-invalid.json"),
-        "--today",
-        "2025-01-15",
-    ]);
+    let output = validate_intake("intake-answers-invalid.json", &["--today", "2025-01-15"]);
     assert_eq!(output.status.code(), Some(1));
     let report = stdout_json(&output);
     assert_eq!(report["valid"], false);
@@ -359,17 +352,7 @@ fn validate_reports_each_error_and_exits_1() {
 #[test]
 fn validate_words_its_messages_in_the_locale_asked_for() {
     let run = |locale: &str| {
-        interview(&[
-            "validate",
-            "--template",
-            &path("intake.json"),
-            "--answers",
-            &path("intake-answers-invalid.json"),
-            "--today",
-            "2025-01-15",
-            "--locale",
-            locale,
-        ])
+        validate_intake("intake-answers-invalid.json", &["--today", "2025-01-15", "--locale", locale])
     };
     let french = run("fr-BE");
     assert_eq!(french.status.code(), Some(1));
@@ -394,15 +377,7 @@ fn validate_words_its_messages_in_the_locale_asked_for() {
 fn validate_uses_today_for_date_rules() {
     // signed_on (2024-05-01) may not be after today.
     let run = |today: &str| {
-        interview(&[
-            "validate",
-            "--template",
-            &path("intake.json"),
-            "--answers",
-            &path("intake-answers-valid.json"),
-            "--today",
-            today,
-        ])
+        validate_intake("intake-answers-valid.json", &["--today", today])
     };
     assert_eq!(run("2024-05-01").status.code(), Some(0));
     let before = run("2024-04-30");
@@ -420,40 +395,18 @@ fn validate_uses_today_for_date_rules() {
 
 #[test]
 fn validate_defaults_today_to_the_current_date() {
-    let output = interview(&[
-        "validate",
-        "--template",
-        &path("intake.json"),
-        "--answers",
-        &path("intake-answers-valid.json"),
-    ]);
+    let output = validate_intake("intake-answers-valid.json", &[]);
     assert_eq!(stdout_json(&output)["valid"], true);
     assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
 fn validate_rejects_a_bad_date_and_answers_that_are_not_an_object() {
-    let bad_date = interview(&[
-        "validate",
-        "--template",
-        &path("intake.json"),
-        "--answers",
-        &path("intake-answers-valid.json"),
-        "--today",
-        "15/01/2025",
-    ]);
+    let bad_date = validate_intake("intake-answers-valid.json", &["--today", "15/01/2025"]);
     assert_eq!(bad_date.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_date.stderr).contains("--today"));
 
-    let not_an_object = interview(&[
-        "validate",
-        "--template",
-        &path("intake.json"),
-        "--answers",
-        &path("malformed.json"),
-        "--today",
-        "2025-01-15",
-    ]);
+    let not_an_object = validate_intake("malformed.json", &["--today", "2025-01-15"]);
     assert_eq!(not_an_object.status.code(), Some(2));
 }
 
