@@ -13,12 +13,23 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod clients;
 pub mod error;
 pub mod paging;
 pub mod session;
+pub mod templates;
+pub mod work_groups;
 pub mod work_items;
 
+pub use audit::AuditEventRow;
+pub use clients::ClientView;
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
-pub use work_items::{InterviewState, InterviewSummary, WorkItemRow, WorkItemStatus};
+pub use templates::{TemplateSummary, VersionSummary};
+pub use work_groups::WorkGroup;
+pub use work_items::{
+    Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,
+    WorkItemStatus,
+};

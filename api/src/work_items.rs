@@ -108,3 +108,109 @@ pub struct WorkItemRow {
     /// When it last changed.
     pub updated_at: String,
 }
+
+/// `POST /api/v1/work-items`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkItem {
+    /// 1 to 200 characters.
+    pub name: String,
+    /// The template (`tpl_…`).
+    pub template_id: String,
+    /// The work group's name (ignoring case); none when absent or blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_group: Option<String>,
+    /// An answer set (JSON object) or an answer file (XML text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_answers: Option<serde_json::Value>,
+}
+
+/// The answer of a call that made something: its id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Created {
+    /// The new thing's id.
+    pub id: String,
+}
+
+/// A section of an interview: a template, pinned to the version the client
+/// first opened (before that, the live one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionPin {
+    /// The section's id within the interview.
+    pub id: String,
+    /// Its template (`tpl_…`).
+    pub template_id: String,
+    /// The pinned version.
+    pub template_version: u32,
+}
+
+/// An interview sent for a work item, as the work item shows it: what staff
+/// may know before the client submits (sent, opened, locked, progress saved),
+/// never the answers themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewDetail {
+    /// `iv_…`.
+    pub id: String,
+    /// Its state now.
+    pub state: InterviewState,
+    /// The client's language (`en`, `fr`, `de`).
+    pub locale: String,
+    /// When it was sent.
+    pub created_at: String,
+    /// When the link stops working, while outstanding.
+    pub expires_at: Option<String>,
+    /// When the client first opened the link.
+    pub first_opened_at: Option<String>,
+    /// While the link is locked after too many wrong attempts: until when.
+    #[serde(default)]
+    pub locked_until: Option<String>,
+    /// When the client last saved progress (not what they saved).
+    #[serde(default)]
+    pub progress_saved_at: Option<String>,
+    /// When the client submitted.
+    pub submitted_at: Option<String>,
+    /// The submission's receipt.
+    pub receipt: Option<String>,
+    /// Its sections.
+    pub sections: Vec<SectionPin>,
+}
+
+/// A document generated for a work item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentSummary {
+    /// `doc_…`; downloaded at `/api/v1/documents/{id}`.
+    pub id: String,
+    /// `html`, `docx` or `md`.
+    pub format: String,
+    /// When it was generated.
+    pub created_at: String,
+}
+
+/// `GET /api/v1/work-items/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkItemDetail {
+    /// `wi_…`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its status.
+    pub status: WorkItemStatus,
+    /// Its template.
+    pub template_id: String,
+    /// The work group's current name.
+    pub work_group: Option<String>,
+    /// The work group's id.
+    pub work_group_id: Option<String>,
+    /// The client attached by the first interview.
+    pub client: Option<crate::clients::ClientView>,
+    /// The current answers (empty until the client submits, unless staff gave some).
+    pub answers: serde_json::Map<String, serde_json::Value>,
+    /// The interviews sent, oldest first.
+    pub interviews: Vec<InterviewDetail>,
+    /// The documents generated, oldest first.
+    pub documents: Vec<DocumentSummary>,
+    /// When it was made.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}

@@ -26,6 +26,8 @@
 pub mod api;
 #[cfg(feature = "client-app")]
 pub mod app;
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
 pub mod form;
 mod dom;
 mod fresh;

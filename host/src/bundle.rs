@@ -1,4 +1,7 @@
-//! The built interview bundle (Trunk's `dist/`), served at `/i/`.
+//! The built browser bundles: the interview page (Trunk's `dist/`), served at
+//! `/i/`, and the staff dashboard (`dist-dashboard/`), served at `/dashboard/`,
+//! where every address without a file of its own gets the dashboard's page
+//! (its router shows the screen the address names).
 //!
 //! Trunk names every asset after a hash of its content, so those can be cached
 //! for good; `index.html` names the current assets and must be revalidated on
@@ -37,10 +40,13 @@ pub struct EmbeddedFile {
     pub etag: &'static str,
 }
 
-/// The bundle compiled into this binary (empty without the `embed-bundle` feature).
+/// The interview page compiled into this binary (empty without the `embed-bundle` feature).
 pub static EMBEDDED: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/embedded_bundle.rs"));
 
-/// Whether this binary carries a bundle.
+/// The staff dashboard compiled into this binary (empty without the `embed-bundle` feature).
+pub static EMBEDDED_DASHBOARD: &[EmbeddedFile] = include!(concat!(env!("OUT_DIR"), "/embedded_dashboard.rs"));
+
+/// Whether this binary carries the interview page.
 pub fn is_embedded() -> bool {
     EMBEDDED.iter().any(|f| f.path == "index.html")
 }
@@ -48,31 +54,65 @@ pub fn is_embedded() -> bool {
 /// Path prefix of the interview page.
 pub const PREFIX: &str = "/i";
 
+/// Path prefix of the staff dashboard.
+pub const DASHBOARD_PREFIX: &str = "/dashboard";
+
 /// `Cache-Control` of content-hashed assets.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// `Cache-Control` of everything else (the page itself, unhashed files).
 pub const REVALIDATE: &str = "no-cache";
 
-/// Routes serving the bundle under [`PREFIX`]: from `bundle_dir` when given,
-/// else the embedded one when this binary has it, else from `./dist`; plus
+/// One bundle the host serves.
+struct Site {
+    /// Where it is served (`/i`).
+    prefix: &'static str,
+    /// Its files, when built into the binary.
+    embedded: &'static [EmbeddedFile],
+    /// The folder it is served from otherwise.
+    default_dir: &'static str,
+    /// Whether an address with no file (a screen of a client-side routed app,
+    /// such as `/dashboard/work-items/wi_1`) gets the app's index.html.
+    app_routes: bool,
+}
+
+const INTERVIEW_SITE: Site = Site { prefix: PREFIX, embedded: EMBEDDED, default_dir: "./dist", app_routes: false };
+const DASHBOARD_SITE: Site = Site { prefix: DASHBOARD_PREFIX, embedded: EMBEDDED_DASHBOARD, default_dir: "./dist-dashboard", app_routes: true };
+
+/// Routes serving the interview page under [`PREFIX`] and the dashboard under
+/// [`DASHBOARD_PREFIX`]: each from its folder when given, else the embedded one
+/// when this binary has it, else from `./dist` and `./dist-dashboard`; plus
 /// [`EMBED_PATH`], the stable entry partner pages import.
-pub fn routes<S: Clone + Send + Sync + 'static>(bundle_dir: Option<&Path>) -> Router<S> {
-    let (router, names): (Router<S>, Vec<String>) = match bundle_dir {
-        None if is_embedded() => (embedded_routes(EMBEDDED), EMBEDDED.iter().map(|f| f.path.to_owned()).collect()),
+pub fn routes<S: Clone + Send + Sync + 'static>(bundle_dir: Option<&Path>, dashboard_dir: Option<&Path>) -> Router<S> {
+    let (interview, names) = site_routes(&INTERVIEW_SITE, bundle_dir);
+    let (dashboard, _) = site_routes(&DASHBOARD_SITE, dashboard_dir);
+    let embed = embed_module(&names);
+    interview
+        .merge(dashboard)
+        .route(EMBED_PATH, get(move || async move { embed_response(embed.as_deref()) }))
+        .layer(middleware::from_fn(cache_control))
+}
+
+/// The routes of one site, and the names of its top-level files.
+fn site_routes<S: Clone + Send + Sync + 'static>(site: &'static Site, dir: Option<&Path>) -> (Router<S>, Vec<String>) {
+    let embedded = site.embedded.iter().any(|f| f.path == "index.html");
+    match dir {
+        None if embedded => (embedded_routes(site.prefix, site.embedded, site.app_routes), site.embedded.iter().map(|f| f.path.to_owned()).collect()),
         dir => {
-            let dir = dir.unwrap_or(Path::new("./dist"));
-            let files = ServeDir::new(dir).precompressed_br().append_index_html_on_directories(true);
+            let dir = dir.unwrap_or(Path::new(site.default_dir));
             let names = std::fs::read_dir(dir)
                 .map(|entries| entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
                 .unwrap_or_default();
-            (Router::new().nest_service(PREFIX, files), names)
+            let files = ServeDir::new(dir).precompressed_br().append_index_html_on_directories(true);
+            let router = if site.app_routes {
+                let index = tower_http::services::ServeFile::new(dir.join("index.html"));
+                Router::new().nest_service(site.prefix, files.fallback(index))
+            } else {
+                Router::new().nest_service(site.prefix, files)
+            };
+            (router, names)
         }
-    };
-    let embed = embed_module(&names);
-    router
-        .route(EMBED_PATH, get(move || async move { embed_response(embed.as_deref()) }))
-        .layer(middleware::from_fn(cache_control))
+    }
 }
 
 /// The stable URL of the module partner pages import (`<script type="module" src=…>`):
@@ -106,21 +146,30 @@ fn embed_response(module: Option<&str>) -> Response {
     }
 }
 
-/// Routes serving `files` (an embedded bundle) under [`PREFIX`].
-pub fn embedded_routes<S: Clone + Send + Sync + 'static>(files: &'static [EmbeddedFile]) -> Router<S> {
-    let serve = move |uri: Uri, headers: HeaderMap| async move { serve_embedded(files, uri.path(), &headers) };
+/// Routes serving `files` (an embedded bundle) under `prefix`; with
+/// `app_routes`, an address that names no file and has no extension gets the
+/// app's index.html (its router shows the screen).
+pub fn embedded_routes<S: Clone + Send + Sync + 'static>(prefix: &'static str, files: &'static [EmbeddedFile], app_routes: bool) -> Router<S> {
+    let serve = move |uri: Uri, headers: HeaderMap| async move { serve_embedded(files, prefix, app_routes, uri.path(), &headers) };
+    let slash = format!("{prefix}/");
+    let redirect = move || {
+        let slash = slash.clone();
+        async move { (StatusCode::PERMANENT_REDIRECT, [(LOCATION, slash)]).into_response() }
+    };
     Router::new()
-        .route(PREFIX, get(|| async { (StatusCode::PERMANENT_REDIRECT, [(LOCATION, "/i/")]).into_response() }))
-        .route(&format!("{PREFIX}/"), get(serve))
-        .route(&format!("{PREFIX}/{{*path}}"), get(serve))
+        .route(prefix, get(redirect))
+        .route(&format!("{prefix}/"), get(serve))
+        .route(&format!("{prefix}/{{*path}}"), get(serve))
 }
 
-fn serve_embedded(files: &[EmbeddedFile], path: &str, headers: &HeaderMap) -> Response {
-    let mut name = path.strip_prefix(PREFIX).unwrap_or(path).trim_start_matches('/');
+fn serve_embedded(files: &[EmbeddedFile], prefix: &str, app_routes: bool, path: &str, headers: &HeaderMap) -> Response {
+    let mut name = path.strip_prefix(prefix).unwrap_or(path).trim_start_matches('/');
     if name.is_empty() {
         name = "index.html";
     }
-    let Some(file) = files.iter().find(|f| f.path == name) else {
+    let screen = app_routes && !name.rsplit('/').next().unwrap_or_default().contains('.');
+    let found = files.iter().find(|f| f.path == name).or_else(|| if screen { files.iter().find(|f| f.path == "index.html") } else { None });
+    let Some(file) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mut response = if headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|tags| {
@@ -224,7 +273,7 @@ mod tests {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let router = super::embedded_routes::<()>(FILES).layer(axum::middleware::from_fn(super::cache_control));
+        let router = super::embedded_routes::<()>(super::PREFIX, FILES, false).layer(axum::middleware::from_fn(super::cache_control));
         let response = router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -247,6 +296,28 @@ mod tests {
         let (status, headers, _) = get("/i", &[]).await;
         assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
         assert_eq!(headers["location"], "/i/");
+    }
+
+    #[tokio::test]
+    async fn a_dashboard_screen_address_gets_the_app_page_and_a_missing_asset_does_not() {
+        let router = super::embedded_routes::<()>(super::DASHBOARD_PREFIX, FILES, true);
+        let get = |path: &'static str| {
+            let router = router.clone();
+            async move { router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap() }
+        };
+        let page = get("/dashboard/work-items/wi_123").await;
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
+        let body = axum::body::to_bytes(page.into_body(), 1 << 20).await.unwrap();
+        assert_eq!(&body[..], b"<!doctype html>page");
+        assert_eq!(get("/dashboard/missing-0123456789abcdef.js").await.status(), StatusCode::NOT_FOUND);
+        let bare = get("/dashboard").await;
+        assert_eq!(bare.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(bare.headers()["location"], "/dashboard/");
+        // The interview page has no screens of its own: an unknown address is not found.
+        let interview = super::embedded_routes::<()>(super::PREFIX, FILES, false);
+        let answer = interview.oneshot(Request::get("/i/work-items").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct ServeArgs {
     /// Directory of the built interview bundle (Trunk's output), served at `/i/` [default: the bundle built into this binary, else ./dist].
     #[arg(long, env = "INTERVIEW_BUNDLE_DIR")]
     pub bundle_dir: Option<PathBuf>,
+    /// Directory of the built staff dashboard (Trunk's output), served at `/dashboard/` [default: the one built into this binary, else ./dist-dashboard].
+    #[arg(long, env = "INTERVIEW_DASHBOARD_DIR")]
+    pub dashboard_dir: Option<PathBuf>,
     /// The URL clients reach this host at; links are built from it [default: http://<listen>].
     #[arg(long, env = "INTERVIEW_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -58,6 +61,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     bundle_dir: Option<PathBuf>,
+    dashboard_dir: Option<PathBuf>,
     public_url: Option<String>,
     hash_concurrency: Option<usize>,
     ip_rate_limit: Option<u32>,
@@ -77,6 +81,8 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// The built interview bundle's folder (None: the one built into the binary, else `./dist`).
     pub bundle_dir: Option<PathBuf>,
+    /// The built dashboard's folder (None: the one built into the binary, else `./dist-dashboard`).
+    pub dashboard_dir: Option<PathBuf>,
     /// The URL clients reach this host at (None: `http://<listen>`).
     pub public_url: Option<String>,
     /// Concurrent argon2 hashes.
@@ -102,6 +108,7 @@ impl ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir,
             bundle_dir: Some(bundle_dir),
+            dashboard_dir: None,
             public_url: Some("http://127.0.0.1".to_owned()),
             hash_concurrency: 2,
             ip_rate_limit: 10_000,
@@ -145,6 +152,7 @@ impl ServeConfig {
             listen,
             data_dir: args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./data")),
             bundle_dir: args.bundle_dir.or(file.bundle_dir),
+            dashboard_dir: args.dashboard_dir.or(file.dashboard_dir),
             public_url: args.public_url.or(file.public_url),
             hash_concurrency: args.hash_concurrency.or(file.hash_concurrency).unwrap_or(2).clamp(1, 64),
             ip_rate_limit: args.ip_rate_limit.or(file.ip_rate_limit).unwrap_or(60).max(1),

@@ -80,6 +80,7 @@ impl AppState {
             blocking_slots: Arc::new(tokio::sync::Semaphore::new(32)),
             dummy_hash,
             bundle_dir: config.bundle_dir.clone(),
+            dashboard_dir: config.dashboard_dir.clone(),
             data_dir: config.data_dir.clone(),
             embed_origins: Arc::new(RwLock::new(settings.embed_origins.clone())),
             secure_cookies: settings.public_base_url.starts_with("https://"),

@@ -87,7 +87,7 @@ fn serve(args: interview_host::config::ServeArgs) -> anyhow::Result<()> {
         let (stop_tasks, tasks_stopped) = tokio::sync::watch::channel(false);
         let tasks = tokio::spawn(background::run(state.clone(), tasks_stopped));
         let shutdown = interview_host::shutdown_signal();
-        say(&format!("Open http://{addr}/i/"));
+        say(&format!("Open http://{addr}/dashboard/ to sign in as staff (clients' links open under /i/)"));
         interview_host::run(listener, state, shutdown).await?;
         let _ = stop_tasks.send(true);
         let _ = tasks.await;

@@ -19,11 +19,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::elements::ShadowRoot;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod find;
+pub use find::Scope;
 
 /// How long a page, the host or the driver may take to be ready.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -128,7 +131,7 @@ impl Host {
             .spawn()
             .expect("start the host binary");
 
-        // The host prints `Open http://ADDR/i/` once it listens; a thread reads
+        // The host prints `Open http://ADDR/dashboard/ …` once it listens; a thread reads
         // its output (and keeps draining it so the host never blocks on it).
         let stdout = child.stdout.take().expect("host stdout");
         let (sender, receiver) = std::sync::mpsc::channel();
@@ -137,7 +140,7 @@ impl Host {
                 std::io::BufRead::lines(std::io::BufReader::new(stdout)).map_while(Result::ok)
             {
                 if let Some(rest) = line.strip_prefix("Open http://") {
-                    let _ = sender.send(rest.trim_end_matches("/i/").to_owned());
+                    let _ = sender.send(rest.split('/').next().unwrap_or_default().to_owned());
                 }
             }
         });
@@ -527,219 +530,6 @@ pub async fn client_call(
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
     )
-}
-
-/// Text of an element, or the reason it has none.
-async fn text_of(element: &Element) -> Result<String, String> {
-    element.text().await.map_err(|e| e.to_string())
-}
-
-/// Elements of `root` found as a person finds them: by their label, their
-/// text or their role. Each waits for [`READY_TIMEOUT`].
-impl Browser {
-    /// The control labelled `label` (a `<label for>` whose text is `label`).
-    pub async fn field(&self, root: &ShadowRoot, label: &str) -> Element {
-        eventually(&format!("a field labelled {label:?}"), || async {
-            let labels = root
-                .find_all(Locator::Css("label"))
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut seen = Vec::new();
-            for candidate in labels {
-                let text = text_of(&candidate).await?;
-                if text.trim() == label {
-                    let id = candidate
-                        .attr("for")
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .ok_or("the label has no `for`")?;
-                    return root
-                        .find(Locator::Css(&format!("[id=\"{id}\"]")))
-                        .await
-                        .map_err(|e| format!("no control with id {id}: {e}"));
-                }
-                seen.push(text);
-            }
-            Err(format!("labels seen: {seen:?}"))
-        })
-        .await
-    }
-
-    /// The radio (or checkbox) labelled `option` in the group whose legend is `legend`.
-    pub async fn option(&self, root: &ShadowRoot, legend: &str, option: &str) -> Element {
-        eventually(&format!("option {option:?} of {legend:?}"), || async {
-            let groups = root
-                .find_all(Locator::Css("fieldset"))
-                .await
-                .map_err(|e| e.to_string())?;
-            for group in groups {
-                let Ok(title) = group.find(Locator::Css("legend")).await else {
-                    continue;
-                };
-                if text_of(&title).await?.trim() != legend {
-                    continue;
-                }
-                for label in group
-                    .find_all(Locator::Css("label"))
-                    .await
-                    .map_err(|e| e.to_string())?
-                {
-                    if text_of(&label).await?.trim() == option {
-                        let id = label
-                            .attr("for")
-                            .await
-                            .map_err(|e| e.to_string())?
-                            .ok_or("no `for`")?;
-                        return root
-                            .find(Locator::Css(&format!("[id=\"{id}\"]")))
-                            .await
-                            .map_err(|e| e.to_string());
-                    }
-                }
-                return Err(format!("{legend:?} has no option {option:?}"));
-            }
-            Err(format!("no group with the legend {legend:?}"))
-        })
-        .await
-    }
-
-    /// Clicks the radio (or checkbox) labelled `option` in the group whose
-    /// legend is `legend`, as a person picks an answer.
-    pub async fn choose(&self, root: &ShadowRoot, legend: &str, option: &str) {
-        self.option(root, legend, option)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("choose {option:?} for {legend:?}: {e}"));
-    }
-
-    /// The shown button whose text is `text` (or whose `aria-label` is).
-    pub async fn button(&self, root: &ShadowRoot, text: &str) -> Element {
-        eventually(&format!("a button {text:?}"), || async {
-            let buttons = root
-                .find_all(Locator::Css("button"))
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut seen = Vec::new();
-            for button in buttons {
-                let shown = text_of(&button).await?;
-                let aria = button.attr("aria-label").await.ok().flatten();
-                if shown.trim() == text || aria.as_deref() == Some(text) {
-                    return Ok(button);
-                }
-                seen.push(shown);
-            }
-            Err(format!("buttons seen: {seen:?}"))
-        })
-        .await
-    }
-
-    /// Clicks the button `text`.
-    pub async fn press(&self, root: &ShadowRoot, text: &str) {
-        self.button(root, text)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {text:?}: {e}"));
-    }
-
-    /// Types `text` into the field labelled `label`.
-    pub async fn type_into(&self, root: &ShadowRoot, label: &str, text: &str) {
-        self.field(root, label)
-            .await
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("type into {label:?}: {e}"));
-    }
-
-    /// Replaces what the field labelled `label` holds with `text`: selects it
-    /// all and types over it, as a person would.
-    pub async fn retype(&self, root: &ShadowRoot, label: &str, text: &str) {
-        self.field(root, label)
-            .await
-            .send_keys(&format!(
-                "{}a{}{text}",
-                fantoccini::key::Key::Control,
-                fantoccini::key::Key::Null
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("retype {label:?}: {e}"));
-    }
-
-    /// Sets the date field labelled `label` to `iso` (`1980-05-17`) as a date
-    /// picker does (the typed form of a date input depends on the locale).
-    pub async fn set_date(&self, root: &ShadowRoot, label: &str, iso: &str) {
-        let field = self.field(root, label).await;
-        let arg = serde_json::to_value(&field).expect("element as JSON");
-        self.client
-            .execute(
-                "arguments[0].value = arguments[1];\
-                 arguments[0].dispatchEvent(new Event('input', {bubbles: true}));\
-                 arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-                vec![arg, serde_json::json!(iso)],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("set the date {label:?}: {e}"));
-    }
-
-    /// The value of the field labelled `label`.
-    pub async fn value_of(&self, root: &ShadowRoot, label: &str) -> String {
-        self.field(root, label)
-            .await
-            .prop("value")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-    }
-
-    /// Waits until an element with `role` shows text containing `text`; its whole text.
-    pub async fn wait_for_role(&self, root: &ShadowRoot, role: &str, text: &str) -> String {
-        eventually(&format!("[role={role}] showing {text:?}"), || async {
-            let found = root
-                .find_all(Locator::Css(&format!("[role={role}]")))
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut seen = Vec::new();
-            for element in found {
-                let shown = text_of(&element).await?;
-                if shown.contains(text) {
-                    return Ok(shown);
-                }
-                seen.push(shown);
-            }
-            Err(format!("seen: {seen:?}"))
-        })
-        .await
-    }
-
-    /// Waits until a heading (`h1`) reads `text`.
-    pub async fn wait_for_heading(&self, root: &ShadowRoot, text: &str) {
-        eventually(&format!("a heading {text:?}"), || async {
-            let found = root
-                .find_all(Locator::Css("h1"))
-                .await
-                .map_err(|e| e.to_string())?;
-            let mut seen = Vec::new();
-            for element in found {
-                let shown = text_of(&element).await?;
-                if shown.trim() == text {
-                    return Ok(());
-                }
-                seen.push(shown);
-            }
-            Err(format!("headings seen: {seen:?}"))
-        })
-        .await
-    }
-
-    /// Runs `script` in the page and returns its JSON result.
-    pub async fn script(&self, script: &str) -> serde_json::Value {
-        self.client
-            .execute(script, Vec::new())
-            .await
-            .unwrap_or_else(|e| panic!("run {script:?}: {e}"))
-    }
 }
 
 /// A Chrome DevTools Protocol command, sent through ChromeDriver.

@@ -1275,3 +1275,9 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
     assert!(!receipt.is_empty(), "{shown}");
     assert_eq!(shown[1], json!(format!("Merci. Votre numéro de reçu est {receipt}.")));
 }
+
+// ---------------------------------------------------------------------------
+// The staff dashboard.
+
+#[path = "e2e/dashboard.rs"]
+mod dashboard;

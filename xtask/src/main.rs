@@ -4,11 +4,13 @@
 //! - `setup`: installs what is missing (wasm32 target, trunk, wasm-bindgen-cli,
 //!   binaryen's wasm-opt, axe-core for the accessibility checks, Chromium and
 //!   ChromeDriver), skipping what is there.
-//! - `build`: setup, the interview bundle (`trunk build --release` into
-//!   `dist/`, plus brotli copies), the host binary (profile `release-host`).
+//! - `build`: setup, the two browser bundles (`trunk build --release`: the
+//!   interview page into `dist/`, the staff dashboard into `dist-dashboard/`,
+//!   plus brotli copies), the host binary (profile `release-host`) with both
+//!   inside.
 //! - `run`: build, then `interview serve` with its database in `./data`.
-//! - `test`: build, native tests, in-browser wasm tests, the bundle size
-//!   budget, end-to-end tests; a summary at the end.
+//! - `test`: build, native tests, in-browser wasm tests, the bundles' size
+//!   budgets and that they share no file, end-to-end tests; a summary at the end.
 //! - `bench`: the engine's benchmarks.
 //!
 //! Layout: [`setup`] installs tools, [`bundle`] measures and compresses the
@@ -29,8 +31,8 @@ usage: cargo xtask <task>
 
 tasks:
   setup   install the tools the build and tests need (skips what is there)
-  build   build the interview bundle (dist/) and the host binary
-  run     build, then serve the interview at http://127.0.0.1:8080/i/ (data in ./data)
+  build   build the browser bundles (dist/, dist-dashboard/) and the host binary
+  run     build, then serve the dashboard at http://127.0.0.1:8080/dashboard/ (data in ./data)
   test    build, then run every test: native, in-browser (wasm), bundle size, end to end
   bench   run the engine's benchmarks";
 
@@ -115,22 +117,26 @@ impl Ctx {
         self.cmd(&cargo)
     }
 
-    /// The directory of the built bundle.
+    /// The directory of the built interview page.
     pub fn dist(&self) -> PathBuf {
-        self.root.join("dist")
+        self.root.join(bundle::INTERVIEW.dist)
+    }
+
+    /// Cargo's target folder (`CARGO_TARGET_DIR`, else `target/`).
+    pub fn target_dir(&self) -> PathBuf {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.root.join("target"));
+        if target.is_absolute() {
+            target
+        } else {
+            self.root.join(target)
+        }
     }
 
     /// The host binary built by `build`.
     pub fn host_binary(&self) -> PathBuf {
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| self.root.join("target"));
-        let target = if target.is_absolute() {
-            target
-        } else {
-            self.root.join(target)
-        };
-        target.join("release-host").join("interview")
+        self.target_dir().join("release-host").join("interview")
     }
 }
 
@@ -184,21 +190,38 @@ pub fn elapsed(duration: Duration) -> String {
 
 fn build(ctx: &Ctx) -> Result<()> {
     setup::setup(ctx)?;
-    build_bundle(ctx)?;
+    for bundle in bundle::ALL {
+        build_bundle(ctx, bundle)?;
+    }
     build_host(ctx)
 }
 
-fn build_bundle(ctx: &Ctx) -> Result<()> {
-    section("Interview bundle: trunk build --release (components/index.html -> dist/)");
+/// Builds one browser bundle with Trunk into a staging folder, minifies and
+/// compresses it there, then copies over the served folder only the files
+/// whose bytes changed (so an unchanged bundle does not rebuild the host).
+fn build_bundle(ctx: &Ctx, bundle: &bundle::Bundle) -> Result<()> {
+    section(&format!(
+        "{}: trunk build --release ({} -> {}/)",
+        bundle.name, bundle.html, bundle.dist
+    ));
     let started = Instant::now();
+    let staging = ctx.target_dir().join("bundles").join(bundle.dist);
     run_step(
-        "the bundle build",
-        ctx.cmd("trunk").args(["build", "--release"]),
+        &format!("the {} build", bundle.name),
+        ctx.cmd("trunk")
+            .args(["build", bundle.html, "--release", "--public-url", bundle.public_url, "--dist"])
+            .arg(&staging),
     )?;
-    minify_js(ctx, &ctx.dist())?;
-    let sizes = bundle::compress(&ctx.dist())?;
-    bundle::print(&sizes);
-    println!("bundle built in {}", elapsed(started.elapsed()));
+    minify_js(ctx, &staging)?;
+    let sizes = bundle::compress(&staging)?;
+    let changed = bundle::sync(&staging, &ctx.root.join(bundle.dist))?;
+    bundle::print(bundle, &sizes);
+    println!(
+        "{} built in {} ({changed} file(s) changed in {}/)",
+        bundle.name,
+        elapsed(started.elapsed()),
+        bundle.dist
+    );
     Ok(())
 }
 
@@ -222,7 +245,8 @@ fn build_host(ctx: &Ctx) -> Result<()> {
         "the host build",
         ctx.cargo()
             .args(["build", "--profile", "release-host", "-p", "interview-host", "--features", "embed-bundle"])
-            .env("INTERVIEW_EMBED_DIR", ctx.dist()),
+            .env("INTERVIEW_EMBED_DIR", ctx.dist())
+            .env("INTERVIEW_EMBED_DASHBOARD_DIR", ctx.root.join(bundle::DASHBOARD.dist)),
     )?;
     println!(
         "host built in {}: {}",
@@ -238,7 +262,10 @@ fn run(ctx: &Ctx) -> Result<()> {
     let data_dir = ctx.root.join("data");
     let listen = std::env::var("INTERVIEW_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
     println!("database: {}", data_dir.join("interview.redb").display());
-    println!("the host prints the address to open: http://{listen}/i/");
+    println!("the dashboard for staff: http://{listen}/dashboard/");
+    println!(
+        "sign in with the admin the host prints at its first start (or INTERVIEW_ADMIN_EMAIL and INTERVIEW_ADMIN_PASSWORD)"
+    );
     let mut command = ctx.cmd(&ctx.host_binary().to_string_lossy());
     command
         .arg("serve")
@@ -284,10 +311,24 @@ fn test(ctx: &Ctx) -> Result<()> {
         "Wasm tests: interview-components (headless Chromium)",
         &|| wasm_tests(ctx, &["-p", "interview-components"]),
     );
-    step("Bundle size budget (brotli -q 11)", &|| {
-        let sizes = bundle::measure(&ctx.dist())?;
-        bundle::print(&sizes);
-        bundle::check_budget(&sizes)
+    step(
+        "Wasm tests: the dashboard's components (headless Chromium)",
+        &|| wasm_tests(ctx, &["-p", "interview-components", "--features", "dashboard", "--test", "dashboard"]),
+    );
+    step("Bundle sizes: budgets (brotli -q 11), no file shared", &|| {
+        let mut failures = Vec::new();
+        for bundle in bundle::ALL {
+            let sizes = bundle::measure(&ctx.root.join(bundle.dist))?;
+            bundle::print(bundle, &sizes);
+            if let Err(error) = bundle::check_budget(bundle, &sizes) {
+                failures.push(error.to_string());
+            }
+        }
+        bundle::check_disjoint(&ctx.dist(), &ctx.root.join(bundle::DASHBOARD.dist))?;
+        if !failures.is_empty() {
+            bail!("{}", failures.join("; "));
+        }
+        Ok(())
     });
     step(
         "End-to-end tests (host binary + headless Chromium)",

@@ -108,7 +108,7 @@ fn method_label(method: &Method) -> &'static str {
 /// The route label of a request: its matched pattern, with a nested
 /// service's private catch-all parameter (noise in a label) as `{*path}`.
 /// axum reports no pattern for paths inside a nested service, so the
-/// bundle's prefix stands for all of them; anything else is [`UNMATCHED`].
+/// bundles' prefixes stand for all of them; anything else is [`UNMATCHED`].
 pub fn route_label(matched: Option<&str>, path: &str) -> String {
     if let Some(matched) = matched {
         return match matched.find("{*__private__") {
@@ -116,9 +116,10 @@ pub fn route_label(matched: Option<&str>, path: &str) -> String {
             None => matched.to_owned(),
         };
     }
-    let bundle = crate::bundle::PREFIX;
-    if path == bundle || path.strip_prefix(bundle).is_some_and(|rest| rest.starts_with('/')) {
-        return format!("{bundle}/{{*path}}");
+    for bundle in [crate::bundle::PREFIX, crate::bundle::DASHBOARD_PREFIX] {
+        if path == bundle || path.strip_prefix(bundle).is_some_and(|rest| rest.starts_with('/')) {
+            return format!("{bundle}/{{*path}}");
+        }
     }
     UNMATCHED.to_owned()
 }

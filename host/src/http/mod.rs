@@ -51,6 +51,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Directory holding the built interview bundle (None: the embedded one, else `./dist`).
     pub bundle_dir: Option<PathBuf>,
+    /// Directory holding the built dashboard (None: the embedded one, else `./dist-dashboard`).
+    pub dashboard_dir: Option<PathBuf>,
     /// The data directory (database, uploaded files, documents).
     pub data_dir: PathBuf,
     /// Origins allowed to call the client API from a browser (kept in step with the settings).
@@ -119,7 +121,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::serve))
         .route("/api/v1/openapi.json", get(openapi::serve))
         .merge(layers::api(api, &state))
-        .merge(crate::bundle::routes(state.bundle_dir.as_deref()))
+        .merge(crate::bundle::routes(state.bundle_dir.as_deref(), state.dashboard_dir.as_deref()))
         .layer(axum::middleware::from_fn(layers::security_headers))
         // Last, so it wraps every route and sees each one's matched pattern.
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))

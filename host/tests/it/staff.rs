@@ -602,7 +602,7 @@ impl Served {
             let line = lines.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no `Open` line; printed {printed:?}"));
             printed.push(line.clone());
             if let Some(rest) = line.strip_prefix("Open http://") {
-                break rest.trim_end_matches("/i/").parse().expect("address");
+                break rest.split('/').next().unwrap_or_default().parse().expect("address");
             }
         };
         Served { child, lines, addr, printed }
