@@ -16,9 +16,11 @@
 pub mod error;
 pub mod paging;
 pub mod session;
+pub mod users;
 pub mod work_items;
 
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
+pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_items::{InterviewState, InterviewSummary, WorkItemRow, WorkItemStatus};
