@@ -19,6 +19,7 @@ pub mod error;
 pub mod paging;
 pub mod session;
 pub mod templates;
+pub mod users;
 pub mod work_groups;
 pub mod work_items;
 
@@ -28,6 +29,7 @@ pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
 pub use templates::{TemplateSummary, VersionSummary};
+pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_groups::WorkGroup;
 pub use work_items::{
     Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,

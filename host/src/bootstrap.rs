@@ -90,8 +90,10 @@ pub async fn add_user(
     })
 }
 
-/// Sets a new password for a user (sessions already signed in stay until they expire).
-pub async fn reset_password(store: &Storage, hasher: &Hasher, email: &str, password: &str) -> Result<(), Error> {
+/// Sets a new password for a user and ends every session they have signed in
+/// (the command line's `reset-password`: the old password may have leaked);
+/// how many sessions ended.
+pub async fn reset_password(store: &Storage, hasher: &Hasher, email: &str, password: &str) -> Result<usize, Error> {
     check_password(password)?;
     let email = email.trim().to_lowercase();
     let password_hash = hasher.hash(password.to_owned()).await.map_err(|e| Error::Internal(e.to_string()))?;
@@ -99,7 +101,7 @@ pub async fn reset_password(store: &Storage, hasher: &Hasher, email: &str, passw
         let mut user = tx.user_by_email(&email)?.ok_or(Error::NotFound { what: "user" })?;
         user.password_hash = password_hash.clone();
         tx.put_user(&user)?;
-        Ok(())
+        crate::domain::users::end_sessions(tx, &user.id, None)
     })
 }
 

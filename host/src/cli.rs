@@ -63,8 +63,28 @@ pub enum Command {
         #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
-    /// Set a staff user's password (read from INTERVIEW_NEW_PASSWORD or standard input).
+    /// Set a staff user's password (read from INTERVIEW_NEW_PASSWORD or standard input) and end
+    /// their sessions.
     ResetPassword {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Disable a staff user: they cannot sign in, their sessions end and the API keys they made
+    /// are revoked. The last enabled admin cannot be disabled.
+    DisableUser {
+        /// Sign-in email.
+        #[arg(long)]
+        email: String,
+        /// The data directory.
+        #[arg(long, env = "INTERVIEW_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Let a disabled staff user sign in again (their revoked API keys stay revoked).
+    EnableUser {
         /// Sign-in email.
         #[arg(long)]
         email: String,

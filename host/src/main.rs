@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         }
         Command::AddUser { email, role, data_dir } => add_user(&data_dir, &email, &role),
         Command::ResetPassword { email, data_dir } => reset_password(&data_dir, &email),
+        Command::DisableUser { email, data_dir } => set_disabled(&data_dir, &email, true),
+        Command::EnableUser { email, data_dir } => set_disabled(&data_dir, &email, false),
         Command::Backup { file, data_dir, remote } => backup(&data_dir, &file, &remote),
         Command::Check { data_dir, remote } => return check(&data_dir, &remote),
     };
@@ -128,10 +130,35 @@ fn reset_password(data_dir: &Path, email: &str) -> anyhow::Result<()> {
     let store = Storage::open(data_dir)?;
     runtime()?.block_on(async {
         let hasher = interview_host::auth::passphrase::Hasher::new(1);
-        bootstrap::reset_password(&store, &hasher, email, &password).await?;
-        say(&format!("Changed the password of {email}."));
+        let ended = bootstrap::reset_password(&store, &hasher, email, &password).await?;
+        say(&format!("Changed the password of {email} and ended {}.", sessions(ended)));
         Ok(())
     })
+}
+
+fn sessions(n: usize) -> String {
+    if n == 1 { "1 session".to_owned() } else { format!("{n} sessions") }
+}
+
+fn set_disabled(data_dir: &Path, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let store = Storage::open(data_dir)?;
+    let changed = interview_host::domain::users::set_disabled_by_email(&store, email, disabled)?;
+    let email = &changed.user.email;
+    let line = if changed.disabled_now() {
+        let keys = match changed.keys_revoked {
+            1 => "1 API key".to_owned(),
+            n => format!("{n} API keys"),
+        };
+        format!("Disabled {email}: ended {} and revoked {keys}.", sessions(changed.sessions_ended))
+    } else if changed.enabled_now() {
+        format!("Enabled {email}; API keys revoked when they were disabled stay revoked.")
+    } else if disabled {
+        format!("{email} was disabled already.")
+    } else {
+        format!("{email} was enabled already.")
+    };
+    say(&line);
+    Ok(())
 }
 
 /// The running host `--host` names, with the API key from `--api-key-file` or INTERVIEW_API_KEY.

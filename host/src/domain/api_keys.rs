@@ -7,6 +7,7 @@ use crate::auth::token;
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::storage::records::{ApiKey, Role};
+use crate::storage::txn::WriteTxn;
 use crate::storage::Storage;
 
 /// Longest key name accepted, in characters.
@@ -65,4 +66,18 @@ pub fn revoke(store: &Storage, id: &str) -> Result<ApiKey, Error> {
         }
         Ok(key)
     })
+}
+
+/// Revokes every key `created_by` made that is not revoked yet, in the caller's
+/// transaction (a disabled user's keys stop with them); how many it revoked.
+pub fn revoke_made_by(tx: &mut dyn WriteTxn, created_by: &str) -> Result<usize, Error> {
+    let mut revoked = 0;
+    for mut key in tx.api_keys()? {
+        if key.created_by == created_by && !key.revoked {
+            key.revoked = true;
+            tx.put_api_key(&key)?;
+            revoked += 1;
+        }
+    }
+    Ok(revoked)
 }

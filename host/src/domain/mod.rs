@@ -6,6 +6,7 @@
 //! - [`interview`]: reading, saving progress, submitting (rules 5, 7, 8).
 //! - [`sending`]: staff sending and cancelling interviews (rules 2, 3).
 //! - [`templates`], [`clients`], [`work_items`], [`work_groups`]: what staff manage.
+//! - [`users`], [`api_keys`]: who may call the staff API (roles, disabling, passwords).
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 
 pub mod access;
@@ -18,6 +19,7 @@ pub mod files;
 pub mod interview;
 pub mod sending;
 pub mod templates;
+pub mod users;
 pub mod webhooks;
 pub mod work_groups;
 pub mod work_items;

@@ -11,6 +11,7 @@ pub mod layers;
 pub mod metrics;
 pub mod openapi;
 pub mod staff;
+pub mod users;
 pub mod work_groups;
 
 use std::net::IpAddr;
@@ -115,7 +116,7 @@ impl AppState {
 
 /// The host's router: health, metrics, the API and the interview bundle.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(admin::routes()).merge(work_groups::routes());
+    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

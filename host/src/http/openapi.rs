@@ -19,6 +19,8 @@ pub enum Access {
     Staff,
     /// Like [`Access::Staff`], admins only.
     Admin,
+    /// Signed-in staff by the session cookie only (an API key has no session).
+    StaffCookie,
 }
 
 /// What a request or an answer carries.
@@ -175,6 +177,16 @@ pub const OPERATIONS: &[Operation] = &[
             RATE_LIMITED,
         ],
         ..op("post", "/api/v1/staff/session", "signIn", "staff", "Sign in as staff.")
+    },
+    Operation {
+        access: Access::StaffCookie,
+        answers: &[ok(
+            200,
+            "Who the session cookie signs in, and the session's CSRF token again (the same as at sign-in). \
+             No CORS headers are sent, so no other site can read this answer.",
+            "SignedIn",
+        )],
+        ..op("get", "/api/v1/staff/session", "getSession", "staff", "Who is signed in, for a reloaded dashboard.")
     },
     Operation {
         access: Access::Staff,
@@ -386,6 +398,34 @@ pub const OPERATIONS: &[Operation] = &[
         answers: &[ok(200, "All staff users, by email.", "UserList")],
         ..op("get", "/api/v1/users", "listUsers", "settings", "List staff users.")
     },
+    Operation {
+        access: Access::Admin,
+        answers: &[ok(200, "The user.", "User"), NOT_FOUND],
+        ..op("get", "/api/v1/users/{id}", "getUser", "settings", "One staff user.")
+    },
+    Operation {
+        access: Access::Admin,
+        body: Content::Json("UserChange"),
+        answers: &[
+            ok(200, "The user after the change. Disabling ended their sessions and revoked the API keys they made.", "User"),
+            NOT_FOUND,
+            err(409, "`last_admin`: the change would leave no enabled admin."),
+            err(422, "`invalid_name`: 1 to 200 characters, on one line."),
+        ],
+        ..op("patch", "/api/v1/users/{id}", "editUser", "settings", "Change a user's role or name, or disable or enable them (only the fields sent).")
+    },
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("PasswordChange"),
+        answers: &[
+            Answer { status: 204, description: "Set; the user's other sessions ended (all of them when an admin set someone else's).", content: Content::Empty },
+            err(403, "`admin_only`: someone else's password, and the caller is not an admin; `wrong_password`: `current_password` is not right."),
+            NOT_FOUND,
+            err(422, "`weak_password` (12 to 1024 characters), or `current_password_required` for one's own password."),
+            err(429, "`rate_limited`: too many attempts from this network; see `Retry-After`."),
+        ],
+        ..op("post", "/api/v1/users/{id}/password", "setPassword", "settings", "Set a user's password: an admin for anyone, a user for themselves with the current one.")
+    },
     // ------------------------------------------------------------ admin
     Operation {
         access: Access::Admin,
@@ -502,6 +542,7 @@ fn operation_json(operation: &Operation) -> Value {
     match operation.access {
         Access::Public => {}
         Access::Client => add(err(410, "`expired`: no session, or the session or its link is no longer valid.")),
+        Access::StaffCookie => add(err(401, "`not_signed_in`: no valid staff session cookie (an API key has no session).")),
         Access::Staff | Access::Admin => {
             add(err(401, "`not_signed_in`: no valid staff session or API key."));
             if operation.access == Access::Admin {
@@ -552,6 +593,7 @@ fn operation_json(operation: &Operation) -> Value {
     out["security"] = match operation.access {
         Access::Public => json!([]),
         Access::Client => json!([{"clientSession": []}]),
+        Access::StaffCookie => json!([{"staffCookie": []}]),
         Access::Staff | Access::Admin if changes_state => json!([{"staffCookie": [], "csrfToken": []}, {"apiKey": []}]),
         Access::Staff | Access::Admin => json!([{"staffCookie": []}, {"apiKey": []}]),
     };
@@ -687,7 +729,7 @@ fn schemas() -> Value {
         ("SignIn", object(&["email", "password"], json!({"email": {"type": "string"}, "password": {"type": "string", "writeOnly": true}}))),
         ("SignedIn", object(&["csrf_token", "user"], json!({
             "csrf_token": text("Send as `X-CSRF-Token` on state-changing calls."),
-            "user": object(&["id", "email", "role"], json!({"id": {"type": "string"}, "email": {"type": "string"}, "name": maybe_text, "role": {"type": "string", "enum": ["admin", "staff"]}})),
+            "user": object(&["id", "email", "name", "role"], json!({"id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"}, "role": schema_ref("Role")})),
         }))),
         ("NewTemplate", object(&["name", "definition"], json!({"name": {"type": "string"}, "definition": {"type": "object", "description": "A template document (`interview/1`)."}}))),
         ("TemplateCreated", object(&["id", "version"], json!({"id": {"type": "string"}, "version": {"const": 1}}))),
@@ -791,11 +833,20 @@ fn schemas() -> Value {
             "email": {"type": "string"}, "password": {"type": "string", "writeOnly": true},
             "role": {"oneOf": [schema_ref("Role"), {"type": "null"}], "description": "Default `staff`."},
         }))),
-        ("User", object(&["id", "email", "role", "created_at", "disabled"], json!({
-            "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": ["string", "null"]},
-            "role": schema_ref("Role"), "created_at": time(), "disabled": {"type": "boolean"},
+        ("User", object(&["id", "email", "name", "role", "created_at", "disabled"], json!({
+            "id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"},
+            "role": schema_ref("Role"), "created_at": time(), "disabled": {"type": "boolean", "description": "A disabled user cannot sign in."},
         }))),
         ("UserList", array_of("User")),
+        ("UserChange", json!({"type": "object", "additionalProperties": false, "properties": {
+            "role": schema_ref("Role"),
+            "disabled": {"type": "boolean", "description": "`true` ends the user's sessions and revokes the API keys they made; `false` lets them sign in again."},
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        }})),
+        ("PasswordChange", json!({"type": "object", "required": ["password"], "additionalProperties": false, "properties": {
+            "password": {"type": "string", "minLength": 12, "maxLength": 1024, "writeOnly": true},
+            "current_password": {"type": "string", "writeOnly": true, "description": "Required when changing one's own password."},
+        }})),
         ("NewWorkGroup", json!({"type": "object", "required": ["name"], "additionalProperties": false, "properties": {
             "name": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Unique ignoring case."},
             "description": {"type": ["string", "null"], "maxLength": 2000},
@@ -833,7 +884,7 @@ mod tests {
     /// The routes declared in the HTTP modules' sources: each `.route("path", ...)`
     /// with the methods its method router names.
     fn routes_in_source() -> BTreeSet<(String, String)> {
-        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("work_groups.rs"), include_str!("admin.rs")];
+        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("users.rs"), include_str!("work_groups.rs"), include_str!("admin.rs")];
         let methods = ["get", "post", "put", "patch", "delete"];
         let mut found = BTreeSet::new();
         for source in sources {
@@ -946,6 +997,8 @@ mod tests {
         let doc = document();
         assert_eq!(doc["paths"]["/api/v1/client/interview"]["get"]["security"], json!([{"clientSession": []}]));
         assert_eq!(doc["paths"]["/api/v1/staff/session"]["post"]["security"], json!([]));
+        assert_eq!(doc["paths"]["/api/v1/staff/session"]["get"]["security"], json!([{"staffCookie": []}]));
+        assert!(doc["paths"]["/api/v1/staff/session"]["get"]["responses"]["401"].is_object());
         assert_eq!(
             doc["paths"]["/api/v1/work-items"]["post"]["security"],
             json!([{"staffCookie": [], "csrfToken": []}, {"apiKey": []}])

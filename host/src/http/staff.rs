@@ -13,15 +13,16 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::extract::{bearer, ApiJson, ApiQuery, ClientIp};
+use super::extract::{bearer, ApiJson, ApiQuery};
 use super::AppState;
+use crate::auth::token::Digest;
 use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
 use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
 use crate::domain::{api_keys, templates, work_items};
 use crate::error::Error;
-use crate::storage::records::{Role, Settings, StaffSession, WorkGroup, WorkItem, WorkItemStatus};
+use crate::storage::records::{Role, Settings, StaffSession, User, WorkGroup, WorkItem, WorkItemStatus};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -29,7 +30,6 @@ pub const COOKIE: &str = "interview_staff";
 /// The staff API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/staff/session", post(sign_in).delete(sign_out))
         .route("/api/v1/templates", post(create_template).get(list_templates))
         .route("/api/v1/templates/{id}", get(get_template))
         .route("/api/v1/templates/{id}/versions", post(add_version))
@@ -48,7 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/work-items/{id}/history", get(answer_history))
         .route("/api/v1/api-keys", post(create_api_key).get(list_api_keys))
         .route("/api/v1/api-keys/{id}", axum::routing::delete(revoke_api_key))
-        .route("/api/v1/users", post(create_user).get(list_users))
 }
 
 /// A caller allowed on the staff API.
@@ -57,6 +56,8 @@ pub struct Staff {
     pub actor: Actor,
     /// What they may do.
     pub role: Role,
+    /// The digest of the session cookie they came with (`None` for an API key).
+    pub session: Option<Digest>,
 }
 
 impl Staff {
@@ -69,7 +70,8 @@ impl Staff {
     }
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the request's cookie `name`.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
         line.split(';').find_map(|pair| {
             let (k, v) = pair.trim().split_once('=')?;
@@ -78,7 +80,8 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     })
 }
 
-fn not_signed_in() -> Error {
+/// The refusal of a caller with no valid session or key.
+pub(crate) fn not_signed_in() -> Error {
     Error::Unauthorized {
         code: "not_signed_in",
         message: "Sign in first (or send an API key).".to_owned(),
@@ -86,35 +89,42 @@ fn not_signed_in() -> Error {
     }
 }
 
+/// The session of a staff cookie and its user, when both exist, the session has
+/// not expired and the user is not disabled.
+pub(crate) async fn cookie_session(state: &AppState, cookie: &str) -> Result<Option<(StaffSession, User)>, Error> {
+    let now = state.now();
+    let store = state.storage.clone();
+    let hash = token::hash_token(cookie);
+    let found = state
+        .blocking(move || {
+            store.read(|tx| {
+                let Some(session) = tx.staff_session(&hash)? else { return Ok(None) };
+                let user = tx.user(&session.user_id)?;
+                Ok(Some((session, user)))
+            })
+        })
+        .await?;
+    Ok(match found {
+        Some((session, Some(user))) if now < session.expires_at && !user.disabled => Some((session, user)),
+        _ => None,
+    })
+}
+
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let now = state.now();
-        let store = state.storage.clone();
         if let Some(key) = bearer(&parts.headers) {
             let hash = token::hash_token(&key);
+            let store = state.storage.clone();
             let found = state.blocking(move || store.read(|tx| Ok(tx.api_key_by_hash(&hash)?))).await?;
             return match found {
-                Some(k) if !k.revoked => Ok(Staff { actor: Actor::ApiKey(k.id), role: k.role }),
+                Some(k) if !k.revoked => Ok(Staff { actor: Actor::ApiKey(k.id), role: k.role, session: None }),
                 _ => Err(not_signed_in()),
             };
         }
         let cookie = cookie_value(&parts.headers, COOKIE).ok_or_else(not_signed_in)?;
-        let hash = token::hash_token(&cookie);
-        let found = state
-            .blocking(move || {
-                store.read(|tx| {
-                    let Some(session) = tx.staff_session(&hash)? else { return Ok(None) };
-                    let user = tx.user(&session.user_id)?;
-                    Ok(Some((session, user)))
-                })
-            })
-            .await?;
-        let Some((session, Some(user))) = found else { return Err(not_signed_in()) };
-        if now >= session.expires_at || user.disabled {
-            return Err(not_signed_in());
-        }
+        let (session, user) = cookie_session(state, &cookie).await?.ok_or_else(not_signed_in)?;
         let changes_state = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if changes_state {
             let header = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
@@ -125,7 +135,7 @@ impl FromRequestParts<AppState> for Staff {
                 });
             }
         }
-        Ok(Staff { actor: Actor::User(user.id), role: user.role })
+        Ok(Staff { actor: Actor::User(user.id), role: user.role, session: Some(session.token_hash) })
     }
 }
 
@@ -141,78 +151,6 @@ impl FromRequestParts<AppState> for Admin {
         staff.admin_only()?;
         Ok(Admin(staff))
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignIn {
-    email: String,
-    password: String,
-}
-
-async fn sign_in(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(body): ApiJson<SignIn>) -> Result<Response, Error> {
-    state.limit_ip(ip)?;
-    let store = state.storage.clone();
-    let email = body.email.trim().to_lowercase();
-    let user = state.blocking(move || store.read(|tx| Ok(tx.user_by_email(&email)?))).await?;
-    // Verify against a dummy hash when there is no such user, so timing tells nothing.
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
-    let correct = state.hasher.verify(body.password, hash).await;
-    let user = match user {
-        Some(u) if correct && !u.disabled => u,
-        _ => {
-            return Err(Error::Unauthorized {
-                code: "wrong_credentials",
-                message: "The email or password is not right.".to_owned(),
-                attempts_left: None,
-            })
-        }
-    };
-    let now = state.now();
-    let (cookie, cookie_hash) = token::new_token();
-    let (csrf_token, csrf_hash) = csrf::new_csrf();
-    let store = state.storage.clone();
-    let user_id = user.id.clone();
-    let secure = state.public_https();
-    let max_age = state
-        .blocking(move || {
-            store.write(|tx| {
-                let settings = tx.settings()?;
-                tx.put_staff_session(&StaffSession {
-                    token_hash: cookie_hash,
-                    user_id,
-                    csrf_hash,
-                    created_at: now,
-                    expires_at: now.plus_secs(settings.staff_session_secs),
-                })?;
-                Ok(settings.staff_session_secs)
-            })
-        })
-        .await?;
-    let mut response =
-        Json(json!({"csrf_token": csrf_token, "user": {"id": user.id, "email": user.email, "name": user.name, "role": user.role}}))
-            .into_response();
-    let cookie = format!(
-        "{COOKIE}={cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(response)
-}
-
-async fn sign_out(State(state): State<AppState>, _staff: Staff, headers: HeaderMap) -> Result<Response, Error> {
-    if let Some(cookie) = cookie_value(&headers, COOKIE) {
-        let hash = token::hash_token(&cookie);
-        let store = state.storage.clone();
-        state.blocking(move || store.write(|tx| Ok(tx.delete_staff_session(&hash)?))).await?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(response)
 }
 
 // ------------------------------------------------------------------ templates
@@ -833,33 +771,4 @@ async fn revoke_api_key(State(state): State<AppState>, Admin(staff): Admin, Path
     let key = state.blocking(move || api_keys::revoke(&store, &id)).await?;
     tracing::info!(key = %key.id, by = %staff.actor.as_string(), "API key revoked");
     Ok(StatusCode::NO_CONTENT)
-}
-
-// ------------------------------------------------------------------ staff users
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewUser {
-    email: String,
-    password: String,
-    role: Option<Role>,
-}
-
-fn user_json(u: &crate::storage::records::User) -> Value {
-    json!({"id": u.id, "email": u.email, "name": u.name, "role": u.role, "created_at": u.created_at.to_rfc3339(), "disabled": u.disabled})
-}
-
-async fn create_user(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<NewUser>) -> Result<(StatusCode, Json<Value>), Error> {
-    let now = state.now();
-    let role = body.role.unwrap_or(Role::Staff);
-    let user = crate::bootstrap::add_user(&state.storage, &state.hasher, now, &body.email, &body.password, role).await?;
-    tracing::info!(user = %user.id, by = %staff.actor.as_string(), "staff user added");
-    Ok((StatusCode::CREATED, Json(user_json(&user))))
-}
-
-async fn list_users(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let mut users = state.blocking(move || store.read(|tx| Ok(tx.users()?))).await?;
-    users.sort_by(|a, b| a.email.cmp(&b.email));
-    Ok(Json(Value::Array(users.iter().map(user_json).collect())))
 }

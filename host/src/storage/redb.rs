@@ -409,6 +409,10 @@ impl<T: Tables> ReadTxn for Txn<T> {
         self.record(&STAFF_SESSIONS, hash)
     }
 
+    fn staff_sessions(&self) -> Result<Vec<StaffSession>, StorageError> {
+        self.all(&STAFF_SESSIONS)
+    }
+
     fn template(&self, id: &str) -> Result<Option<TemplateRecord>, StorageError> {
         self.record(&TEMPLATES, id)
     }
@@ -1179,8 +1183,12 @@ mod tests {
         let (_dir, b) = backend();
         let s = staff_session([5; 32], "usr_a");
         write(&b, |t| t.put_staff_session(&s));
-        assert_eq!(read(&b, |t| t.staff_session(&[5; 32])), Some(s));
+        assert_eq!(read(&b, |t| t.staff_session(&[5; 32])), Some(s.clone()));
+        let other = staff_session([6; 32], "usr_b");
+        write(&b, |t| t.put_staff_session(&other));
+        assert_eq!(read(&b, |t| t.staff_sessions()), vec![s, other.clone()]);
         write(&b, |t| t.delete_staff_session(&[5; 32]));
+        assert_eq!(read(&b, |t| t.staff_sessions()), vec![other]);
         assert_eq!(read(&b, |t| t.staff_session(&[5; 32])), None);
         // Deleting what is not there is not an error (a double sign-out).
         write(&b, |t| t.delete_staff_session(&[5; 32]));

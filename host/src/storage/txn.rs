@@ -55,6 +55,8 @@ pub trait ReadTxn {
 
     /// A staff session by the SHA-256 of its cookie value.
     fn staff_session(&self, hash: &Digest) -> Result<Option<StaffSession>, StorageError>;
+    /// All staff sessions, expired ones included (a scan: for ending a user's sessions).
+    fn staff_sessions(&self) -> Result<Vec<StaffSession>, StorageError>;
 
     /// A template by id.
     fn template(&self, id: &str) -> Result<Option<TemplateRecord>, StorageError>;

@@ -9,4 +9,5 @@ mod serve;
 mod server;
 mod staff;
 mod support;
+mod users;
 mod work_groups;
