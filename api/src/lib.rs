@@ -13,11 +13,15 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod clients;
 pub mod error;
 pub mod paging;
 pub mod session;
 pub mod work_items;
 
+pub use audit::AuditEventRow;
+pub use clients::ClientView;
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};

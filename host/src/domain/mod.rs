@@ -7,6 +7,7 @@
 //! - [`sending`]: staff sending and cancelling interviews (rules 2, 3).
 //! - [`templates`], [`clients`], [`work_items`], [`work_groups`]: what staff manage.
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
+//! - [`paging`]: lists read a page at a time by key, with opaque cursors.
 
 pub mod access;
 pub mod api_keys;
@@ -16,6 +17,7 @@ pub mod documents;
 pub mod expiry;
 pub mod files;
 pub mod interview;
+pub mod paging;
 pub mod sending;
 pub mod templates;
 pub mod webhooks;

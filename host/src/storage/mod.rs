@@ -26,7 +26,7 @@ use tokio::sync::Semaphore;
 
 pub use self::redb::RedbBackend;
 pub use schema::SCHEMA_VERSION;
-pub use txn::{Backend, ReadTxn, StorageError, WriteTxn};
+pub use txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 
 use crate::Result;
 

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::codec::{decode, encode};
 use super::records::*;
 use super::schema::{self, *};
-use super::txn::{Backend, ReadTxn, StorageError, WriteTxn};
+use super::txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 use super::{CheckReport, Integrity};
 use crate::clock::Timestamp;
 
@@ -349,6 +349,57 @@ impl<T: Tables> Txn<T> {
         Ok(out)
     }
 
+    /// Ids of up to `limit` rows of a `(created_at, id)` index, newest first, after `after`.
+    fn newest_first(
+        &self,
+        index: &Def<(i64, &'static str), ()>,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError> {
+        let open = self.txn.open(index)?;
+        let range = match after {
+            Some(key) => open.range(..(key.created_at.0, key.id.as_str()))?,
+            None => open.range::<(i64, &str)>(..)?,
+        };
+        let mut ids = Vec::new();
+        for entry in range.rev().take(limit) {
+            ids.push(entry?.0.value().1.to_owned());
+        }
+        Ok(ids)
+    }
+
+    /// The same for the rows under `first` of a `(first, created_at, id)` index.
+    fn newest_first_under(
+        &self,
+        index: &Def<(&'static str, i64, &'static str), ()>,
+        first: &str,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError> {
+        let open = self.txn.open(index)?;
+        // No id or status holds a NUL, so `first` + NUL sorts after every key under `first`.
+        let past = format!("{first}\0");
+        let range = match after {
+            Some(key) => open.range((first, i64::MIN, "")..(first, key.created_at.0, key.id.as_str()))?,
+            None => open.range((first, i64::MIN, "")..(past.as_str(), i64::MIN, ""))?,
+        };
+        let mut ids = Vec::new();
+        for entry in range.rev().take(limit) {
+            ids.push(entry?.0.value().2.to_owned());
+        }
+        Ok(ids)
+    }
+
+    /// The records `ids` name in `table`, in that order; a missing one is damage to `index`.
+    fn named<R: DeserializeOwned>(
+        &self,
+        index: &'static str,
+        table: &Def<&'static str, Rec>,
+        ids: &[String],
+    ) -> Result<Vec<R>, StorageError> {
+        ids.iter().map(|id| self.indexed(index, table, id, id)).collect()
+    }
+
     /// Second parts of the keys `(first, _)` of a pair-keyed index.
     fn with_first<'k, B: Key + 'static>(
         &self,
@@ -429,6 +480,11 @@ impl<T: Tables> ReadTxn for Txn<T> {
         self.all(&CLIENTS)
     }
 
+    fn clients_page(&self, after: Option<&RowKey>, limit: usize) -> Result<Vec<Client>, StorageError> {
+        let ids = self.newest_first(&CLIENTS_BY_CREATED, after, limit)?;
+        self.named(CLIENTS_BY_CREATED.name, &CLIENTS, &ids)
+    }
+
     fn work_item(&self, id: &str) -> Result<Option<WorkItem>, StorageError> {
         self.record(&WORK_ITEMS, id)
     }
@@ -444,6 +500,29 @@ impl<T: Tables> ReadTxn for Txn<T> {
         ids.iter()
             .map(|id| self.indexed(WORK_ITEMS_BY_CREATED.name, &WORK_ITEMS, id, id))
             .collect()
+    }
+
+    fn work_items_page(
+        &self,
+        by: WorkItemsBy<'_>,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<WorkItem>, StorageError> {
+        let (index, ids) = match by {
+            WorkItemsBy::All => (
+                WORK_ITEMS_BY_CREATED.name,
+                self.newest_first(&WORK_ITEMS_BY_CREATED, after, limit)?,
+            ),
+            WorkItemsBy::Status(status) => (
+                WORK_ITEMS_BY_STATUS.name,
+                self.newest_first_under(&WORK_ITEMS_BY_STATUS, status.as_str(), after, limit)?,
+            ),
+            WorkItemsBy::WorkGroup(group) => (
+                WORK_ITEMS_BY_GROUP.name,
+                self.newest_first_under(&WORK_ITEMS_BY_GROUP, group, after, limit)?,
+            ),
+        };
+        self.named(index, &WORK_ITEMS, &ids)
     }
 
     fn work_group(&self, id: &str) -> Result<Option<WorkGroup>, StorageError> {
@@ -477,6 +556,22 @@ impl<T: Tables> ReadTxn for Txn<T> {
         }
     }
 
+    fn interviews_expiring(&self, until: Timestamp, limit: usize) -> Result<Vec<Interview>, StorageError> {
+        let mut ids = Vec::new();
+        {
+            let index = self.txn.open(&INTERVIEWS_BY_EXPIRY)?;
+            // Every key at `until` sorts before (until + 1, "").
+            let due = match until.0.checked_add(1) {
+                Some(after) => index.range(..(after, ""))?,
+                None => index.range::<(i64, &str)>(..)?,
+            };
+            for entry in due.take(limit) {
+                ids.push(entry?.0.value().1.to_owned());
+            }
+        }
+        self.named(INTERVIEWS_BY_EXPIRY.name, &INTERVIEWS, &ids)
+    }
+
     fn client_session(&self, hash: &Digest) -> Result<Option<ClientSession>, StorageError> {
         self.record(&CLIENT_SESSIONS, hash)
     }
@@ -507,6 +602,25 @@ impl<T: Tables> ReadTxn for Txn<T> {
         for entry in open.range((work_item_id, 0u64)..=(work_item_id, u64::MAX))? {
             let (_, value) = entry?;
             out.push(decode(AUDIT.name, value.value())?);
+        }
+        Ok(out)
+    }
+
+    fn audit_page(
+        &self,
+        work_item_id: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<(u64, AuditEvent)>, StorageError> {
+        let open = self.txn.open(&AUDIT)?;
+        let range = match before {
+            Some(seq) => open.range((work_item_id, 0u64)..(work_item_id, seq))?,
+            None => open.range((work_item_id, 0u64)..=(work_item_id, u64::MAX))?,
+        };
+        let mut out = Vec::new();
+        for entry in range.rev().take(limit) {
+            let (key, value) = entry?;
+            out.push((key.value().1, decode(AUDIT.name, value.value())?));
         }
         Ok(out)
     }
@@ -640,18 +754,41 @@ impl WriteTxn for Txn<WriteTransaction> {
     }
 
     fn put_client(&mut self, client: &Client) -> Result<(), StorageError> {
-        self.change(|txn| put(txn, &CLIENTS, &client.id, client))
+        let old: Option<Client> = self.record(&CLIENTS, &client.id)?;
+        self.change(|txn| {
+            let mut index = txn.open_table(CLIENTS_BY_CREATED.def)?;
+            if let Some(old) = old.filter(|old| old.created_at != client.created_at) {
+                index.remove((old.created_at.0, client.id.as_str()))?;
+            }
+            index.insert((client.created_at.0, client.id.as_str()), ())?;
+            put(txn, &CLIENTS, &client.id, client)
+        })
     }
 
     fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError> {
         let old: Option<WorkItem> = self.record(&WORK_ITEMS, &item.id)?;
         self.change(|txn| {
-            let mut index = txn.open_table(WORK_ITEMS_BY_CREATED.def)?;
-            if let Some(old) = old.filter(|old| old.created_at != item.created_at) {
-                index.remove((old.created_at.0, item.id.as_str()))?;
+            let id = item.id.as_str();
+            let at = item.created_at.0;
+            let mut by_created = txn.open_table(WORK_ITEMS_BY_CREATED.def)?;
+            let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def)?;
+            let mut by_group = txn.open_table(WORK_ITEMS_BY_GROUP.def)?;
+            if let Some(old) = &old {
+                let old_at = old.created_at.0;
+                if old_at != at {
+                    by_created.remove((old_at, id))?;
+                }
+                by_status.remove((old.status.as_str(), old_at, id))?;
+                if let Some(group) = &old.work_group_id {
+                    by_group.remove((group.as_str(), old_at, id))?;
+                }
             }
-            index.insert((item.created_at.0, item.id.as_str()), ())?;
-            put(txn, &WORK_ITEMS, &item.id, item)
+            by_created.insert((at, id), ())?;
+            by_status.insert((item.status.as_str(), at, id), ())?;
+            if let Some(group) = &item.work_group_id {
+                by_group.insert((group.as_str(), at, id), ())?;
+            }
+            put(txn, &WORK_ITEMS, id, item)
         })
     }
 
@@ -680,13 +817,25 @@ impl WriteTxn for Txn<WriteTransaction> {
             &interview.id,
             "the link token",
         )?;
+        let id = interview.id.as_str();
+        let old_expiry = old.as_ref().and_then(crate::domain::expiry::expires_at);
+        let new_expiry = crate::domain::expiry::expires_at(interview);
         self.change(|txn| {
             let mut index = txn.open_table(INTERVIEWS_BY_TOKEN.def)?;
             if let Some(old) = old.filter(|old| old.token_hash != interview.token_hash) {
                 index.remove(&old.token_hash)?;
             }
-            index.insert(&interview.token_hash, interview.id.as_str())?;
-            put(txn, &INTERVIEWS, &interview.id, interview)
+            index.insert(&interview.token_hash, id)?;
+            if old_expiry != new_expiry {
+                let mut by_expiry = txn.open_table(INTERVIEWS_BY_EXPIRY.def)?;
+                if let Some(at) = old_expiry {
+                    by_expiry.remove((at.0, id))?;
+                }
+                if let Some(at) = new_expiry {
+                    by_expiry.insert((at.0, id), ())?;
+                }
+            }
+            put(txn, &INTERVIEWS, id, interview)
         })
     }
 
@@ -949,9 +1098,13 @@ impl Checker<'_> {
                 ));
             }
         }
+        let mut clients_created = HashSet::new();
         self.rows(&CLIENTS, str::to_owned, |c, key, cl: Client| {
-            c.key_matches(CLIENTS.name, &key, &cl.id)
+            c.key_matches(CLIENTS.name, &key, &cl.id);
+            clients_created.insert(format!("({}, {key})", cl.created_at.0));
         })?;
+        let found = self.entries(&CLIENTS_BY_CREATED, |(at, id), ()| format!("({at}, {id})"))?;
+        self.set(CLIENTS_BY_CREATED.name, clients_created, found);
 
         let (mut names, mut groups) = (HashMap::new(), HashSet::new());
         self.rows(&WORK_GROUPS, str::to_owned, |c, key, group: WorkGroup| {
@@ -970,10 +1123,15 @@ impl Checker<'_> {
         let found = self.entries(&WORK_GROUPS_BY_NAME, |k, v| (k.to_owned(), v.to_owned()))?;
         self.one_to_one(WORK_GROUPS_BY_NAME.name, names, found);
 
-        let mut created = HashSet::new();
+        let (mut created, mut by_status, mut by_group) = (HashSet::new(), HashSet::new(), HashSet::new());
         self.rows(&WORK_ITEMS, str::to_owned, |c, key, item: WorkItem| {
             c.key_matches(WORK_ITEMS.name, &key, &item.id);
-            created.insert(format!("({}, {key})", item.created_at.0));
+            let at = item.created_at.0;
+            created.insert(format!("({at}, {key})"));
+            by_status.insert(format!("({}, {at}, {key})", item.status.as_str()));
+            if let Some(group) = &item.work_group_id {
+                by_group.insert(format!("({group}, {at}, {key})"));
+            }
             if let Some(group) = item.work_group_id.filter(|g| !groups.contains(g)) {
                 c.problem(format!(
                     "{}[{key}] names work group {group}, which is not in {}",
@@ -985,14 +1143,27 @@ impl Checker<'_> {
             format!("({at}, {id})")
         })?;
         self.set(WORK_ITEMS_BY_CREATED.name, created, found);
+        let found = self.entries(&WORK_ITEMS_BY_STATUS, |(status, at, id), ()| {
+            format!("({status}, {at}, {id})")
+        })?;
+        self.set(WORK_ITEMS_BY_STATUS.name, by_status, found);
+        let found = self.entries(&WORK_ITEMS_BY_GROUP, |(group, at, id), ()| {
+            format!("({group}, {at}, {id})")
+        })?;
+        self.set(WORK_ITEMS_BY_GROUP.name, by_group, found);
 
-        let mut tokens = HashMap::new();
+        let (mut tokens, mut expiring) = (HashMap::new(), HashSet::new());
         self.rows(&INTERVIEWS, str::to_owned, |c, key, iv: Interview| {
             c.key_matches(INTERVIEWS.name, &key, &iv.id);
+            if let Some(at) = crate::domain::expiry::expires_at(&iv) {
+                expiring.insert(format!("({}, {key})", at.0));
+            }
             tokens.insert(hex(&iv.token_hash), key);
         })?;
         let found = self.entries(&INTERVIEWS_BY_TOKEN, |k, v| (hex(k), v.to_owned()))?;
         self.one_to_one(INTERVIEWS_BY_TOKEN.name, tokens, found);
+        let found = self.entries(&INTERVIEWS_BY_EXPIRY, |(at, id), ()| format!("({at}, {id})"))?;
+        self.set(INTERVIEWS_BY_EXPIRY.name, expiring, found);
 
         let mut sessions = HashSet::new();
         self.rows(
