@@ -1643,6 +1643,151 @@ mod tests {
         assert_clean(&b);
     }
 
+    fn item_ids(rows: Vec<WorkItem>) -> Vec<String> {
+        rows.into_iter().map(|w| w.id).collect()
+    }
+
+    fn key(at: i64, id: &str) -> RowKey {
+        RowKey { created_at: Timestamp(at), id: id.into() }
+    }
+
+    #[test]
+    fn work_items_page_newest_first_from_a_key_in_each_index() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            t.put_work_group(&work_group("wg_north", "North"))?;
+            t.put_work_group(&work_group("wg_northern", "Northern"))?;
+            t.put_work_item(&work_item("wi_1", 10))?;
+            // Two in one millisecond: the id decides.
+            t.put_work_item(&work_item("wi_2", 20))?;
+            t.put_work_item(&work_item("wi_3", 20))?;
+            t.put_work_item(&WorkItem { status: WorkItemStatus::Draft, work_group_id: None, ..work_item("wi_4", 30) })?;
+            // A group id that is a prefix of another must not catch its items.
+            t.put_work_item(&WorkItem { work_group_id: Some("wg_northern".into()), ..work_item("wi_5", 40) })
+        });
+        let page = |by: WorkItemsBy<'static>, after: Option<RowKey>, n| {
+            item_ids(read(&b, move |t| t.work_items_page(by, after.as_ref(), n)))
+        };
+        assert_eq!(page(WorkItemsBy::All, None, 10), ["wi_5", "wi_4", "wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::All, None, 2), ["wi_5", "wi_4"]);
+        assert_eq!(page(WorkItemsBy::All, Some(key(20, "wi_3")), 2), ["wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::All, Some(key(10, "wi_1")), 2), Vec::<String>::new());
+        let waiting = WorkItemsBy::Status(WorkItemStatus::WaitingForClient);
+        assert_eq!(page(waiting, None, 10), ["wi_5", "wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(waiting, Some(key(30, "wi_4")), 2), ["wi_3", "wi_2"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Draft), None, 10), ["wi_4"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Expired), None, 10), Vec::<String>::new());
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), Some(key(20, "wi_2")), 10), ["wi_1"]);
+
+        // A changed status and group move the item's entries.
+        write(&b, |t| t.put_work_item(&WorkItem { status: WorkItemStatus::Submitted, work_group_id: None, ..work_item("wi_2", 20) }));
+        assert_eq!(page(waiting, None, 10), ["wi_5", "wi_3", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Submitted), None, 10), ["wi_2"]);
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_1"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn clients_and_audit_page_newest_first() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            for n in 1..=4 {
+                t.put_client(&Client { created_at: Timestamp(n), ..client(&format!("cli_{n}")) })?;
+                t.append_audit(&audit("wi_1", &format!("e{n}")))?;
+            }
+            t.append_audit(&audit("wi_10", "other"))
+        });
+        let clients = |after: Option<RowKey>, n| {
+            read(&b, move |t| t.clients_page(after.as_ref(), n)).into_iter().map(|c| c.id).collect::<Vec<_>>()
+        };
+        assert_eq!(clients(None, 3), ["cli_4", "cli_3", "cli_2"]);
+        assert_eq!(clients(Some(key(2, "cli_2")), 3), ["cli_1"]);
+        let events = |before, n| {
+            read(&b, move |t| t.audit_page("wi_1", before, n))
+                .into_iter()
+                .map(|(seq, e)| (seq, e.event))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(events(None, 2), [(4, "e4".to_owned()), (3, "e3".to_owned())]);
+        assert_eq!(events(Some(3), 10), [(2, "e2".to_owned()), (1, "e1".to_owned())]);
+        assert!(events(Some(1), 10).is_empty());
+        assert_eq!(read(&b, |t| t.audit_page("wi_10", None, 10)).len(), 1);
+        assert!(read(&b, |t| t.audit_page("wi_", None, 10)).is_empty());
+        // An edited client keeps its one place.
+        write(&b, |t| t.put_client(&Client { last_name: "Byron".into(), ..Client { created_at: Timestamp(3), ..client("cli_3") } }));
+        assert_eq!(clients(None, 10), ["cli_4", "cli_3", "cli_2", "cli_1"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn live_interviews_are_indexed_by_expiry_until_they_end() {
+        let (_dir, b) = backend();
+        let sent = |id: &str, hash: u8, expires: i64| Interview {
+            link_expires_at: Timestamp(expires),
+            ..interview(id, [hash; 32])
+        };
+        write(&b, |t| {
+            t.put_interview(&sent("iv_late", 1, 300))?;
+            t.put_interview(&sent("iv_soon", 2, 100))?;
+            t.put_interview(&Interview { state: InterviewState::Cancelled, ..sent("iv_gone", 3, 50) })
+        });
+        let due = |b: &RedbBackend, now, n| {
+            read(b, move |t| t.interviews_expiring(Timestamp(now), n)).into_iter().map(|i| i.id).collect::<Vec<_>>()
+        };
+        assert_eq!(due(&b, 99, 10), Vec::<String>::new());
+        assert_eq!(due(&b, 100, 10), ["iv_soon"]);
+        assert_eq!(due(&b, i64::MAX, 10), ["iv_soon", "iv_late"]);
+        assert_eq!(due(&b, i64::MAX, 1), ["iv_soon"]);
+        // Opening moves the expiry to the access window from the last access.
+        write(&b, |t| {
+            t.put_interview(&Interview {
+                state: InterviewState::Opened,
+                first_opened_at: Some(Timestamp(90)),
+                last_access_at: Some(Timestamp(90)),
+                ..sent("iv_soon", 2, 100)
+            })
+        });
+        assert_eq!(due(&b, 100, 10), Vec::<String>::new());
+        assert_eq!(due(&b, 90 + 3_600_000, 10), ["iv_late", "iv_soon"]);
+        // A final state takes it out.
+        write(&b, |t| t.put_interview(&Interview { state: InterviewState::Submitted, ..sent("iv_late", 1, 300) }));
+        assert_eq!(due(&b, i64::MAX, 10), ["iv_soon"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn check_finds_list_and_expiry_index_problems() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            t.put_client(&client("cli_1"))?;
+            t.put_work_group(&work_group("wg_north", "North"))?;
+            t.put_work_item(&work_item("wi_1", 5))?;
+            t.put_interview(&interview("iv_1", [1; 32]))
+        });
+        assert_clean(&b);
+        {
+            let db = b.shared();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(CLIENTS_BY_CREATED.def).unwrap().remove((1, "cli_1")).unwrap();
+            let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def).unwrap();
+            by_status.remove(("waiting_for_client", 5, "wi_1")).unwrap();
+            by_status.insert(("draft", 5, "wi_1"), ()).unwrap();
+            drop(by_status);
+            txn.open_table(WORK_ITEMS_BY_GROUP.def).unwrap().insert(("wg_x", 5, "wi_9"), ()).unwrap();
+            txn.open_table(INTERVIEWS_BY_EXPIRY.def).unwrap().remove((2, "iv_1")).unwrap();
+            txn.commit().unwrap();
+        }
+        let report = b.check().unwrap();
+        let has = |needle: &str| has_problem(&report, needle);
+        assert!(has("clients_by_created lacks (1, cli_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_status lacks (waiting_for_client, 5, wi_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_status has (draft, 5, wi_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_group has (wg_x, 5, wi_9)"), "{:#?}", report.problems);
+        assert!(has("interviews_by_expiry lacks (2, iv_1)"), "{:#?}", report.problems);
+        assert_eq!(report.problems.len(), 5, "{:#?}", report.problems);
+    }
+
     #[test]
     fn outbox_due_lists_undelivered_entries_whose_time_has_come() {
         let (_dir, b) = backend();

@@ -411,6 +411,7 @@ pub(crate) mod legacy {
     /// rows with the indexes version 2 kept.
     pub(crate) fn version_2(
         db: &Database,
+        groups: &[WorkGroup],
         clients: &[crate::storage::records::Client],
         items: &[WorkItem],
         interviews: &[Interview],
@@ -419,6 +420,12 @@ pub(crate) mod legacy {
         let txn = db.begin_write().unwrap();
         delete_version_3_tables(&txn);
         {
+            let mut rows = txn.open_table(WORK_GROUPS.def).unwrap();
+            let mut names = txn.open_table(WORK_GROUPS_BY_NAME.def).unwrap();
+            for group in groups {
+                rows.insert(group.id.as_str(), encode(group).unwrap().as_slice()).unwrap();
+                names.insert(WorkGroup::name_key(&group.name).as_str(), group.id.as_str()).unwrap();
+            }
             let mut rows = txn.open_table(CLIENTS.def).unwrap();
             for client in clients {
                 rows.insert(client.id.as_str(), encode(client).unwrap().as_slice()).unwrap();
