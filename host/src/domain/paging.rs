@@ -141,7 +141,7 @@ mod tests {
             Ok(all.iter().copied().filter(|v| after.is_none_or(|a| v < a)).take(n).collect())
         };
         // Only multiples of 7 are kept: 14 of them, each page full until the last.
-        let keep = |v: u32| Ok((v % 7 == 0).then_some(v));
+        let keep = |v: u32| Ok(v.is_multiple_of(7).then_some(v));
         let (rows, next) = collect(None, 5, 3, fetch, |v| *v, keep).unwrap();
         assert_eq!(rows, [98, 91, 84, 77, 70]);
         assert_eq!(next, Some(70));
