@@ -435,5 +435,6 @@ fn bench(ctx: &Ctx) -> Result<()> {
     run_step(
         "the benchmarks",
         ctx.cargo().args(["bench", "-p", "interview-runtime"]),
-    )
+    )?;
+    run_step("the staff lists", ctx.cargo().args(["bench", "-p", "interview-host", "--bench", "lists"]))
 }

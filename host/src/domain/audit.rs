@@ -2,11 +2,14 @@
 //! transaction as the change they describe. Tokens, passphrases and codes
 //! never appear in an event; details carry ids and outcomes only.
 
+use interview_api::AuditEventRow;
 use serde_json::Value;
 
+use super::paging::{self, Page};
 use crate::clock::Timestamp;
+use crate::error::Error;
 use crate::storage::records::AuditEvent;
-use crate::storage::txn::{StorageError, WriteTxn};
+use crate::storage::txn::{ReadTxn, StorageError, WriteTxn};
 
 /// Who did something, as written in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,4 +54,23 @@ pub fn record(
         detail,
         ip: ip.map(str::to_owned),
     })
+}
+
+/// A page of a work item's log, newest first, below the event numbered `before`.
+pub fn list(tx: &dyn ReadTxn, work_item_id: &str, before: Option<u64>, limit: usize) -> Result<Page<AuditEventRow>, Error> {
+    tx.work_item(work_item_id)?.ok_or(Error::NotFound { what: "work item" })?;
+    let (items, next) = paging::collect(
+        before,
+        limit,
+        0,
+        |before, n| Ok(tx.audit_page(work_item_id, before.copied(), n)?),
+        |(seq, _)| *seq,
+        |(_, event)| Ok(Some(row(event))),
+    )?;
+    Ok(Page { items, next: next.map(paging::seq_cursor) })
+}
+
+/// An event as the API shows it.
+fn row(event: AuditEvent) -> AuditEventRow {
+    AuditEventRow { at: event.at.to_rfc3339(), actor: event.actor, event: event.event, detail: event.detail, ip: event.ip }
 }

@@ -1,12 +1,15 @@
 //! Clients: the people interviews are sent to.
 
+use interview_api::ClientView;
 use serde::Deserialize;
 
+use super::paging::{self, Page, FILTERED_CHUNK};
 use crate::auth::token;
 use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::storage::records::Client;
-use crate::storage::txn::WriteTxn;
+use crate::storage::txn::{ReadTxn, WriteTxn};
+use crate::storage::RowKey;
 
 /// What staff send to make or change a client.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -103,19 +106,46 @@ pub fn update(tx: &mut dyn WriteTxn, now: Timestamp, id: &str, fields: ClientFie
     Ok(client)
 }
 
-/// Clients whose name or email contains `q` (case-insensitive), by last name.
-pub fn search(all: Vec<Client>, q: Option<&str>) -> Vec<Client> {
+/// A client's place in the list.
+pub fn key_of(client: &Client) -> RowKey {
+    RowKey { created_at: client.created_at, id: client.id.clone() }
+}
+
+/// Whether a client's first name, last name, "first last" or email contains `needle` (lower-cased).
+fn matches(client: &Client, needle: &str) -> bool {
+    [&client.first_name, &client.last_name, &client.email]
+        .iter()
+        .any(|field| field.to_lowercase().contains(needle))
+        || format!("{} {}", client.first_name, client.last_name).to_lowercase().contains(needle)
+}
+
+/// A page of the clients whose name or email contains `q` (ignoring case),
+/// newest first, after `after`.
+pub fn list(tx: &dyn ReadTxn, q: Option<&str>, after: Option<RowKey>, limit: usize) -> Result<Page<ClientView>, Error> {
     let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
-    let mut found: Vec<Client> = all
-        .into_iter()
-        .filter(|c| match &needle {
-            None => true,
-            Some(n) => [&c.first_name, &c.last_name, &c.email]
-                .iter()
-                .any(|field| field.to_lowercase().contains(n.as_str()))
-                || format!("{} {}", c.first_name, c.last_name).to_lowercase().contains(n.as_str()),
-        })
-        .collect();
-    found.sort_by(|a, b| (a.last_name.to_lowercase(), &a.id).cmp(&(b.last_name.to_lowercase(), &b.id)));
-    found
+    let chunk = if needle.is_some() { FILTERED_CHUNK } else { 0 };
+    let (items, next) = paging::collect(
+        after,
+        limit,
+        chunk,
+        |after, n| Ok(tx.clients_page(after, n)?),
+        key_of,
+        |client| Ok(needle.as_deref().is_none_or(|n| matches(&client, n)).then(|| view(&client))),
+    )?;
+    Ok(Page { items, next: next.as_ref().map(paging::row_cursor) })
+}
+
+/// A client as the API shows it.
+pub fn view(client: &Client) -> ClientView {
+    ClientView {
+        id: client.id.clone(),
+        title: client.title.clone(),
+        first_name: client.first_name.clone(),
+        last_name: client.last_name.clone(),
+        email: client.email.clone(),
+        mobile: client.mobile.clone(),
+        region: client.region.clone(),
+        created_at: client.created_at.to_rfc3339(),
+        updated_at: client.updated_at.to_rfc3339(),
+    }
 }

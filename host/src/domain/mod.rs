@@ -8,6 +8,7 @@
 //! - [`templates`], [`clients`], [`work_items`], [`work_groups`]: what staff manage.
 //! - [`users`], [`api_keys`]: who may call the staff API (roles, disabling, passwords).
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
+//! - [`paging`]: lists read a page at a time by key, with opaque cursors.
 
 pub mod access;
 pub mod api_keys;
@@ -17,6 +18,7 @@ pub mod documents;
 pub mod expiry;
 pub mod files;
 pub mod interview;
+pub mod paging;
 pub mod sending;
 pub mod templates;
 pub mod users;

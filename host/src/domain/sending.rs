@@ -284,26 +284,77 @@ pub fn cancel(store: &Storage, now: Timestamp, actor: &Actor, interview_id: &str
     })
 }
 
-/// Writes down expiry for interviews past it (status and audit in one transaction).
+/// How many expired interviews one write transaction writes down.
+const SWEEP_BATCH: usize = 500;
+
+/// Writes down expiry for the interviews past it (state, work item status and
+/// audit in one transaction per batch). It reads only the expiry index up to
+/// `now`, so it costs what expired, not the number of work items; when
+/// nothing did, it is one read and no write.
 pub fn sweep_expired(store: &Storage, now: Timestamp) -> Result<usize, Error> {
-    store.write(|tx| {
-        let mut count = 0;
-        for mut work_item in tx.work_items()? {
-            let Some(last) = work_item.interviews.last().cloned() else { continue };
-            let Some(mut interview) = tx.interview(&last)? else { continue };
-            if matches!(interview.state, InterviewState::Sent | InterviewState::Opened)
-                && expiry::effective_state(&interview, now) == InterviewState::Expired
-            {
-                interview.state = InterviewState::Expired;
-                tx.put_interview(&interview)?;
-                tx.delete_client_sessions_of(&interview.id)?;
-                work_item.status = WorkItemStatus::Expired;
-                work_item.updated_at = now;
-                tx.put_work_item(&work_item)?;
-                audit::record(tx, &work_item.id, now, &Actor::System, "interview_expired", json!({"interview": interview.id}), None)?;
-                count += 1;
+    let mut count = 0;
+    loop {
+        if store.read(|tx| Ok(tx.interviews_expiring(now, 1)?.is_empty()))? {
+            return Ok(count);
+        }
+        let done = store.write(|tx| {
+            let due = tx.interviews_expiring(now, SWEEP_BATCH)?;
+            for interview in &due {
+                expire(tx, now, interview.clone())?;
+            }
+            Ok(due.len())
+        })?;
+        count += done;
+        if done < SWEEP_BATCH {
+            return Ok(count);
+        }
+    }
+}
+
+/// Writes down the expiry of one work item's interviews when it is due, and
+/// touches nothing else: what a read of the work item runs first.
+pub fn expire_work_item(store: &Storage, now: Timestamp, work_item_id: &str) -> Result<(), Error> {
+    let due = |tx: &dyn crate::storage::ReadTxn| -> Result<Vec<Interview>, Error> {
+        let Some(item) = tx.work_item(work_item_id)? else { return Ok(Vec::new()) };
+        let mut due = Vec::new();
+        for id in &item.interviews {
+            if let Some(iv) = tx.interview(id)? {
+                if matches!(iv.state, InterviewState::Sent | InterviewState::Opened)
+                    && expiry::effective_state(&iv, now) == InterviewState::Expired
+                {
+                    due.push(iv);
+                }
             }
         }
-        Ok(count)
+        Ok(due)
+    };
+    if store.read(|tx| due(tx))?.is_empty() {
+        return Ok(());
+    }
+    store.write(|tx| {
+        for interview in due(&*tx)? {
+            expire(tx, now, interview)?;
+        }
+        Ok(())
     })
+}
+
+/// Marks one live interview past its expiry as expired and ends its
+/// sessions; when it is its work item's latest, the item's status follows and
+/// the expiry is audited.
+fn expire(tx: &mut dyn crate::storage::WriteTxn, now: Timestamp, mut interview: Interview) -> Result<(), Error> {
+    interview.state = InterviewState::Expired;
+    tx.put_interview(&interview)?;
+    tx.delete_client_sessions_of(&interview.id)?;
+    let Some(mut work_item) = tx.work_item(&interview.work_item_id)? else { return Ok(()) };
+    // An older interview left live on paper (a follow-up was sent after it
+    // lapsed) is closed quietly; the item's status belongs to its latest.
+    if work_item.interviews.last() != Some(&interview.id) {
+        return Ok(());
+    }
+    work_item.status = WorkItemStatus::Expired;
+    work_item.updated_at = now;
+    tx.put_work_item(&work_item)?;
+    audit::record(tx, &work_item.id, now, &Actor::System, "interview_expired", json!({"interview": interview.id}), None)?;
+    Ok(())
 }

@@ -2,18 +2,24 @@
 //! client and interviews. Staff see answers only once submitted: saved
 //! progress stays on the interview, never here (rule 5).
 
+use std::collections::HashMap;
+
+use interview_api::{InterviewSummary, WorkItemRow};
 use interview_runtime::validate::{validate, Code};
 use interview_runtime::Template;
 use serde_json::{json, Value};
 
 use super::audit::{self, Actor};
-use super::work_groups;
+use super::paging::{self, Page, FILTERED_CHUNK};
+use super::{expiry, work_groups};
 use crate::auth::token;
 use crate::clock::Timestamp;
 use crate::error::Error;
-use crate::storage::records::{AnswerRevision, AnswerSource, Answers, WorkItem, WorkItemStatus};
+use crate::storage::records::{
+    AnswerRevision, AnswerSource, Answers, Interview, InterviewState, WorkItem, WorkItemStatus,
+};
 use crate::storage::txn::ReadTxn;
-use crate::storage::Storage;
+use crate::storage::{RowKey, Storage, WorkItemsBy};
 
 /// The live template of a work item, checked.
 fn live_template(tx: &dyn ReadTxn, template_id: &str) -> Result<Template, Error> {
@@ -145,27 +151,138 @@ pub fn edit_answers(store: &Storage, now: Timestamp, actor: &Actor, id: &str, gi
     })
 }
 
-/// Which work items a search keeps: every filter given must match.
+/// Which work items a list keeps: every filter given must match.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Filter<'a> {
-    /// Only this status.
+    /// Only this status (as of now).
     pub status: Option<WorkItemStatus>,
-    /// Only names containing this (ignoring case).
+    /// Only items whose name or client's name ("First Last") contains this, ignoring case.
     pub q: Option<&'a str>,
     /// Only items filed under the group with this id.
     pub work_group_id: Option<&'a str>,
 }
 
-/// The work items `filter` keeps, newest first.
-pub fn search(all: Vec<WorkItem>, filter: Filter<'_>) -> Vec<WorkItem> {
+/// A work item's place in the list.
+pub fn key_of(item: &WorkItem) -> RowKey {
+    RowKey { created_at: item.created_at, id: item.id.clone() }
+}
+
+/// A page of the work items `filter` keeps, newest first, after `after`: each
+/// status, group and name read once per page, not once per row.
+pub fn list(
+    tx: &dyn ReadTxn,
+    now: Timestamp,
+    filter: Filter<'_>,
+    after: Option<RowKey>,
+    limit: usize,
+) -> Result<Page<WorkItemRow>, Error> {
     let Filter { status, q, work_group_id } = filter;
     let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
-    let mut found: Vec<WorkItem> = all
-        .into_iter()
-        .filter(|w| status.is_none_or(|s| w.status == s))
-        .filter(|w| work_group_id.is_none_or(|g| w.work_group_id.as_deref() == Some(g)))
-        .filter(|w| needle.as_ref().is_none_or(|n| w.name.to_lowercase().contains(n.as_str())))
-        .collect();
-    found.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
-    found
+    // The narrowest index the filters allow; what it does not serve is checked row by row.
+    let (by, chunk) = match (work_group_id, status) {
+        (Some(group), None) => (WorkItemsBy::WorkGroup(group), 0),
+        (Some(group), Some(_)) => (WorkItemsBy::WorkGroup(group), FILTERED_CHUNK),
+        (None, Some(status)) => (WorkItemsBy::Status(status), 0),
+        (None, None) => (WorkItemsBy::All, 0),
+    };
+    let chunk = if needle.is_some() { FILTERED_CHUNK } else { chunk };
+    let mut names = Names::default();
+    let (items, next) = paging::collect(
+        after,
+        limit,
+        chunk,
+        |after, n| Ok(tx.work_items_page(by, after, n)?),
+        key_of,
+        |item| {
+            let client = match &item.client_id {
+                Some(id) => tx.client(id)?,
+                None => None,
+            };
+            let client_name = client.map(|c| format!("{} {}", c.first_name, c.last_name));
+            if let Some(needle) = &needle {
+                let hit = item.name.to_lowercase().contains(needle.as_str())
+                    || client_name.as_ref().is_some_and(|n| n.to_lowercase().contains(needle.as_str()));
+                if !hit {
+                    return Ok(None);
+                }
+            }
+            let row = row(tx, now, &mut names, &item, client_name)?;
+            Ok(status.is_none_or(|s| row.status == s).then_some(row))
+        },
+    )?;
+    Ok(Page { items, next: next.as_ref().map(paging::row_cursor) })
+}
+
+/// Template and work group names already read for a page.
+#[derive(Default)]
+struct Names {
+    templates: HashMap<String, Option<String>>,
+    groups: HashMap<String, Option<String>>,
+}
+
+/// The status as of `now`: an outstanding interview past its expiry makes it
+/// `expired` even before the sweep writes that down.
+pub fn status_now(item: &WorkItem, latest: Option<&Interview>, now: Timestamp) -> WorkItemStatus {
+    match latest {
+        Some(iv) if item.status == WorkItemStatus::WaitingForClient
+            && expiry::effective_state(iv, now) == InterviewState::Expired =>
+        {
+            WorkItemStatus::Expired
+        }
+        _ => item.status,
+    }
+}
+
+/// One list row: the work item with what the list shows beside it.
+fn row(
+    tx: &dyn ReadTxn,
+    now: Timestamp,
+    names: &mut Names,
+    item: &WorkItem,
+    client_name: Option<String>,
+) -> Result<WorkItemRow, Error> {
+    let template_name = match names.templates.get(&item.template_id) {
+        Some(name) => name.clone(),
+        None => {
+            let name = tx.template(&item.template_id)?.map(|t| t.name);
+            names.templates.insert(item.template_id.clone(), name.clone());
+            name
+        }
+    };
+    let work_group = match &item.work_group_id {
+        None => None,
+        Some(id) => match names.groups.get(id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = tx.work_group(id)?.map(|g| g.name);
+                names.groups.insert(id.clone(), name.clone());
+                name
+            }
+        },
+    };
+    let latest = match item.interviews.last() {
+        Some(id) => tx.interview(id)?,
+        None => None,
+    };
+    let last_event = tx.audit_page(&item.id, None, 1)?.into_iter().next().map(|(_, e)| e.at);
+    let last_activity = last_event.map_or(item.updated_at, |at| at.max(item.updated_at));
+    Ok(WorkItemRow {
+        id: item.id.clone(),
+        name: item.name.clone(),
+        status: status_now(item, latest.as_ref(), now),
+        template_id: item.template_id.clone(),
+        template_name,
+        work_group,
+        work_group_id: item.work_group_id.clone(),
+        client_id: item.client_id.clone(),
+        client_name,
+        interview: latest.map(|iv| InterviewSummary {
+            state: expiry::effective_state(&iv, now),
+            expires_at: expiry::expires_at(&iv).map(Timestamp::to_rfc3339),
+            id: iv.id,
+        }),
+        last_activity_at: Some(last_activity.to_rfc3339()),
+        created_at: item.created_at.to_rfc3339(),
+        updated_at: item.updated_at.to_rfc3339(),
+    })
 }

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod layers;
 pub mod metrics;
 pub mod openapi;
+pub mod paging;
 pub mod staff;
 pub mod users;
 pub mod work_groups;

@@ -71,6 +71,8 @@ pub struct Operation {
     /// The answers specific to this operation; the ones its access and body
     /// imply (401, 403, 410, 400, 415, 503) are added when the document is built.
     pub answers: &'static [Answer],
+    /// A list paged by key: `limit` and `cursor` in the query, a `Link` to the next page.
+    pub paged: bool,
 }
 
 const fn ok(status: u16, description: &'static str, schema: &'static str) -> Answer {
@@ -85,7 +87,7 @@ const NOT_FOUND: Answer = err(404, "`not_found`: no such record.");
 const RATE_LIMITED: Answer = err(429, "`rate_limited`: too many calls from this network, or `locked`: too many failed attempts on this link; see `Retry-After`.");
 
 const fn op(method: &'static str, path: &'static str, id: &'static str, tag: &'static str, summary: &'static str) -> Operation {
-    Operation { method, path, id, tag, summary, access: Access::Public, query: &[], headers: &[], body: Content::Empty, answers: &[] }
+    Operation { method, path, id, tag, summary, access: Access::Public, query: &[], headers: &[], body: Content::Empty, answers: &[], paged: false }
 }
 
 /// Every operation the host serves, in the order the document lists them.
@@ -236,8 +238,9 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         access: Access::Staff,
-        query: &[("q", "Words to find in the name, email or mobile number.")],
-        answers: &[ok(200, "The matching clients.", "ClientList")],
+        query: &[("q", "Text to find in the first name, last name, \"first last\" or email, ignoring case.")],
+        answers: &[ok(200, "A page of the matching clients, newest first.", "ClientList")],
+        paged: true,
         ..op("get", "/api/v1/clients", "listClients", "clients", "Search clients.")
     },
     Operation {
@@ -265,10 +268,14 @@ pub const OPERATIONS: &[Operation] = &[
         access: Access::Staff,
         query: &[
             ("status", "Only work items in this status: draft, waiting_for_client, submitted, cancelled or expired."),
-            ("q", "Words to find in the name."),
+            ("q", "Text to find in the name or the client's name (\"First Last\"), ignoring case."),
             ("work_group", "Only work items filed under the work group of this name (ignoring case); none when no group has it."),
         ],
-        answers: &[ok(200, "The matching work items.", "WorkItemList"), err(400, "`invalid_status`, or `invalid_query`: a parameter given twice.")],
+        answers: &[
+            ok(200, "A page of the matching work items, newest first, each row with what the list shows.", "WorkItemList"),
+            err(400, "`invalid_status`, or `invalid_query`: a parameter given twice."),
+        ],
+        paged: true,
         ..op("get", "/api/v1/work-items", "listWorkItems", "work items", "Search work items.")
     },
     Operation {
@@ -295,7 +302,8 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         access: Access::Staff,
-        answers: &[ok(200, "Oldest first.", "AuditLog"), NOT_FOUND],
+        answers: &[ok(200, "A page of the log, newest first.", "AuditLog"), NOT_FOUND],
+        paged: true,
         ..op("get", "/api/v1/work-items/{id}/audit", "getAudit", "work items", "A work item's audit log.")
     },
     Operation {
@@ -507,6 +515,7 @@ pub fn document() -> Value {
             },
             "headers": {
                 "Retry-After": {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}},
+                "Link": {"description": "When more rows follow: `<path?filters&cursor=…&limit=…>; rel=\"next\"`, the next page (the path relative to the host, the same filters URL-encoded). Absent on the last page.", "schema": {"type": "string"}},
                 "Set-Cookie": {"description": "The staff session cookie (HttpOnly, SameSite=Strict).", "schema": {"type": "string"}},
                 "X-Request-Id": {"description": "The request's id: the caller's own `X-Request-Id` when it is up to 64 of [A-Za-z0-9-_], else a new one.", "schema": {"type": "string"}},
             },
@@ -523,6 +532,12 @@ fn operation_json(operation: &Operation) -> Value {
     }
     for (name, description) in operation.query {
         parameters.push(json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": "string"}}));
+    }
+    if operation.paged {
+        parameters.push(json!({"name": "limit", "in": "query", "required": false, "description": "Rows per page.",
+                               "schema": {"type": "integer", "minimum": 1, "maximum": interview_api::paging::MAX_LIMIT, "default": interview_api::paging::DEFAULT_LIMIT}}));
+        parameters.push(json!({"name": "cursor", "in": "query", "required": false,
+                               "description": "Where the page starts: the cursor of the previous page's `Link` header (opaque).", "schema": {"type": "string"}}));
     }
     for (name, description) in operation.headers {
         parameters.push(json!({"name": name, "in": "header", "required": true, "description": description, "schema": {"type": "string", "maxLength": 200}}));
@@ -552,6 +567,9 @@ fn operation_json(operation: &Operation) -> Value {
             }
         }
     }
+    if operation.paged {
+        add(err(400, "`invalid_query`: a `limit` that is not 1 to 200; `invalid_cursor`: a `cursor` this list did not give out."));
+    }
     if let Content::Json(_) = operation.body {
         add(err(400, "`malformed_json` or `invalid_body`: the body is not JSON of the expected fields and types."));
         add(err(413, "`too_large`: the body is larger than this call accepts."));
@@ -571,6 +589,9 @@ fn operation_json(operation: &Operation) -> Value {
         }
         if matches!(status, 429 | 503) {
             response["headers"]["Retry-After"] = json!({"$ref": "#/components/headers/Retry-After"});
+        }
+        if operation.paged && status == 200 {
+            response["headers"]["Link"] = json!({"$ref": "#/components/headers/Link"});
         }
         if operation.id == "signIn" && status == 200 {
             response["headers"]["Set-Cookie"] = json!({"$ref": "#/components/headers/Set-Cookie"});
@@ -755,12 +776,20 @@ fn schemas() -> Value {
             "work_group": {"type": ["string", "null"], "description": "The name of a work group that is not archived (ignoring case); blank for none."},
             "initial_answers": {"oneOf": [schema_ref("AnswerSet"), {"type": "null"}]},
         }))),
-        ("WorkItemSummary", object(&["id", "name", "status", "created_at", "updated_at"], json!({
+        ("WorkItemRow", object(&["id", "name", "status", "template_id", "created_at", "updated_at"], json!({
             "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
-            "template_id": {"type": "string"}, "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,
-            "client_id": maybe_text, "created_at": time(), "updated_at": time(),
+            "template_id": {"type": "string"}, "template_name": maybe_text,
+            "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,
+            "client_id": maybe_text, "client_name": {"type": ["string", "null"], "description": "The client's \"First Last\"."},
+            "interview": {"oneOf": [object(&["id", "state"], json!({
+                "id": {"type": "string"},
+                "state": {"type": "string", "enum": ["sent", "opened", "submitted", "cancelled", "expired"], "description": "As of now: a link past its expiry is `expired`."},
+                "expires_at": {"type": ["string", "null"], "format": "date-time", "description": "While the link is outstanding."},
+            })), {"type": "null"}], "description": "The latest interview."},
+            "last_activity_at": {"type": ["string", "null"], "format": "date-time", "description": "The newest audit event's time, or when the item last changed."},
+            "created_at": time(), "updated_at": time(),
         }))),
-        ("WorkItemList", array_of("WorkItemSummary")),
+        ("WorkItemList", array_of("WorkItemRow")),
         ("WorkItem", object(&["id", "name", "status", "client", "answers", "interviews", "documents"], json!({
             "id": {"type": "string"}, "name": {"type": "string"}, "status": schema_ref("WorkItemStatus"),
             "template_id": {"type": "string"}, "work_group": {"type": ["string", "null"], "description": "The work group's name."}, "work_group_id": maybe_text,

@@ -2,8 +2,6 @@
 //! session cookie plus a CSRF header on every state-changing call) or a
 //! partner back end (an API key as a bearer token).
 
-use std::collections::HashMap;
-
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -20,9 +18,10 @@ use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
 use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
-use crate::domain::{api_keys, templates, work_items};
+use crate::domain::{api_keys, paging, templates, work_items};
 use crate::error::Error;
-use crate::storage::records::{Role, Settings, StaffSession, User, WorkGroup, WorkItem, WorkItemStatus};
+use crate::storage::records::{Role, Settings, StaffSession, User, WorkItemStatus};
+use interview_api::ClientView;
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -233,8 +232,7 @@ async fn get_template(State(state): State<AppState>, _staff: Staff, Path(id): Pa
 // ------------------------------------------------------------------ clients
 
 fn client_json(c: &crate::storage::records::Client) -> Value {
-    json!({"id": c.id, "title": c.title, "first_name": c.first_name, "last_name": c.last_name, "email": c.email,
-           "mobile": c.mobile, "region": c.region, "created_at": c.created_at.to_rfc3339(), "updated_at": c.updated_at.to_rfc3339()})
+    serde_json::to_value(clients::view(c)).unwrap_or(Value::Null)
 }
 
 async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(body): ApiJson<ClientFields>) -> Result<(StatusCode, Json<Value>), Error> {
@@ -244,21 +242,33 @@ async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(bod
     Ok((StatusCode::CREATED, Json(json!({"id": client.id}))))
 }
 
+/// `limit` and `cursor`, as every paged list takes them.
+#[derive(Deserialize)]
+struct PageQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Search {
     q: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
-async fn list_clients(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<Search>) -> Result<Json<Value>, Error> {
+async fn list_clients(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<Search>) -> Result<Response, Error> {
+    let limit = paging::read_limit(search.page.limit.as_deref())?;
+    let after = search.page.cursor.as_deref().map(paging::read_row_cursor).transpose()?;
     let store = state.storage.clone();
-    let all = state.blocking(move || store.read(|tx| Ok(tx.clients()?))).await?;
-    Ok(Json(Value::Array(clients::search(all, search.q.as_deref()).iter().map(client_json).collect())))
+    let q = search.q.clone();
+    let page = state.blocking(move || store.read(|tx| clients::list(tx, q.as_deref(), after, limit))).await?;
+    Ok(super::paging::respond(page, "/api/v1/clients", &[("q", search.q.as_deref())], limit))
 }
 
-async fn get_client(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn get_client(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<ClientView>, Error> {
     let store = state.storage.clone();
     let client = state.blocking(move || store.read(|tx| tx.client(&id)?.ok_or(Error::NotFound { what: "client" }))).await?;
-    Ok(Json(client_json(&client)))
+    Ok(Json(clients::view(&client)))
 }
 
 async fn edit_client(
@@ -266,11 +276,11 @@ async fn edit_client(
     _staff: Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ClientFields>,
-) -> Result<Json<Value>, Error> {
+) -> Result<Json<ClientView>, Error> {
     let store = state.storage.clone();
     let now = state.now();
     let client = state.blocking(move || store.write(|tx| clients::update(tx, now, &id, body))).await?;
-    Ok(Json(client_json(&client)))
+    Ok(Json(clients::view(&client)))
 }
 
 // ------------------------------------------------------------------ work items
@@ -306,58 +316,45 @@ struct WorkItemSearch {
     status: Option<String>,
     /// A work group's name, ignoring case.
     work_group: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
 }
 
-async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<WorkItemSearch>) -> Result<Json<Value>, Error> {
+async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<WorkItemSearch>) -> Result<Response, Error> {
     let status = match search.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(serde_json::from_value::<WorkItemStatus>(json!(s)).map_err(|_| Error::BadRequest {
+        Some(s) => Some(WorkItemStatus::from_name(s).ok_or_else(|| Error::BadRequest {
             code: "invalid_status",
             message: format!("`{s}` is not a status: draft, waiting_for_client, submitted, cancelled or expired."),
         })?),
     };
+    let limit = paging::read_limit(search.page.limit.as_deref())?;
+    let after = search.page.cursor.as_deref().map(paging::read_row_cursor).transpose()?;
     let store = state.storage.clone();
     let now = state.now();
-    let wanted = search.work_group.filter(|g| !g.trim().is_empty());
-    let (all, groups, filed_under) = state
+    let wanted = search.work_group.clone().filter(|g| !g.trim().is_empty());
+    let q = search.q.clone();
+    let page = state
         .blocking(move || {
-            // Expiry written down first, so statuses are current.
+            // Expiry written down first, so statuses (and the status index) are current.
             sending::sweep_expired(&store, now)?;
             store.read(|tx| {
-                let filed_under = match &wanted {
-                    Some(name) => Some(tx.work_group_by_name(name)?.map(|g| g.id)),
+                let group_id = match &wanted {
+                    Some(name) => match tx.work_group_by_name(name)? {
+                        Some(group) => Some(group.id),
+                        // No group has that name, so nothing is filed under it.
+                        None => return Ok(paging::Page { items: Vec::new(), next: None }),
+                    },
                     None => None,
                 };
-                Ok((tx.work_items()?, tx.work_groups()?, filed_under))
+                let filter = work_items::Filter { status, q: q.as_deref(), work_group_id: group_id.as_deref() };
+                work_items::list(tx, now, filter, after, limit)
             })
         })
         .await?;
-    let work_group_id = match filed_under {
-        None => None,
-        Some(Some(id)) => Some(id),
-        // No group has that name, so nothing is filed under it.
-        Some(None) => return Ok(Json(json!([]))),
-    };
-    let names = work_group_names(groups);
-    let filter = work_items::Filter { status, q: search.q.as_deref(), work_group_id: work_group_id.as_deref() };
-    Ok(Json(Value::Array(
-        work_items::search(all, filter)
-            .iter()
-            .map(|w| json!({"id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
-                            "work_group": group_name(&names, w), "work_group_id": w.work_group_id, "client_id": w.client_id,
-                            "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339()}))
-            .collect(),
-    )))
-}
-
-/// Group id to name.
-fn work_group_names(groups: Vec<WorkGroup>) -> HashMap<String, String> {
-    groups.into_iter().map(|g| (g.id, g.name)).collect()
-}
-
-/// The name of a work item's group, as the API shows `work_group`.
-fn group_name(names: &HashMap<String, String>, item: &WorkItem) -> Option<String> {
-    item.work_group_id.as_ref().and_then(|id| names.get(id).cloned())
+    let filters =
+        [("status", search.status.as_deref()), ("q", search.q.as_deref()), ("work_group", search.work_group.as_deref())];
+    Ok(super::paging::respond(page, "/api/v1/work-items", &filters, limit))
 }
 
 async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
@@ -365,7 +362,8 @@ async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): P
     let now = state.now();
     let view = state
         .blocking(move || {
-            sending::sweep_expired(&store, now)?;
+            // This item's expiry only: reading one work item touches no other.
+            sending::expire_work_item(&store, now, &id)?;
             store.read(|tx| {
                 let w = tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
                 let group = match &w.work_group_id {
@@ -500,22 +498,18 @@ async fn send_interview(
     Ok((StatusCode::CREATED, Json(v)))
 }
 
-async fn audit(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn audit(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, Error> {
+    let limit = paging::read_limit(query.limit.as_deref())?;
+    let before = query.cursor.as_deref().map(paging::read_seq_cursor).transpose()?;
     let store = state.storage.clone();
-    let events = state
-        .blocking(move || {
-            store.read(|tx| {
-                tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
-                Ok(tx.audit(&id)?)
-            })
-        })
-        .await?;
-    Ok(Json(Value::Array(
-        events
-            .iter()
-            .map(|e| json!({"at": e.at.to_rfc3339(), "actor": e.actor, "event": e.event, "detail": e.detail, "ip": e.ip}))
-            .collect(),
-    )))
+    let path = format!("/api/v1/work-items/{id}/audit");
+    let page = state.blocking(move || store.read(|tx| crate::domain::audit::list(tx, &id, before, limit))).await?;
+    Ok(super::paging::respond(page, &path, &[], limit))
 }
 
 async fn cancel(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {

@@ -26,7 +26,7 @@ use tokio::sync::Semaphore;
 
 pub use self::redb::RedbBackend;
 pub use schema::SCHEMA_VERSION;
-pub use txn::{Backend, ReadTxn, StorageError, WriteTxn};
+pub use txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 
 use crate::Result;
 
@@ -434,6 +434,7 @@ mod tests {
     use super::records::*;
     use super::testdata::*;
     use super::*;
+    use crate::clock::Timestamp;
 
     const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
@@ -618,6 +619,63 @@ mod tests {
         let storage = Storage::open(dir.path()).unwrap();
         let again = storage.read(|t| Ok(t.work_groups()?)).unwrap();
         assert_eq!(again, groups);
+    }
+
+    #[test]
+    fn a_version_2_database_finds_its_rows_in_the_list_and_expiry_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let clients: Vec<Client> = (1..=3)
+            .map(|n| Client {
+                created_at: Timestamp(n * 10),
+                ..client(&format!("cli_{n}"))
+            })
+            .collect();
+        let items = vec![
+            work_item("wi_a", 100),
+            WorkItem {
+                status: WorkItemStatus::Submitted,
+                work_group_id: None,
+                ..work_item("wi_b", 200)
+            },
+            work_item("wi_c", 300),
+        ];
+        let live = Interview {
+            link_expires_at: Timestamp(5_000),
+            ..interview("iv_live", [1; 32])
+        };
+        let done = Interview {
+            state: InterviewState::Submitted,
+            ..interview("iv_done", [2; 32])
+        };
+        {
+            let db = Database::create(dir.path().join(DATABASE_FILE)).unwrap();
+            schema::legacy::version_2(&db, &[work_group("wg_north", "North")], &clients, &items, &[live.clone(), done]);
+        }
+        let storage = Storage::open(dir.path()).unwrap();
+        assert_eq!(storage.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        let report = storage.check().unwrap();
+        assert!(report.is_ok(), "{report:#?}");
+        assert_eq!(report.rows.get("clients_by_created"), Some(&3));
+        assert_eq!(report.rows.get("work_items_by_status"), Some(&3));
+        assert_eq!(report.rows.get("work_items_by_group"), Some(&2));
+        assert_eq!(report.rows.get("interviews_by_expiry"), Some(&1));
+        let ids = |rows: Vec<WorkItem>| rows.into_iter().map(|w| w.id).collect::<Vec<_>>();
+        storage
+            .read(|t| {
+                let newest: Vec<String> = t.clients_page(None, 10)?.into_iter().map(|c| c.id).collect();
+                assert_eq!(newest, ["cli_3", "cli_2", "cli_1"]);
+                assert_eq!(ids(t.work_items_page(WorkItemsBy::All, None, 10)?), ["wi_c", "wi_b", "wi_a"]);
+                let waiting = WorkItemsBy::Status(WorkItemStatus::WaitingForClient);
+                assert_eq!(ids(t.work_items_page(waiting, None, 10)?), ["wi_c", "wi_a"]);
+                let submitted = WorkItemsBy::Status(WorkItemStatus::Submitted);
+                assert_eq!(ids(t.work_items_page(submitted, None, 10)?), ["wi_b"]);
+                assert_eq!(ids(t.work_items_page(WorkItemsBy::WorkGroup("wg_north"), None, 10)?), ["wi_c", "wi_a"]);
+                let due: Vec<String> = t.interviews_expiring(Timestamp(5_000), 10)?.into_iter().map(|i| i.id).collect();
+                assert_eq!(due, ["iv_live"]);
+                assert!(t.interviews_expiring(Timestamp(4_999), 10)?.is_empty());
+                Ok(())
+            })
+            .unwrap();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -206,21 +206,9 @@ pub struct Client {
     pub updated_at: Timestamp,
 }
 
-/// A work item's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkItemStatus {
-    /// No interview sent yet (or the last one was cancelled or expired and nothing is outstanding).
-    Draft,
-    /// An interview is outstanding.
-    WaitingForClient,
-    /// The last interview was submitted.
-    Submitted,
-    /// The last interview was cancelled.
-    Cancelled,
-    /// The last interview expired unanswered.
-    Expired,
-}
+/// A work item's status and an interview's state: the API's own enums, stored
+/// by the same snake_case names as they are shown.
+pub use interview_api::{InterviewState, WorkItemStatus};
 
 /// Where a revision of a work item's answers came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,22 +306,6 @@ impl WorkGroup {
     pub fn name_key(name: &str) -> String {
         name.trim().to_lowercase()
     }
-}
-
-/// An interview's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InterviewState {
-    /// Sent, not opened yet.
-    Sent,
-    /// Opened at least once.
-    Opened,
-    /// Submitted (final).
-    Submitted,
-    /// Cancelled by staff (final).
-    Cancelled,
-    /// Expired (final; also derived from the times before this is written).
-    Expired,
 }
 
 /// How the client proves who they are.

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::codec::{decode, encode};
 use super::records::*;
 use super::schema::{self, *};
-use super::txn::{Backend, ReadTxn, StorageError, WriteTxn};
+use super::txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 use super::{CheckReport, Integrity};
 use crate::clock::Timestamp;
 
@@ -349,6 +349,57 @@ impl<T: Tables> Txn<T> {
         Ok(out)
     }
 
+    /// Ids of up to `limit` rows of a `(created_at, id)` index, newest first, after `after`.
+    fn newest_first(
+        &self,
+        index: &Def<(i64, &'static str), ()>,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError> {
+        let open = self.txn.open(index)?;
+        let range = match after {
+            Some(key) => open.range(..(key.created_at.0, key.id.as_str()))?,
+            None => open.range::<(i64, &str)>(..)?,
+        };
+        let mut ids = Vec::new();
+        for entry in range.rev().take(limit) {
+            ids.push(entry?.0.value().1.to_owned());
+        }
+        Ok(ids)
+    }
+
+    /// The same for the rows under `first` of a `(first, created_at, id)` index.
+    fn newest_first_under(
+        &self,
+        index: &Def<(&'static str, i64, &'static str), ()>,
+        first: &str,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<String>, StorageError> {
+        let open = self.txn.open(index)?;
+        // No id or status holds a NUL, so `first` + NUL sorts after every key under `first`.
+        let past = format!("{first}\0");
+        let range = match after {
+            Some(key) => open.range((first, i64::MIN, "")..(first, key.created_at.0, key.id.as_str()))?,
+            None => open.range((first, i64::MIN, "")..(past.as_str(), i64::MIN, ""))?,
+        };
+        let mut ids = Vec::new();
+        for entry in range.rev().take(limit) {
+            ids.push(entry?.0.value().2.to_owned());
+        }
+        Ok(ids)
+    }
+
+    /// The records `ids` name in `table`, in that order; a missing one is damage to `index`.
+    fn named<R: DeserializeOwned>(
+        &self,
+        index: &'static str,
+        table: &Def<&'static str, Rec>,
+        ids: &[String],
+    ) -> Result<Vec<R>, StorageError> {
+        ids.iter().map(|id| self.indexed(index, table, id, id)).collect()
+    }
+
     /// Second parts of the keys `(first, _)` of a pair-keyed index.
     fn with_first<'k, B: Key + 'static>(
         &self,
@@ -433,6 +484,11 @@ impl<T: Tables> ReadTxn for Txn<T> {
         self.all(&CLIENTS)
     }
 
+    fn clients_page(&self, after: Option<&RowKey>, limit: usize) -> Result<Vec<Client>, StorageError> {
+        let ids = self.newest_first(&CLIENTS_BY_CREATED, after, limit)?;
+        self.named(CLIENTS_BY_CREATED.name, &CLIENTS, &ids)
+    }
+
     fn work_item(&self, id: &str) -> Result<Option<WorkItem>, StorageError> {
         self.record(&WORK_ITEMS, id)
     }
@@ -448,6 +504,29 @@ impl<T: Tables> ReadTxn for Txn<T> {
         ids.iter()
             .map(|id| self.indexed(WORK_ITEMS_BY_CREATED.name, &WORK_ITEMS, id, id))
             .collect()
+    }
+
+    fn work_items_page(
+        &self,
+        by: WorkItemsBy<'_>,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<WorkItem>, StorageError> {
+        let (index, ids) = match by {
+            WorkItemsBy::All => (
+                WORK_ITEMS_BY_CREATED.name,
+                self.newest_first(&WORK_ITEMS_BY_CREATED, after, limit)?,
+            ),
+            WorkItemsBy::Status(status) => (
+                WORK_ITEMS_BY_STATUS.name,
+                self.newest_first_under(&WORK_ITEMS_BY_STATUS, status.as_str(), after, limit)?,
+            ),
+            WorkItemsBy::WorkGroup(group) => (
+                WORK_ITEMS_BY_GROUP.name,
+                self.newest_first_under(&WORK_ITEMS_BY_GROUP, group, after, limit)?,
+            ),
+        };
+        self.named(index, &WORK_ITEMS, &ids)
     }
 
     fn work_group(&self, id: &str) -> Result<Option<WorkGroup>, StorageError> {
@@ -481,6 +560,22 @@ impl<T: Tables> ReadTxn for Txn<T> {
         }
     }
 
+    fn interviews_expiring(&self, until: Timestamp, limit: usize) -> Result<Vec<Interview>, StorageError> {
+        let mut ids = Vec::new();
+        {
+            let index = self.txn.open(&INTERVIEWS_BY_EXPIRY)?;
+            // Every key at `until` sorts before (until + 1, "").
+            let due = match until.0.checked_add(1) {
+                Some(after) => index.range(..(after, ""))?,
+                None => index.range::<(i64, &str)>(..)?,
+            };
+            for entry in due.take(limit) {
+                ids.push(entry?.0.value().1.to_owned());
+            }
+        }
+        self.named(INTERVIEWS_BY_EXPIRY.name, &INTERVIEWS, &ids)
+    }
+
     fn client_session(&self, hash: &Digest) -> Result<Option<ClientSession>, StorageError> {
         self.record(&CLIENT_SESSIONS, hash)
     }
@@ -511,6 +606,25 @@ impl<T: Tables> ReadTxn for Txn<T> {
         for entry in open.range((work_item_id, 0u64)..=(work_item_id, u64::MAX))? {
             let (_, value) = entry?;
             out.push(decode(AUDIT.name, value.value())?);
+        }
+        Ok(out)
+    }
+
+    fn audit_page(
+        &self,
+        work_item_id: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<(u64, AuditEvent)>, StorageError> {
+        let open = self.txn.open(&AUDIT)?;
+        let range = match before {
+            Some(seq) => open.range((work_item_id, 0u64)..(work_item_id, seq))?,
+            None => open.range((work_item_id, 0u64)..=(work_item_id, u64::MAX))?,
+        };
+        let mut out = Vec::new();
+        for entry in range.rev().take(limit) {
+            let (key, value) = entry?;
+            out.push((key.value().1, decode(AUDIT.name, value.value())?));
         }
         Ok(out)
     }
@@ -644,18 +758,41 @@ impl WriteTxn for Txn<WriteTransaction> {
     }
 
     fn put_client(&mut self, client: &Client) -> Result<(), StorageError> {
-        self.change(|txn| put(txn, &CLIENTS, &client.id, client))
+        let old: Option<Client> = self.record(&CLIENTS, &client.id)?;
+        self.change(|txn| {
+            let mut index = txn.open_table(CLIENTS_BY_CREATED.def)?;
+            if let Some(old) = old.filter(|old| old.created_at != client.created_at) {
+                index.remove((old.created_at.0, client.id.as_str()))?;
+            }
+            index.insert((client.created_at.0, client.id.as_str()), ())?;
+            put(txn, &CLIENTS, &client.id, client)
+        })
     }
 
     fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError> {
         let old: Option<WorkItem> = self.record(&WORK_ITEMS, &item.id)?;
         self.change(|txn| {
-            let mut index = txn.open_table(WORK_ITEMS_BY_CREATED.def)?;
-            if let Some(old) = old.filter(|old| old.created_at != item.created_at) {
-                index.remove((old.created_at.0, item.id.as_str()))?;
+            let id = item.id.as_str();
+            let at = item.created_at.0;
+            let mut by_created = txn.open_table(WORK_ITEMS_BY_CREATED.def)?;
+            let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def)?;
+            let mut by_group = txn.open_table(WORK_ITEMS_BY_GROUP.def)?;
+            if let Some(old) = &old {
+                let old_at = old.created_at.0;
+                if old_at != at {
+                    by_created.remove((old_at, id))?;
+                }
+                by_status.remove((old.status.as_str(), old_at, id))?;
+                if let Some(group) = &old.work_group_id {
+                    by_group.remove((group.as_str(), old_at, id))?;
+                }
             }
-            index.insert((item.created_at.0, item.id.as_str()), ())?;
-            put(txn, &WORK_ITEMS, &item.id, item)
+            by_created.insert((at, id), ())?;
+            by_status.insert((item.status.as_str(), at, id), ())?;
+            if let Some(group) = &item.work_group_id {
+                by_group.insert((group.as_str(), at, id), ())?;
+            }
+            put(txn, &WORK_ITEMS, id, item)
         })
     }
 
@@ -684,13 +821,25 @@ impl WriteTxn for Txn<WriteTransaction> {
             &interview.id,
             "the link token",
         )?;
+        let id = interview.id.as_str();
+        let old_expiry = old.as_ref().and_then(crate::domain::expiry::expires_at);
+        let new_expiry = crate::domain::expiry::expires_at(interview);
         self.change(|txn| {
             let mut index = txn.open_table(INTERVIEWS_BY_TOKEN.def)?;
             if let Some(old) = old.filter(|old| old.token_hash != interview.token_hash) {
                 index.remove(&old.token_hash)?;
             }
-            index.insert(&interview.token_hash, interview.id.as_str())?;
-            put(txn, &INTERVIEWS, &interview.id, interview)
+            index.insert(&interview.token_hash, id)?;
+            if old_expiry != new_expiry {
+                let mut by_expiry = txn.open_table(INTERVIEWS_BY_EXPIRY.def)?;
+                if let Some(at) = old_expiry {
+                    by_expiry.remove((at.0, id))?;
+                }
+                if let Some(at) = new_expiry {
+                    by_expiry.insert((at.0, id), ())?;
+                }
+            }
+            put(txn, &INTERVIEWS, id, interview)
         })
     }
 
@@ -953,9 +1102,13 @@ impl Checker<'_> {
                 ));
             }
         }
+        let mut clients_created = HashSet::new();
         self.rows(&CLIENTS, str::to_owned, |c, key, cl: Client| {
-            c.key_matches(CLIENTS.name, &key, &cl.id)
+            c.key_matches(CLIENTS.name, &key, &cl.id);
+            clients_created.insert(format!("({}, {key})", cl.created_at.0));
         })?;
+        let found = self.entries(&CLIENTS_BY_CREATED, |(at, id), ()| format!("({at}, {id})"))?;
+        self.set(CLIENTS_BY_CREATED.name, clients_created, found);
 
         let (mut names, mut groups) = (HashMap::new(), HashSet::new());
         self.rows(&WORK_GROUPS, str::to_owned, |c, key, group: WorkGroup| {
@@ -974,10 +1127,15 @@ impl Checker<'_> {
         let found = self.entries(&WORK_GROUPS_BY_NAME, |k, v| (k.to_owned(), v.to_owned()))?;
         self.one_to_one(WORK_GROUPS_BY_NAME.name, names, found);
 
-        let mut created = HashSet::new();
+        let (mut created, mut by_status, mut by_group) = (HashSet::new(), HashSet::new(), HashSet::new());
         self.rows(&WORK_ITEMS, str::to_owned, |c, key, item: WorkItem| {
             c.key_matches(WORK_ITEMS.name, &key, &item.id);
-            created.insert(format!("({}, {key})", item.created_at.0));
+            let at = item.created_at.0;
+            created.insert(format!("({at}, {key})"));
+            by_status.insert(format!("({}, {at}, {key})", item.status.as_str()));
+            if let Some(group) = &item.work_group_id {
+                by_group.insert(format!("({group}, {at}, {key})"));
+            }
             if let Some(group) = item.work_group_id.filter(|g| !groups.contains(g)) {
                 c.problem(format!(
                     "{}[{key}] names work group {group}, which is not in {}",
@@ -989,14 +1147,27 @@ impl Checker<'_> {
             format!("({at}, {id})")
         })?;
         self.set(WORK_ITEMS_BY_CREATED.name, created, found);
+        let found = self.entries(&WORK_ITEMS_BY_STATUS, |(status, at, id), ()| {
+            format!("({status}, {at}, {id})")
+        })?;
+        self.set(WORK_ITEMS_BY_STATUS.name, by_status, found);
+        let found = self.entries(&WORK_ITEMS_BY_GROUP, |(group, at, id), ()| {
+            format!("({group}, {at}, {id})")
+        })?;
+        self.set(WORK_ITEMS_BY_GROUP.name, by_group, found);
 
-        let mut tokens = HashMap::new();
+        let (mut tokens, mut expiring) = (HashMap::new(), HashSet::new());
         self.rows(&INTERVIEWS, str::to_owned, |c, key, iv: Interview| {
             c.key_matches(INTERVIEWS.name, &key, &iv.id);
+            if let Some(at) = crate::domain::expiry::expires_at(&iv) {
+                expiring.insert(format!("({}, {key})", at.0));
+            }
             tokens.insert(hex(&iv.token_hash), key);
         })?;
         let found = self.entries(&INTERVIEWS_BY_TOKEN, |k, v| (hex(k), v.to_owned()))?;
         self.one_to_one(INTERVIEWS_BY_TOKEN.name, tokens, found);
+        let found = self.entries(&INTERVIEWS_BY_EXPIRY, |(at, id), ()| format!("({at}, {id})"))?;
+        self.set(INTERVIEWS_BY_EXPIRY.name, expiring, found);
 
         let mut sessions = HashSet::new();
         self.rows(
@@ -1478,6 +1649,151 @@ mod tests {
         assert_eq!(read(&b, |t| t.audit("wi_2")).len(), 1);
         assert!(read(&b, |t| t.audit("wi_")).is_empty());
         assert_clean(&b);
+    }
+
+    fn item_ids(rows: Vec<WorkItem>) -> Vec<String> {
+        rows.into_iter().map(|w| w.id).collect()
+    }
+
+    fn key(at: i64, id: &str) -> RowKey {
+        RowKey { created_at: Timestamp(at), id: id.into() }
+    }
+
+    #[test]
+    fn work_items_page_newest_first_from_a_key_in_each_index() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            t.put_work_group(&work_group("wg_north", "North"))?;
+            t.put_work_group(&work_group("wg_northern", "Northern"))?;
+            t.put_work_item(&work_item("wi_1", 10))?;
+            // Two in one millisecond: the id decides.
+            t.put_work_item(&work_item("wi_2", 20))?;
+            t.put_work_item(&work_item("wi_3", 20))?;
+            t.put_work_item(&WorkItem { status: WorkItemStatus::Draft, work_group_id: None, ..work_item("wi_4", 30) })?;
+            // A group id that is a prefix of another must not catch its items.
+            t.put_work_item(&WorkItem { work_group_id: Some("wg_northern".into()), ..work_item("wi_5", 40) })
+        });
+        let page = |by: WorkItemsBy<'static>, after: Option<RowKey>, n| {
+            item_ids(read(&b, move |t| t.work_items_page(by, after.as_ref(), n)))
+        };
+        assert_eq!(page(WorkItemsBy::All, None, 10), ["wi_5", "wi_4", "wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::All, None, 2), ["wi_5", "wi_4"]);
+        assert_eq!(page(WorkItemsBy::All, Some(key(20, "wi_3")), 2), ["wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::All, Some(key(10, "wi_1")), 2), Vec::<String>::new());
+        let waiting = WorkItemsBy::Status(WorkItemStatus::WaitingForClient);
+        assert_eq!(page(waiting, None, 10), ["wi_5", "wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(waiting, Some(key(30, "wi_4")), 2), ["wi_3", "wi_2"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Draft), None, 10), ["wi_4"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Expired), None, 10), Vec::<String>::new());
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), Some(key(20, "wi_2")), 10), ["wi_1"]);
+
+        // A changed status and group move the item's entries.
+        write(&b, |t| t.put_work_item(&WorkItem { status: WorkItemStatus::Submitted, work_group_id: None, ..work_item("wi_2", 20) }));
+        assert_eq!(page(waiting, None, 10), ["wi_5", "wi_3", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Submitted), None, 10), ["wi_2"]);
+        assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_1"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn clients_and_audit_page_newest_first() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            for n in 1..=4 {
+                t.put_client(&Client { created_at: Timestamp(n), ..client(&format!("cli_{n}")) })?;
+                t.append_audit(&audit("wi_1", &format!("e{n}")))?;
+            }
+            t.append_audit(&audit("wi_10", "other"))
+        });
+        let clients = |after: Option<RowKey>, n| {
+            read(&b, move |t| t.clients_page(after.as_ref(), n)).into_iter().map(|c| c.id).collect::<Vec<_>>()
+        };
+        assert_eq!(clients(None, 3), ["cli_4", "cli_3", "cli_2"]);
+        assert_eq!(clients(Some(key(2, "cli_2")), 3), ["cli_1"]);
+        let events = |before, n| {
+            read(&b, move |t| t.audit_page("wi_1", before, n))
+                .into_iter()
+                .map(|(seq, e)| (seq, e.event))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(events(None, 2), [(4, "e4".to_owned()), (3, "e3".to_owned())]);
+        assert_eq!(events(Some(3), 10), [(2, "e2".to_owned()), (1, "e1".to_owned())]);
+        assert!(events(Some(1), 10).is_empty());
+        assert_eq!(read(&b, |t| t.audit_page("wi_10", None, 10)).len(), 1);
+        assert!(read(&b, |t| t.audit_page("wi_", None, 10)).is_empty());
+        // An edited client keeps its one place.
+        write(&b, |t| t.put_client(&Client { last_name: "Byron".into(), ..Client { created_at: Timestamp(3), ..client("cli_3") } }));
+        assert_eq!(clients(None, 10), ["cli_4", "cli_3", "cli_2", "cli_1"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn live_interviews_are_indexed_by_expiry_until_they_end() {
+        let (_dir, b) = backend();
+        let sent = |id: &str, hash: u8, expires: i64| Interview {
+            link_expires_at: Timestamp(expires),
+            ..interview(id, [hash; 32])
+        };
+        write(&b, |t| {
+            t.put_interview(&sent("iv_late", 1, 300))?;
+            t.put_interview(&sent("iv_soon", 2, 100))?;
+            t.put_interview(&Interview { state: InterviewState::Cancelled, ..sent("iv_gone", 3, 50) })
+        });
+        let due = |b: &RedbBackend, now, n| {
+            read(b, move |t| t.interviews_expiring(Timestamp(now), n)).into_iter().map(|i| i.id).collect::<Vec<_>>()
+        };
+        assert_eq!(due(&b, 99, 10), Vec::<String>::new());
+        assert_eq!(due(&b, 100, 10), ["iv_soon"]);
+        assert_eq!(due(&b, i64::MAX, 10), ["iv_soon", "iv_late"]);
+        assert_eq!(due(&b, i64::MAX, 1), ["iv_soon"]);
+        // Opening moves the expiry to the access window from the last access.
+        write(&b, |t| {
+            t.put_interview(&Interview {
+                state: InterviewState::Opened,
+                first_opened_at: Some(Timestamp(90)),
+                last_access_at: Some(Timestamp(90)),
+                ..sent("iv_soon", 2, 100)
+            })
+        });
+        assert_eq!(due(&b, 100, 10), Vec::<String>::new());
+        assert_eq!(due(&b, 90 + 3_600_000, 10), ["iv_late", "iv_soon"]);
+        // A final state takes it out.
+        write(&b, |t| t.put_interview(&Interview { state: InterviewState::Submitted, ..sent("iv_late", 1, 300) }));
+        assert_eq!(due(&b, i64::MAX, 10), ["iv_soon"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn check_finds_list_and_expiry_index_problems() {
+        let (_dir, b) = backend();
+        write(&b, |t| {
+            t.put_client(&client("cli_1"))?;
+            t.put_work_group(&work_group("wg_north", "North"))?;
+            t.put_work_item(&work_item("wi_1", 5))?;
+            t.put_interview(&interview("iv_1", [1; 32]))
+        });
+        assert_clean(&b);
+        {
+            let db = b.shared();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(CLIENTS_BY_CREATED.def).unwrap().remove((1, "cli_1")).unwrap();
+            let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def).unwrap();
+            by_status.remove(("waiting_for_client", 5, "wi_1")).unwrap();
+            by_status.insert(("draft", 5, "wi_1"), ()).unwrap();
+            drop(by_status);
+            txn.open_table(WORK_ITEMS_BY_GROUP.def).unwrap().insert(("wg_x", 5, "wi_9"), ()).unwrap();
+            txn.open_table(INTERVIEWS_BY_EXPIRY.def).unwrap().remove((2, "iv_1")).unwrap();
+            txn.commit().unwrap();
+        }
+        let report = b.check().unwrap();
+        let has = |needle: &str| has_problem(&report, needle);
+        assert!(has("clients_by_created lacks (1, cli_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_status lacks (waiting_for_client, 5, wi_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_status has (draft, 5, wi_1)"), "{:#?}", report.problems);
+        assert!(has("work_items_by_group has (wg_x, 5, wi_9)"), "{:#?}", report.problems);
+        assert!(has("interviews_by_expiry lacks (2, iv_1)"), "{:#?}", report.problems);
+        assert_eq!(report.problems.len(), 5, "{:#?}", report.problems);
     }
 
     #[test]

@@ -12,11 +12,11 @@ use redb::{
 };
 
 use super::codec::{decode, encode};
-use super::records::{WorkGroup, WorkItem};
+use super::records::{Client, Interview, WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -90,10 +90,16 @@ tables! {
     TEMPLATE_DEFINITIONS: (&'static str, u32) => &'static str = "template_definitions";
     /// Clients by id.
     CLIENTS: &'static str => Rec = "clients";
+    /// (created_at, id) of every client: the list's order (since version 3).
+    CLIENTS_BY_CREATED: (i64, &'static str) => () = "clients_by_created";
     /// Work items by id.
     WORK_ITEMS: &'static str => Rec = "work_items";
-    /// (created_at, id) of every work item: the oldest-first order.
+    /// (created_at, id) of every work item: the list's order.
     WORK_ITEMS_BY_CREATED: (i64, &'static str) => () = "work_items_by_created";
+    /// (status, created_at, id) of every work item (since version 3).
+    WORK_ITEMS_BY_STATUS: (&'static str, i64, &'static str) => () = "work_items_by_status";
+    /// (work group id, created_at, id) of every work item filed under a group (since version 3).
+    WORK_ITEMS_BY_GROUP: (&'static str, i64, &'static str) => () = "work_items_by_group";
     /// Work groups by id (since version 2).
     WORK_GROUPS: &'static str => Rec = "work_groups";
     /// `WorkGroup::name_key` of each group's name to its id (since version 2).
@@ -102,6 +108,8 @@ tables! {
     INTERVIEWS: &'static str => Rec = "interviews";
     /// SHA-256 of the link token to interview id.
     INTERVIEWS_BY_TOKEN: Hash => &'static str = "interviews_by_token";
+    /// (expires_at, id) of every live interview: what the expiry sweep reads (since version 3).
+    INTERVIEWS_BY_EXPIRY: (i64, &'static str) => () = "interviews_by_expiry";
     /// Client sessions by SHA-256 of the bearer token.
     CLIENT_SESSIONS: Hash => Rec = "client_sessions";
     /// (interview id, session hash) of every client session.
@@ -159,7 +167,51 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "work groups",
         run: add_work_groups,
     },
+    Migration {
+        from: 2,
+        name: "list and expiry indexes",
+        run: add_list_indexes,
+    },
 ];
+
+/// 2 -> 3: indexes for lists paged by key (clients by creation, work items by
+/// status and by work group) and the live interviews by expiry, built from the
+/// rows in the upgrade's transaction.
+fn add_list_indexes(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut clients_by_created = txn.open_table(CLIENTS_BY_CREATED.def)?;
+    for entry in txn.open_table(CLIENTS.def)?.iter()? {
+        let (key, value) = entry?;
+        let client: Client = decode(CLIENTS.name, value.value())
+            .map_err(|e| in_row("client", key.value(), e))?;
+        clients_by_created.insert((client.created_at.0, client.id.as_str()), ())?;
+    }
+    let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def)?;
+    let mut by_group = txn.open_table(WORK_ITEMS_BY_GROUP.def)?;
+    for entry in txn.open_table(WORK_ITEMS.def)?.iter()? {
+        let (key, value) = entry?;
+        let item: WorkItem = decode(WORK_ITEMS.name, value.value())
+            .map_err(|e| in_row("work item", key.value(), e))?;
+        let (at, id) = (item.created_at.0, item.id.as_str());
+        by_status.insert((item.status.as_str(), at, id), ())?;
+        if let Some(group) = &item.work_group_id {
+            by_group.insert((group.as_str(), at, id), ())?;
+        }
+    }
+    let mut by_expiry = txn.open_table(INTERVIEWS_BY_EXPIRY.def)?;
+    for entry in txn.open_table(INTERVIEWS.def)?.iter()? {
+        let (key, value) = entry?;
+        let interview: Interview = decode(INTERVIEWS.name, value.value())
+            .map_err(|e| in_row("interview", key.value(), e))?;
+        if let Some(at) = crate::domain::expiry::expires_at(&interview) {
+            by_expiry.insert((at.0, interview.id.as_str()), ())?;
+        }
+    }
+    Ok(())
+}
+
+fn in_row(what: &str, id: &str, error: StorageError) -> StorageError {
+    StorageError::Backend(format!("{what} {id}: {error}"))
+}
 
 /// What version 1 stored of a work item's group: its name, as free text.
 #[derive(serde::Deserialize)]
@@ -335,6 +387,7 @@ pub(crate) mod legacy {
         // Step 0 makes the newest layout; version 1 did not have these.
         assert!(txn.delete_table(WORK_GROUPS.def).unwrap());
         assert!(txn.delete_table(WORK_GROUPS_BY_NAME.def).unwrap());
+        delete_version_3_tables(&txn);
         {
             let mut rows = txn.open_table(WORK_ITEMS.def).unwrap();
             let mut order = txn.open_table(WORK_ITEMS_BY_CREATED.def).unwrap();
@@ -345,6 +398,55 @@ pub(crate) mod legacy {
         }
         txn.commit().unwrap();
         assert_eq!(stamped_version(db).unwrap(), Some(1));
+    }
+
+    fn delete_version_3_tables(txn: &WriteTransaction) {
+        assert!(txn.delete_table(CLIENTS_BY_CREATED.def).unwrap());
+        assert!(txn.delete_table(WORK_ITEMS_BY_STATUS.def).unwrap());
+        assert!(txn.delete_table(WORK_ITEMS_BY_GROUP.def).unwrap());
+        assert!(txn.delete_table(INTERVIEWS_BY_EXPIRY.def).unwrap());
+    }
+
+    /// Makes `db` a version 2 file (its tables only, stamped 2) holding these
+    /// rows with the indexes version 2 kept.
+    pub(crate) fn version_2(
+        db: &Database,
+        groups: &[WorkGroup],
+        clients: &[crate::storage::records::Client],
+        items: &[WorkItem],
+        interviews: &[Interview],
+    ) {
+        upgrade_with(db, &MIGRATIONS[..1], 1).unwrap();
+        let txn = db.begin_write().unwrap();
+        delete_version_3_tables(&txn);
+        {
+            let mut rows = txn.open_table(WORK_GROUPS.def).unwrap();
+            let mut names = txn.open_table(WORK_GROUPS_BY_NAME.def).unwrap();
+            for group in groups {
+                rows.insert(group.id.as_str(), encode(group).unwrap().as_slice()).unwrap();
+                names.insert(WorkGroup::name_key(&group.name).as_str(), group.id.as_str()).unwrap();
+            }
+            let mut rows = txn.open_table(CLIENTS.def).unwrap();
+            for client in clients {
+                rows.insert(client.id.as_str(), encode(client).unwrap().as_slice()).unwrap();
+            }
+            let mut rows = txn.open_table(WORK_ITEMS.def).unwrap();
+            let mut order = txn.open_table(WORK_ITEMS_BY_CREATED.def).unwrap();
+            for item in items {
+                rows.insert(item.id.as_str(), encode(item).unwrap().as_slice()).unwrap();
+                order.insert((item.created_at.0, item.id.as_str()), ()).unwrap();
+            }
+            let mut rows = txn.open_table(INTERVIEWS.def).unwrap();
+            let mut tokens = txn.open_table(INTERVIEWS_BY_TOKEN.def).unwrap();
+            for iv in interviews {
+                rows.insert(iv.id.as_str(), encode(iv).unwrap().as_slice()).unwrap();
+                tokens.insert(&iv.token_hash, iv.id.as_str()).unwrap();
+            }
+            txn.open_table(META.def).unwrap().insert(SCHEMA_VERSION_KEY, 2).unwrap();
+        }
+        txn.commit().unwrap();
+        assert_eq!(stamped_version(db).unwrap(), Some(2));
+        assert!(missing_tables(db).unwrap(), "no table of version 3");
     }
 }
 

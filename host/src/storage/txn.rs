@@ -3,7 +3,10 @@
 //! commits only when its closure returns `Ok`, so a domain operation is
 //! all-or-nothing; secondary indexes (token hash to interview, email to user,
 //! name to work group) are kept by the `put_*` operations in the same transaction as
-//! their rows. redb is the backend today (`storage::redb`); a second backend
+//! their rows. Lists are read a page at a time by key (`*_page`): an ordered
+//! range of an index and a limit, newest first, so a page deep in a long list
+//! costs what the first one costs; a SQL backend answers each with one indexed
+//! `WHERE key < $after ORDER BY key DESC LIMIT $n`. redb is the backend today (`storage::redb`); a second backend
 //! implements [`Backend`] and nothing above it changes.
 
 use super::records::*;
@@ -34,6 +37,27 @@ pub enum StorageError {
         /// Newest this build reads.
         supported: u64,
     },
+}
+
+/// Where a page of a newest-first list starts: strictly after (older than)
+/// the row with this key, in the order `created_at` desc, then `id` desc.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowKey {
+    /// The row's creation time.
+    pub created_at: Timestamp,
+    /// The row's id (breaks ties between rows made in the same millisecond).
+    pub id: String,
+}
+
+/// Which index a page of work items is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkItemsBy<'a> {
+    /// Every work item.
+    All,
+    /// The work items with this status.
+    Status(WorkItemStatus),
+    /// The work items filed under the work group with this id.
+    WorkGroup(&'a str),
 }
 
 /// Reading, inside one consistent snapshot.
@@ -67,13 +91,22 @@ pub trait ReadTxn {
 
     /// A client by id.
     fn client(&self, id: &str) -> Result<Option<Client>, StorageError>;
-    /// All clients (search filters them).
+    /// All clients.
     fn clients(&self) -> Result<Vec<Client>, StorageError>;
+    /// Up to `limit` clients, newest first, starting strictly after `after`.
+    fn clients_page(&self, after: Option<&RowKey>, limit: usize) -> Result<Vec<Client>, StorageError>;
 
     /// A work item by id.
     fn work_item(&self, id: &str) -> Result<Option<WorkItem>, StorageError>;
     /// All work items, oldest first.
     fn work_items(&self) -> Result<Vec<WorkItem>, StorageError>;
+    /// Up to `limit` work items of `by`, newest first, starting strictly after `after`.
+    fn work_items_page(
+        &self,
+        by: WorkItemsBy<'_>,
+        after: Option<&RowKey>,
+        limit: usize,
+    ) -> Result<Vec<WorkItem>, StorageError>;
 
     /// A work group by id.
     fn work_group(&self, id: &str) -> Result<Option<WorkGroup>, StorageError>;
@@ -86,6 +119,9 @@ pub trait ReadTxn {
     fn interview(&self, id: &str) -> Result<Option<Interview>, StorageError>;
     /// An interview by the SHA-256 of its link token.
     fn interview_by_token(&self, hash: &Digest) -> Result<Option<Interview>, StorageError>;
+    /// Up to `limit` live (sent or opened) interviews whose link stops working
+    /// at or before `until` (`domain::expiry::expires_at`), soonest first.
+    fn interviews_expiring(&self, until: Timestamp, limit: usize) -> Result<Vec<Interview>, StorageError>;
 
     /// A client session by the SHA-256 of its bearer token.
     fn client_session(&self, hash: &Digest) -> Result<Option<ClientSession>, StorageError>;
@@ -99,6 +135,14 @@ pub trait ReadTxn {
 
     /// A work item's audit events, oldest first.
     fn audit(&self, work_item_id: &str) -> Result<Vec<AuditEvent>, StorageError>;
+    /// Up to `limit` of a work item's audit events with their sequence numbers
+    /// (1, 2, … in the order written), newest first, starting below `before`.
+    fn audit_page(
+        &self,
+        work_item_id: &str,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<(u64, AuditEvent)>, StorageError>;
 
     /// Webhook deliveries not yet delivered whose next attempt is due at `now`.
     fn outbox_due(&self, now: Timestamp) -> Result<Vec<OutboxEntry>, StorageError>;
@@ -125,16 +169,18 @@ pub trait WriteTxn: ReadTxn {
     /// Stores a version's definition (versions are immutable: storing an existing one is refused).
     fn put_template_definition(&mut self, id: &str, version: u32, definition: &str) -> Result<(), StorageError>;
 
-    /// Inserts or replaces a client.
+    /// Inserts or replaces a client (and its creation-order index).
     fn put_client(&mut self, client: &Client) -> Result<(), StorageError>;
 
-    /// Inserts or replaces a work item.
+    /// Inserts or replaces a work item (and its indexes by creation, status and work group).
     fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError>;
 
     /// Inserts or replaces a work group (and its name index); a name another group has, in any case, is refused.
     fn put_work_group(&mut self, group: &WorkGroup) -> Result<(), StorageError>;
 
-    /// Inserts or replaces an interview (and its token index).
+    /// Inserts or replaces an interview (and its token index, and its expiry
+    /// index: an entry while it is live, moved when its expiry moves, removed
+    /// when it ends).
     fn put_interview(&mut self, interview: &Interview) -> Result<(), StorageError>;
 
     /// Inserts or replaces a client session.

@@ -118,7 +118,8 @@ async fn a_whole_interview_from_sending_to_submission() {
         .iter()
         .map(|e| e["event"].as_str().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(events, ["work_item_created", "interview_sent", "interview_opened", "progress_saved", "submitted"]);
+    // Newest first.
+    assert_eq!(events, ["submitted", "progress_saved", "interview_opened", "interview_sent", "work_item_created"]);
     let audit_text = staff.get(&format!("/api/v1/work-items/{item_id}/audit")).await.text();
     assert!(!audit_text.contains(&token) && !audit_text.contains(&session), "no token in the audit log");
 }

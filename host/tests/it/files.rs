@@ -166,7 +166,8 @@ async fn a_pdf_is_kept_under_its_sha256_and_answered_as_a_file_reference() {
     assert_eq!(blobs(&h), [sha]);
 
     let audit = staff.get(&format!("/api/v1/work-items/{item}/audit")).await.json();
-    let uploads: Vec<&Value> = audit.as_array().expect("list").iter().filter(|e| e["event"] == "file_uploaded").collect();
+    // The log is newest first: the first upload comes last.
+    let uploads: Vec<&Value> = audit.as_array().expect("list").iter().rev().filter(|e| e["event"] == "file_uploaded").collect();
     assert_eq!(uploads.len(), 2);
     assert_eq!(uploads[0]["detail"]["file"], file_id.as_str());
     assert_eq!(uploads[0]["detail"]["question"], "id_document");

@@ -5,6 +5,7 @@ mod api;
 mod files;
 mod locales;
 mod ops;
+mod paging;
 mod serve;
 mod server;
 mod staff;

@@ -296,7 +296,8 @@ async fn staff_answer_edits_are_audited_and_kept_in_the_history() {
     assert!(history[1]["actor"].as_str().is_some_and(|a| a.starts_with("usr_")), "{history}");
 
     let audit = events(&admin, &item).await;
-    let edits: Vec<&Value> = audit.iter().filter(|e| e["event"] == "answers_edited").collect();
+    // The log is newest first; the first edit comes last.
+    let edits: Vec<&Value> = audit.iter().rev().filter(|e| e["event"] == "answers_edited").collect();
     assert_eq!(edits.len(), 2, "one event per accepted edit");
     let changed = edits[0]["detail"]["changed"].as_array().expect("changed");
     assert!(changed.contains(&json!("full_name")) && changed.contains(&json!("has_partner")), "{changed:?}");
@@ -312,13 +313,14 @@ async fn clients_are_searched_and_edited() {
     let h = Host::start().await;
     let admin = h.admin().await;
     let ann_id = id_of(&admin.post("/api/v1/clients", ann()).await);
+    h.clock.advance_secs(1);
     let bo = admin.post("/api/v1/clients", json!({"title": "Mr", "first_name": "Bo", "last_name": "Ng", "email": "bo@example.com"})).await;
     expect(&bo, 201);
 
     let names = |reply: Reply| -> Vec<String> {
         reply.json().as_array().cloned().unwrap_or_default().iter().filter_map(|c| c["last_name"].as_str().map(str::to_owned)).collect()
     };
-    assert_eq!(names(admin.get("/api/v1/clients").await), ["Lee", "Ng"], "by last name");
+    assert_eq!(names(admin.get("/api/v1/clients").await), ["Ng", "Lee"], "newest first");
     assert_eq!(names(admin.get("/api/v1/clients?q=lee").await), ["Lee"]);
     assert_eq!(names(admin.get("/api/v1/clients?q=ann%20lee").await), ["Lee"], "first and last name together");
     assert_eq!(names(admin.get("/api/v1/clients?q=BO%40EXAMPLE").await), ["Ng"], "email, any case");

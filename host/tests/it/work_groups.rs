@@ -511,6 +511,8 @@ async fn new_work_items_need_a_live_group_and_existing_ones_keep_theirs() {
         (&json!("North"), &json!(north))
     );
     let audit = admin.get(&format!("/api/v1/work-items/{item}/audit")).await;
+    // Newest first: the one event so far is the creation.
+    assert_eq!(audit.json().as_array().map(Vec::len), Some(1));
     assert_eq!(audit.json()[0]["event"], "work_item_created");
     assert_eq!(audit.json()[0]["detail"]["work_group"], json!(north));
 
