@@ -1,6 +1,6 @@
 //! Finding things on a page as a person does: a field by its label, a
 //! button or a link by its text, an element by its role or heading. Each
-//! helper waits for [`READY_TIMEOUT`] and looks inside a [`Scope`]: the
+//! helper waits for [`READY_TIMEOUT`](super::READY_TIMEOUT) and looks inside a [`Scope`]: the
 //! interview's shadow root, or (for the dashboard, which has none) the page's
 //! `<html>` element from [`Browser::page`].
 
@@ -10,7 +10,7 @@ use fantoccini::elements::{Element, ShadowRoot};
 use fantoccini::error::CmdError;
 use fantoccini::Locator;
 
-use super::{eventually, Browser, READY_TIMEOUT};
+use super::{eventually, Browser};
 
 /// Where the helpers look for elements: a shadow root or an element.
 pub trait Scope {
@@ -44,7 +44,7 @@ async fn text_of(element: &Element) -> Result<String, String> {
 }
 
 /// Elements of `root` found as a person finds them: by their label, their
-/// text or their role. Each waits for [`READY_TIMEOUT`].
+/// text or their role. Each waits for [`READY_TIMEOUT`](super::READY_TIMEOUT).
 impl Browser {
     /// The control labelled `label` (a `<label for>` whose text is `label`).
     pub async fn field(&self, root: &impl Scope, label: &str) -> Element {

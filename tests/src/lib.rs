@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::ShadowRoot;
+use fantoccini::elements::{Element, ShadowRoot};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use tempfile::TempDir;
@@ -328,7 +328,7 @@ impl Browser {
     }
 
     /// Waits until the element matching `css` inside `root` shows `text`.
-    pub async fn wait_for_text(&self, root: &ShadowRoot, css: &str, text: &str) -> Element {
+    pub async fn wait_for_text(&self, root: &impl Scope, css: &str, text: &str) -> Element {
         let deadline = Instant::now() + READY_TIMEOUT;
         let mut last = String::new();
         loop {

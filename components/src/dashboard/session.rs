@@ -83,6 +83,18 @@ pub fn sign_in_url(next: &str) -> String {
     format!("{BASE}/sign-in{}", api::query(&[("next", next)]))
 }
 
+/// The sign-in screen's URL, coming back to this page afterwards; on the
+/// sign-in screen already, that screen as it is (so the hook and the frame,
+/// which both send a signed-out person there, agree on where they come back to).
+pub fn sign_in_for_here() -> String {
+    let here = here();
+    if here.starts_with(&format!("{BASE}/sign-in")) {
+        here
+    } else {
+        sign_in_url(&here)
+    }
+}
+
 /// Where to go after signing in: `next` when it is a dashboard address (never
 /// another site: `//evil.example` and `https://…` are refused), else the home screen.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -101,11 +113,9 @@ pub fn SignedOutHook() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
     api::on_signed_out(move || {
+        let target = sign_in_for_here();
         session.signed_out();
-        let next = here();
-        if !next.starts_with(&format!("{BASE}/sign-in")) {
-            navigate(&sign_in_url(&next), NavigateOptions::default());
-        }
+        navigate(&target, NavigateOptions::default());
     });
 }
 

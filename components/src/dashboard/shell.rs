@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 
-use super::session::{self, here, sign_in_url, Checking, Known, Session};
+use super::session::{self, sign_in_for_here, Checking, Known, Session};
 use super::BASE;
 
 /// One entry of the main navigation.
@@ -32,7 +32,7 @@ pub fn Shell() -> impl IntoView {
     }
     move || match session.known.get() {
         Known::Unknown => view! { <Checking /> }.into_any(),
-        Known::SignedOut => view! { <Redirect path=sign_in_url(&here()) /> }.into_any(),
+        Known::SignedOut => view! { <Redirect path=sign_in_for_here() /> }.into_any(),
         Known::SignedIn(_) => view! { <Frame /> }.into_any(),
     }
 }
