@@ -132,16 +132,16 @@ pub struct Created {
     pub id: String,
 }
 
-/// A section of an interview: a template, pinned to the version the client
-/// first opened (before that, the live one).
+/// A section of an interview: a template, pinned to the version that was
+/// live when the client first opened the link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionPin {
     /// The section's id within the interview.
     pub id: String,
     /// Its template (`tpl_…`).
     pub template_id: String,
-    /// The pinned version.
-    pub template_version: u32,
+    /// The pinned version (none until the client first opens the link).
+    pub template_version: Option<u32>,
 }
 
 /// An interview sent for a work item, as the work item shows it: what staff
@@ -197,6 +197,12 @@ pub struct WorkItemDetail {
     pub status: WorkItemStatus,
     /// Its template.
     pub template_id: String,
+    /// The template's name.
+    #[serde(default)]
+    pub template_name: Option<String>,
+    /// The template's live version now (interviews pin theirs).
+    #[serde(default)]
+    pub template_live_version: Option<u32>,
     /// The work group's current name.
     pub work_group: Option<String>,
     /// The work group's id.

@@ -21,7 +21,7 @@ use crate::domain::sending::{self, AuthRequest, Recipient};
 use crate::domain::{api_keys, paging, templates, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, Settings, StaffSession, User, WorkItemStatus};
-use interview_api::ClientView;
+use interview_api::{ClientView, WorkItemDetail};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -231,10 +231,6 @@ async fn get_template(State(state): State<AppState>, _staff: Staff, Path(id): Pa
 
 // ------------------------------------------------------------------ clients
 
-fn client_json(c: &crate::storage::records::Client) -> Value {
-    serde_json::to_value(clients::view(c)).unwrap_or(Value::Null)
-}
-
 async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(body): ApiJson<ClientFields>) -> Result<(StatusCode, Json<Value>), Error> {
     let store = state.storage.clone();
     let now = state.now();
@@ -305,10 +301,6 @@ async fn create_work_item(State(state): State<AppState>, staff: Staff, ApiJson(b
     Ok((StatusCode::CREATED, Json(json!({"id": item.id}))))
 }
 
-fn status_name(s: WorkItemStatus) -> Value {
-    serde_json::to_value(s).unwrap_or(Value::Null)
-}
-
 /// The filters of `GET /api/v1/work-items`.
 #[derive(Deserialize)]
 struct WorkItemSearch {
@@ -357,45 +349,14 @@ async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(
     Ok(super::paging::respond(page, "/api/v1/work-items", &filters, limit))
 }
 
-async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<WorkItemDetail>, Error> {
     let store = state.storage.clone();
     let now = state.now();
     let view = state
         .blocking(move || {
             // This item's expiry only: reading one work item touches no other.
             sending::expire_work_item(&store, now, &id)?;
-            store.read(|tx| {
-                let w = tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
-                let group = match &w.work_group_id {
-                    Some(g) => tx.work_group(g)?.map(|g| g.name),
-                    None => None,
-                };
-                let client = match &w.client_id {
-                    Some(c) => tx.client(c)?.map(|c| client_json(&c)),
-                    None => None,
-                };
-                let mut interviews = Vec::new();
-                for iv_id in &w.interviews {
-                    if let Some(iv) = tx.interview(iv_id)? {
-                        let state = crate::domain::expiry::effective_state(&iv, now);
-                        interviews.push(json!({
-                            "id": iv.id, "state": state, "created_at": iv.created_at.to_rfc3339(),
-                            "expires_at": crate::domain::expiry::expires_at(&iv).map(|t| t.to_rfc3339()),
-                            "first_opened_at": iv.first_opened_at.map(|t| t.to_rfc3339()),
-                            "submitted_at": iv.submission.as_ref().map(|s| s.submitted_at.to_rfc3339()),
-                            "receipt": iv.submission.as_ref().map(|s| s.receipt.clone()),
-                            "locale": iv.locale,
-                            "sections": iv.sections.iter().map(|s| json!({"id": s.id, "template_id": s.template_id, "template_version": s.version})).collect::<Vec<_>>(),
-                        }));
-                    }
-                }
-                Ok(json!({
-                    "id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
-                    "work_group": group, "work_group_id": w.work_group_id, "client": client, "answers": w.answers, "interviews": interviews,
-                    "documents": w.documents.iter().map(|d| json!({"id": d.id, "format": d.format, "created_at": d.created_at.to_rfc3339()})).collect::<Vec<_>>(),
-                    "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339(),
-                }))
-            })
+            store.read(|tx| work_items::detail(tx, &id, now))
         })
         .await?;
     Ok(Json(view))
