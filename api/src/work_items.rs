@@ -220,3 +220,31 @@ pub struct WorkItemDetail {
     /// When it last changed.
     pub updated_at: String,
 }
+
+/// Where a revision of a work item's answers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerSource {
+    /// Given when the work item was made.
+    Initial,
+    /// A client's submission.
+    Submission,
+    /// Changed by staff.
+    StaffEdit,
+}
+
+/// One revision of a work item's answers (`GET /api/v1/work-items/{id}/history`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRevisionView {
+    /// When.
+    pub at: String,
+    /// Who: a user id (`usr_…`), `api_key:key_…`, `client` or `system`.
+    pub actor: String,
+    /// Who, for people: the staff member's name, "Client", "System" or the key's name.
+    #[serde(default)]
+    pub actor_name: Option<String>,
+    /// What made it.
+    pub source: AnswerSource,
+    /// The whole answer set after the change.
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}

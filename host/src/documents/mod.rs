@@ -72,40 +72,45 @@ impl Format {
         }
     }
 
-    /// A safe download file name for a document titled `title`: ASCII letters,
-    /// digits, `-` and `_` only (so it fits a `Content-Disposition` header
-    /// without quoting rules), accented Latin letters folded to their base
-    /// letter, at most 80 characters before the extension.
+    /// A safe download file name for a document titled `title` (see [`file_name`]).
     pub fn file_name(self, title: &str) -> String {
-        let mut stem = String::new();
-        let mut gap = false;
-        for c in title.chars() {
-            let folded = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                Some(c.encode_utf8(&mut [0; 4]).to_owned())
-            } else {
-                fold_latin(c).map(str::to_owned)
-            };
-            match folded {
-                Some(text) => {
-                    if gap && !stem.is_empty() {
-                        stem.push('-');
-                    }
-                    gap = false;
-                    stem.push_str(&text);
-                }
-                None => gap = true,
-            }
-            if stem.len() >= 80 {
-                break;
-            }
-        }
-        // Only ASCII was pushed, so any byte length is a character boundary.
-        stem.truncate(80);
-        if stem.is_empty() {
-            stem.push_str("answers");
-        }
-        format!("{stem}.{}", self.extension())
+        file_name(title, self.extension())
     }
+}
+
+/// A safe download file name for something titled `title`, ending `.{extension}`:
+/// ASCII letters, digits, `-` and `_` only (so it fits a `Content-Disposition`
+/// header without quoting rules), accented Latin letters folded to their base
+/// letter, at most 80 characters before the extension.
+pub fn file_name(title: &str, extension: &str) -> String {
+    let mut stem = String::new();
+    let mut gap = false;
+    for c in title.chars() {
+        let folded = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            Some(c.encode_utf8(&mut [0; 4]).to_owned())
+        } else {
+            fold_latin(c).map(str::to_owned)
+        };
+        match folded {
+            Some(text) => {
+                if gap && !stem.is_empty() {
+                    stem.push('-');
+                }
+                gap = false;
+                stem.push_str(&text);
+            }
+            None => gap = true,
+        }
+        if stem.len() >= 80 {
+            break;
+        }
+    }
+    // Only ASCII was pushed, so any byte length is a character boundary.
+    stem.truncate(80);
+    if stem.is_empty() {
+        stem.push_str("answers");
+    }
+    format!("{stem}.{extension}")
 }
 
 /// The ASCII spelling of a Latin-1 letter ("Å" → "A", "ß" → "ss"), so that

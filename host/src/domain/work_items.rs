@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use interview_api::{DocumentSummary, InterviewDetail, InterviewSummary, SectionPin, WorkItemDetail, WorkItemRow};
+use interview_api::{AnswerRevisionView, DocumentSummary, InterviewDetail, InterviewSummary, SectionPin, WorkItemDetail, WorkItemRow};
 use interview_runtime::validate::{validate, Code};
 use interview_runtime::Template;
 use serde_json::{json, Value};
@@ -350,4 +350,24 @@ fn interview_detail(iv: &Interview, now: Timestamp) -> InterviewDetail {
             .map(|s| SectionPin { id: s.id.clone(), template_id: s.template_id.clone(), template_version: s.version })
             .collect(),
     }
+}
+
+/// Every revision of the answers of work item `id`, oldest first, each with
+/// who made it in words (a staff member's name, "Client", "System", an API
+/// key's name).
+pub fn history(tx: &dyn ReadTxn, id: &str) -> Result<Vec<AnswerRevisionView>, Error> {
+    let item = tx.work_item(id)?.ok_or(Error::NotFound { what: "work item" })?;
+    let mut names = audit::ActorNames::default();
+    item.history
+        .into_iter()
+        .map(|r| {
+            Ok(AnswerRevisionView {
+                actor_name: names.name_of(tx, &r.actor)?,
+                at: r.at.to_rfc3339(),
+                actor: r.actor,
+                source: r.source,
+                answers: r.answers,
+            })
+        })
+        .collect()
 }

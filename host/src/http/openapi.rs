@@ -291,6 +291,16 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         access: Access::Staff,
+        query: &[("format", "`json` (the default): the answer set; `hotdocs`: a HotDocs-style answer file. Both import again as initial answers.")],
+        answers: &[
+            Answer { status: 200, description: "The answers, as an attachment.", content: Content::Raw("application/octet-stream") },
+            NOT_FOUND,
+            err(400, "`invalid_query`: an unknown format."),
+        ],
+        ..op("get", "/api/v1/work-items/{id}/answers", "downloadAnswers", "work items", "Download a work item's answers as a file.")
+    },
+    Operation {
+        access: Access::Staff,
         body: Content::Json("SendInterview"),
         answers: &[
             ok(201, "Sent: the link (shown only now) and the email to send it with.", "SentInterview"),

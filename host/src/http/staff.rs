@@ -21,7 +21,7 @@ use crate::domain::sending::{self, AuthRequest, Recipient};
 use crate::domain::{api_keys, paging, templates, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, Settings, StaffSession, User, WorkItemStatus};
-use interview_api::{ClientView, WorkItemDetail};
+use interview_api::{AnswerRevisionView, ClientView, DocumentCreated, NewDocument, WorkItemDetail};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}", get(get_client).patch(edit_client))
         .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
         .route("/api/v1/work-items/{id}", get(get_work_item))
-        .route("/api/v1/work-items/{id}/answers", axum::routing::put(edit_answers))
+        .route("/api/v1/work-items/{id}/answers", get(super::answers_out::download).put(edit_answers))
         .route("/api/v1/work-items/{id}/interviews", post(send_interview))
         .route("/api/v1/work-items/{id}/audit", get(audit))
         .route("/api/v1/work-items/{id}/documents", post(create_document))
@@ -482,18 +482,12 @@ async fn cancel(State(state): State<AppState>, staff: Staff, Path(id): Path<Stri
 
 // ------------------------------------------------------------------ documents
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewDocument {
-    format: String,
-}
-
 async fn create_document(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewDocument>,
-) -> Result<(StatusCode, Json<Value>), Error> {
+) -> Result<(StatusCode, Json<DocumentCreated>), Error> {
     let format: crate::documents::Format = body.format.parse().map_err(|_| Error::Unprocessable {
         code: "unknown_format",
         message: format!("`{}` is not a document format: html, docx or md.", body.format),
@@ -505,7 +499,8 @@ async fn create_document(
     let meta = state
         .blocking(move || crate::domain::documents::generate(&store, &data_dir, now, &staff.actor, &id, format))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": meta.id, "url": format!("/api/v1/documents/{}", meta.id)}))))
+    let url = format!("/api/v1/documents/{}", meta.id);
+    Ok((StatusCode::CREATED, Json(DocumentCreated { id: meta.id, url })))
 }
 
 async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Response, Error> {
@@ -677,15 +672,10 @@ fn check_settings(s: &Settings) -> Result<(), Error> {
 
 // ------------------------------------------------------------------ answer history
 
-async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Vec<AnswerRevisionView>>, Error> {
     let store = state.storage.clone();
-    let item = state.blocking(move || store.read(|tx| tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" }))).await?;
-    Ok(Json(Value::Array(
-        item.history
-            .iter()
-            .map(|r| json!({"at": r.at.to_rfc3339(), "actor": r.actor, "source": r.source, "answers": r.answers}))
-            .collect(),
-    )))
+    let history = state.blocking(move || store.read(|tx| work_items::history(tx, &id))).await?;
+    Ok(Json(history))
 }
 
 // ------------------------------------------------------------------ API keys
