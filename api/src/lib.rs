@@ -34,6 +34,6 @@ pub use templates::{TemplateSummary, VersionSummary};
 pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_groups::WorkGroup;
 pub use work_items::{
-    AnswerRevisionView, AnswerSource, Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,
+    AnswerRevisionView, AnswerSource, AnsweredTemplate, Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,
     WorkItemStatus,
 };

@@ -248,3 +248,17 @@ pub struct AnswerRevisionView {
     /// The whole answer set after the change.
     pub answers: serde_json::Map<String, serde_json::Value>,
 }
+
+/// `GET /api/v1/work-items/{id}/template`: the template version a work
+/// item's answers belong to (the one its latest submission was answered on,
+/// else the live one), for laying the answers out and changing them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnsweredTemplate {
+    /// The template (`tpl_…`).
+    pub template_id: String,
+    /// Its version.
+    pub version: u32,
+    /// The version read and checked, in the engine's packed form (as the
+    /// interview page gets it), so the dashboard needs no template reader.
+    pub template_packed: String,
+}

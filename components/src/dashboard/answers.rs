@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use interview_api::WorkItemDetail;
+use interview_api::{AnsweredTemplate, WorkItemDetail};
 use interview_runtime::summary::{self, Answer, Row};
 use interview_runtime::{AnswerSet, Locale, Template};
 use leptos::html;
@@ -34,11 +34,11 @@ impl std::fmt::Debug for TemplateText {
 }
 
 impl TemplateText {
-    /// Fetches the live version of template `id` and reads it.
-    pub async fn fetch(id: &str) -> Result<TemplateText, Failure> {
-        let found = api::get::<serde_json::Value>(&format!("/api/v1/templates/{}", api::encode(id))).await?;
-        let definition = found.get("definition").cloned().unwrap_or(serde_json::Value::Null);
-        let template = Template::from_value(definition).map_err(|e| Failure::Http {
+    /// Fetches the template version the answers of work item `id` belong to.
+    pub async fn fetch(work_item_id: &str) -> Result<TemplateText, Failure> {
+        let path = format!("/api/v1/work-items/{}/template", api::encode(work_item_id));
+        let found = api::get::<AnsweredTemplate>(&path).await?;
+        let template = Template::unpack(&found.template_packed).map_err(|e| Failure::Http {
             status: 200,
             error: interview_api::ApiError {
                 code: "unreadable_template".to_owned(),
@@ -168,7 +168,7 @@ pub fn EditAnswersPage() -> impl IntoView {
             let id = id.clone();
             async move {
                 let item = api::get::<WorkItemDetail>(&format!("/api/v1/work-items/{}", api::encode(&id))).await?;
-                let template = TemplateText::fetch(&item.template_id).await?;
+                let template = TemplateText::fetch(&item.id).await?;
                 Ok::<_, Failure>((item, template))
             }
         }

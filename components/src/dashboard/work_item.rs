@@ -35,7 +35,7 @@ pub fn WorkItemPage() -> impl IntoView {
         version.track();
         async move {
             let item = api::get::<WorkItemDetail>(&format!("/api/v1/work-items/{}", api::encode(&id))).await?;
-            let template = TemplateText::fetch(&item.template_id).await.ok();
+            let template = TemplateText::fetch(&item.id).await.ok();
             Ok::<_, Failure>(Loaded { item, template })
         }
     });

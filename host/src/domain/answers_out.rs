@@ -1,7 +1,9 @@
 //! Answers out: a work item's current answers as a file staff can take
 //! elsewhere, a JSON answer set or a HotDocs-style answer file (XML), both
-//! importable again as initial answers (docs/answer-files.md).
+//! importable again as initial answers (docs/answer-files.md); and the
+//! template version those answers belong to.
 
+use interview_api::AnsweredTemplate;
 use interview_runtime::Template;
 
 use crate::error::Error;
@@ -56,9 +58,21 @@ pub struct AnswersFile {
     pub file_name: String,
 }
 
+/// The template the answers of work item `id` belong to, packed for the dashboard.
+pub fn template_of(tx: &dyn ReadTxn, id: &str) -> Result<AnsweredTemplate, Error> {
+    let item = tx.work_item(id)?.ok_or(Error::NotFound { what: "work item" })?;
+    let (version, template) = answered_version(tx, &item)?;
+    Ok(AnsweredTemplate { template_id: item.template_id, version, template_packed: template.pack() })
+}
+
 /// The template the work item's answers were given on: the version pinned by
 /// its latest submitted interview, else the live one.
 pub fn answered_template(tx: &dyn ReadTxn, item: &WorkItem) -> Result<Template, Error> {
+    answered_version(tx, item).map(|(_, template)| template)
+}
+
+/// [`answered_template`] and its version number.
+fn answered_version(tx: &dyn ReadTxn, item: &WorkItem) -> Result<(u32, Template), Error> {
     let record = tx.template(&item.template_id)?.ok_or(Error::NotFound { what: "template" })?;
     let mut version = record.live_version;
     for id in item.interviews.iter().rev() {
@@ -74,7 +88,8 @@ pub fn answered_template(tx: &dyn ReadTxn, item: &WorkItem) -> Result<Template, 
     let text = tx
         .template_definition(&item.template_id, version)?
         .ok_or_else(|| Error::Internal("a template version is missing".to_owned()))?;
-    Template::from_json(&text).map_err(|e| Error::Internal(format!("a stored template no longer checks: {e}")))
+    let template = Template::from_json(&text).map_err(|e| Error::Internal(format!("a stored template no longer checks: {e}")))?;
+    Ok((version, template))
 }
 
 /// The answers of work item `id` in `format`.

@@ -1,9 +1,11 @@
 //! `GET /api/v1/work-items/{id}/answers?format=json|hotdocs`: a work item's
-//! answers as a file to download (staff only).
+//! answers as a file to download (staff only); `GET .../template`: the
+//! template version they belong to.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use interview_api::AnsweredTemplate;
 use serde::Deserialize;
 
 use super::extract::ApiQuery;
@@ -35,4 +37,11 @@ pub async fn download(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+/// `GET /api/v1/work-items/{id}/template`: the template version the answers belong to.
+pub async fn template(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<axum::Json<AnsweredTemplate>, Error> {
+    let store = state.storage.clone();
+    let found = state.blocking(move || store.read(|tx| answers_out::template_of(tx, &id))).await?;
+    Ok(axum::Json(found))
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
         .route("/api/v1/work-items/{id}", get(get_work_item))
         .route("/api/v1/work-items/{id}/answers", get(super::answers_out::download).put(edit_answers))
+        .route("/api/v1/work-items/{id}/template", get(super::answers_out::template))
         .route("/api/v1/work-items/{id}/interviews", post(send_interview))
         .route("/api/v1/work-items/{id}/audit", get(audit))
         .route("/api/v1/work-items/{id}/documents", post(create_document))

@@ -110,6 +110,12 @@ async fn the_work_item_page_reads_names_for_who_changed_what() {
     let admin_name = history[0]["actor_name"].as_str().unwrap_or_default().to_owned();
     assert!(!admin_name.is_empty() && !admin_name.starts_with("usr_"), "a person's name or email: {history}");
 
+    let answered = admin.get(&format!("/api/v1/work-items/{id}/template")).await.json();
+    assert_eq!((answered["template_id"].as_str(), answered["version"].as_u64()), (Some(template.as_str()), Some(1)));
+    let packed = interview_runtime::Template::unpack(answered["template_packed"].as_str().unwrap()).expect("the packed template reads");
+    assert_eq!(packed.pages[0].id, "about");
+    assert_eq!(admin.get("/api/v1/work-items/wi_missing/template").await.status, 404);
+
     let audit = admin.get(&format!("/api/v1/work-items/{id}/audit")).await.json();
     assert_eq!(audit[0]["event"], "work_item_created");
     assert_eq!(audit[0]["actor_name"], admin_name.as_str());
