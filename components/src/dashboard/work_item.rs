@@ -330,18 +330,18 @@ fn Documents(
     let list = if documents.is_empty() {
         view! { <p class="empty">"No documents yet."</p> }.into_any()
     } else {
-        documents
+        let items = documents
             .into_iter()
             .rev()
             .map(|d| {
                 let label = format!("Answers summary ({}), {}", format_name(&d.format), when(&d.created_at));
                 view! { <li><a href=format!("/api/v1/documents/{}", d.id) download="">{label}</a></li> }
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! { <ul class="documents">{items}</ul> }.into_any()
     };
     view! {
-        <ul class="documents">{list}</ul>
+        {list}
         <div class="button-group">
             <button type="button" class="button secondary" disabled=move || busy.get() on:click=generate("docx")>"Generate a Word document"</button>
             " "
