@@ -17,6 +17,10 @@ pub struct VersionSummary {
     pub created_at: String,
     /// Who added it (`usr_…`, `api_key:key_…`).
     pub created_by: String,
+    /// Who added it, for a person: the user's name (their email when they
+    /// have none), or `API key "<name>"`; absent when no longer known.
+    #[serde(default)]
+    pub created_by_name: Option<String>,
     /// How many interviews are pinned to it (opened with it).
     #[serde(default)]
     pub interviews: u64,

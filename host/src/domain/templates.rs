@@ -115,20 +115,34 @@ pub fn summary(tx: &dyn ReadTxn, record: &TemplateRecord) -> Result<TemplateSumm
         name: record.name.clone(),
         live_version: record.live_version,
         created_at: record.created_at.to_rfc3339(),
-        versions: record.versions.iter().map(|v| version_summary(v, pinned(v.version))).collect(),
+        versions: record
+            .versions
+            .iter()
+            .map(|v| Ok(version_summary(v, pinned(v.version), actor_name(tx, &v.created_by)?)))
+            .collect::<Result<_, Error>>()?,
         work_items: tx.work_items_of_template(&record.id)?,
         interviews_not_opened: pinned(0),
     })
 }
 
-fn version_summary(v: &TemplateVersionMeta, interviews: u64) -> VersionSummary {
+fn version_summary(v: &TemplateVersionMeta, interviews: u64, created_by_name: Option<String>) -> VersionSummary {
     VersionSummary {
         version: v.version,
         title: v.title.clone(),
         created_at: v.created_at.to_rfc3339(),
         created_by: v.created_by.clone(),
+        created_by_name,
         interviews,
     }
+}
+
+/// Who `actor` (as stored: `usr_…` or `api_key:key_…`) is, for a person.
+fn actor_name(tx: &dyn ReadTxn, actor: &str) -> Result<Option<String>, Error> {
+    if let Some(key_id) = actor.strip_prefix("api_key:") {
+        let key = tx.api_keys()?.into_iter().find(|k| k.id == key_id);
+        return Ok(key.map(|k| format!("API key \"{}\"", k.name)));
+    }
+    Ok(tx.user(actor)?.map(|u| if u.name.trim().is_empty() { u.email } else { u.name }))
 }
 
 /// Every template, by name (ignoring case), then by id.
@@ -170,7 +184,7 @@ pub fn version_detail(tx: &dyn ReadTxn, id: &str, version: u32) -> Result<Versio
         template_id: record.id.clone(),
         template_name: record.name.clone(),
         live: record.live_version == version,
-        version: version_summary(meta, interviews),
+        version: version_summary(meta, interviews, actor_name(tx, &meta.created_by)?),
         definition: definition_of(tx, id, version)?,
     })
 }

@@ -779,6 +779,7 @@ fn schemas() -> Value {
         ("Published", object(&["id", "live_version"], json!({"id": {"type": "string"}, "live_version": {"type": "integer"}}))),
         ("TemplateVersionSummary", object(&["version", "title", "created_at", "created_by", "interviews"], json!({
             "version": {"type": "integer"}, "title": {"type": "string"}, "created_at": time(), "created_by": text("`usr_…` or `api_key:key_…`."),
+            "created_by_name": {"type": ["string", "null"], "description": "The user's name (their email when they have none), or `API key \"<name>\"`."},
             "interviews": {"type": "integer", "minimum": 0, "description": "Interviews pinned to this version (opened with it)."},
         }))),
         ("Template", object(&["id", "name", "live_version", "created_at", "versions", "work_items", "interviews_not_opened"], json!({
@@ -792,7 +793,7 @@ fn schemas() -> Value {
         ("TemplateVersion", object(&["template_id", "template_name", "live", "version", "title", "created_at", "created_by", "interviews", "definition"], json!({
             "template_id": {"type": "string"}, "template_name": {"type": "string"}, "live": {"type": "boolean"},
             "version": {"type": "integer"}, "title": {"type": "string"}, "created_at": time(), "created_by": {"type": "string"},
-            "interviews": {"type": "integer", "minimum": 0},
+            "created_by_name": {"type": ["string", "null"]}, "interviews": {"type": "integer", "minimum": 0},
             "definition": {"type": "object", "description": "This version's document."},
         }))),
         ("PinnedInterview", object(&["interview_id", "version", "state", "created_at", "work_item_id", "work_item_name", "client_id", "client_name"], json!({
