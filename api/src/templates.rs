@@ -72,6 +72,10 @@ pub struct VersionDetail {
     pub version: VersionSummary,
     /// Its definition (TEMPLATE.md).
     pub definition: Value,
+    /// The same definition read and checked, in the engine's packed form (as
+    /// the client's interview carries it), so a browser can show the form
+    /// without linking the template reader.
+    pub template_packed: String,
 }
 
 /// `POST /api/v1/templates`: a name and a definition (version 1, live).

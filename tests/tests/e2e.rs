@@ -1281,3 +1281,7 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
 
 #[path = "e2e/dashboard.rs"]
 mod dashboard;
+
+// Templates: the list, examples on an empty site, versions, publish, preview.
+#[path = "e2e/templates.rs"]
+mod templates;

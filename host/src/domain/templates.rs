@@ -163,6 +163,16 @@ fn definition_of(tx: &dyn ReadTxn, id: &str, version: u32) -> Result<Value, Erro
     serde_json::from_str(&text).map_err(|e| Error::Internal(format!("stored template {id} v{version} is not JSON: {e}")))
 }
 
+/// A stored version, checked again and packed as the interview page reads it.
+fn packed_of(tx: &dyn ReadTxn, id: &str, version: u32) -> Result<String, Error> {
+    let text = tx
+        .template_definition(id, version)?
+        .ok_or_else(|| Error::Internal(format!("version {version} of template {id} is missing")))?;
+    let template = Template::from_json(&text)
+        .map_err(|e| Error::Internal(format!("stored template {id} v{version} no longer checks: {e}")))?;
+    Ok(template.pack())
+}
+
 /// A template with its live version's definition.
 pub fn detail(tx: &dyn ReadTxn, id: &str) -> Result<TemplateDetail, Error> {
     let record = template_of(tx, id)?;
@@ -185,6 +195,7 @@ pub fn version_detail(tx: &dyn ReadTxn, id: &str, version: u32) -> Result<Versio
         template_name: record.name.clone(),
         live: record.live_version == version,
         version: version_summary(meta, interviews, actor_name(tx, &meta.created_by)?),
+        template_packed: packed_of(tx, id, version)?,
         definition: definition_of(tx, id, version)?,
     })
 }

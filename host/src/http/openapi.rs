@@ -790,11 +790,12 @@ fn schemas() -> Value {
             "definition": {"type": "object", "description": "The live version's document (`GET /api/v1/templates/{id}` only)."},
         }))),
         ("TemplateList", array_of("Template")),
-        ("TemplateVersion", object(&["template_id", "template_name", "live", "version", "title", "created_at", "created_by", "interviews", "definition"], json!({
+        ("TemplateVersion", object(&["template_id", "template_name", "live", "version", "title", "created_at", "created_by", "interviews", "definition", "template_packed"], json!({
             "template_id": {"type": "string"}, "template_name": {"type": "string"}, "live": {"type": "boolean"},
             "version": {"type": "integer"}, "title": {"type": "string"}, "created_at": time(), "created_by": {"type": "string"},
             "created_by_name": {"type": ["string", "null"]}, "interviews": {"type": "integer", "minimum": 0},
             "definition": {"type": "object", "description": "This version's document."},
+            "template_packed": {"type": "string", "description": "The same document read and checked, in the engine's packed form (as in the client's interview); its format may change with the engine."},
         }))),
         ("PinnedInterview", object(&["interview_id", "version", "state", "created_at", "work_item_id", "work_item_name", "client_id", "client_name"], json!({
             "interview_id": {"type": "string"},

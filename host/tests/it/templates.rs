@@ -106,6 +106,8 @@ async fn any_version_is_read_with_its_definition_and_unknown_ones_are_not_found(
     assert_eq!((v1.version.version, v1.version.title.as_str(), v1.template_name.as_str()), (1, "Intake", "Intake"));
     assert_eq!(v1.definition, definition("Intake"));
     assert!(v1.version.created_by.starts_with("usr_"));
+    let packed = interview_runtime::Template::unpack(&v1.template_packed).expect("the packed form reads back");
+    assert_eq!(packed.title, "Intake");
     let by = v1.version.created_by_name.clone().unwrap_or_default();
     assert!(!by.is_empty() && !by.starts_with("usr_"), "who added it, for a person: {by:?}");
     let v2: VersionDetail = serde_json::from_slice(&read("2").await.body).expect("version 2");

@@ -110,6 +110,7 @@ pub fn TemplatePage() -> impl IntoView {
                             <a class="back-link" href="/dashboard/templates">"Back to templates"</a>
                             {notice.map(|text| view! { <div class="notice success" role="status">{text}</div> })}
                             <TemplateView detail=detail reload=reload />
+                            <PinsSection id=id shown=shown trail=trail pins=pins />
                         }
                         .into_any()
                     }
@@ -118,6 +119,22 @@ pub fn TemplatePage() -> impl IntoView {
                 })
             }}
         </Transition>
+    }
+}
+
+/// "Interviews by version": the pins table with its filter and pages.
+#[component]
+fn PinsSection(
+    /// The template's id.
+    id: Memo<String>,
+    /// Which interviews are shown.
+    shown: Memo<PinsShown>,
+    /// Where the page sits among its pages.
+    trail: Memo<Trail>,
+    /// The page of pins.
+    pins: LocalResource<Result<interview_api::Page<PinnedInterview>, Failure>>,
+) -> impl IntoView {
+    view! {
         <section class="pins" id="pins" aria-labelledby="pins-title">
             <h2 id="pins-title">"Interviews by version"</h2>
             <PinsFilter id=id shown=shown />

@@ -1,8 +1,9 @@
-//! A version in the real interview form (`/dashboard/templates/:id/versions/:n/preview`):
-//! the form the client gets ([`crate::InterviewForm`], mounted with its own
-//! styles in a shadow root by [`crate::mount_form`], as a partner's page
-//! does), with a clear notice that nothing typed is kept. The answers stay in
-//! the browser's memory while the screen is open and nothing is sent to the host.
+//! A version in the real interview form
+//! (`/dashboard/templates/:id/versions/:n/preview`): the form the client gets
+//! ([`crate::InterviewForm`], mounted with its own styles in a shadow root by
+//! [`crate::mount_template`], as on a partner's page), from the packed
+//! template the host gives, under a clear notice that nothing typed is kept.
+//! The answers stay in memory while the screen is open; nothing is sent.
 
 use interview_api::VersionDetail;
 use leptos::html;
@@ -50,7 +51,9 @@ pub fn Preview(
     let live = if detail.live { "This is the live version." } else { "This version is not live." };
     let holder = NodeRef::<html::Div>::new();
     let problem = RwSignal::new(None::<String>);
-    let definition = detail.definition.to_string();
+    // The packed form, as the client's page reads it: reading the JSON
+    // document would link the template reader and its parsers into the bundle.
+    let packed = detail.template_packed;
     // Mounted once the holder is in the page; unmounted with this screen.
     let mounted = StoredValue::new(SendWrapper::new(None::<crate::Mounted>));
     Effect::new(move |_| {
@@ -63,7 +66,14 @@ pub fn Preview(
             problem.set(Some("This browser's clock is outside the dates the form can count from.".to_owned()));
             return;
         };
-        match crate::mount_form(&el, &definition, interview_runtime::AnswerSet::new(), today, interview_runtime::Locale::En) {
+        let template = match interview_runtime::Template::unpack(&packed) {
+            Ok(template) => template,
+            Err(e) => {
+                problem.set(Some(format!("The form cannot be shown: {e}")));
+                return;
+            }
+        };
+        match crate::mount_template(&el, template, interview_runtime::AnswerSet::new(), today, interview_runtime::Locale::En) {
             Ok(form) => mounted.set_value(SendWrapper::new(Some(form))),
             Err(e) => problem.set(Some(e.as_string().unwrap_or_else(|| "The form could not be shown.".to_owned()))),
         }
