@@ -58,6 +58,17 @@ async fn from_an_empty_site_staff_add_the_intake_example_add_and_publish_a_versi
     browser.link(&page, "Client intake (example)").await;
     browser.wait_for_text(&page, "tbody td.numeric:nth-of-type(3)", "0").await;
     browser.assert_accessible("the templates list").await;
+
+    // "Add a template" refuses an empty form, naming both fields.
+    browser.follow(&page, "Add a template").await;
+    browser.wait_for_heading(&page, "Add a template").await;
+    browser.assert_accessible("the add a template screen").await;
+    browser.press(&page, "Add template").await;
+    let said = browser.wait_for_role(&page, "alert", "Enter a name for the template.").await;
+    assert!(said.contains("Choose a JSON file or paste the template's definition."), "{said}");
+    browser.assert_accessible("the add a template screen with errors").await;
+    browser.follow(&page, "Back to templates").await;
+    browser.wait_for_heading(&page, "Templates").await;
     browser.follow(&page, "Client intake (example)").await;
     browser.wait_for_path(&format!("/dashboard/templates/{id}")).await;
 
