@@ -30,7 +30,10 @@ pub use documents::{DocumentCreated, NewDocument};
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
-pub use templates::{TemplateSummary, VersionSummary};
+pub use templates::{
+    NewTemplate, NewVersion, PinnedInterview, Publish, Published, TemplateCreated, TemplateDetail, TemplateProblem, TemplateSummary,
+    VersionAdded, VersionDetail, VersionSummary,
+};
 pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_groups::WorkGroup;
 pub use work_items::{

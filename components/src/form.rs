@@ -1029,8 +1029,17 @@ fn group_view(
     group.fresh()
 }
 
-/// A computed value, read-only and live: an `<output>` labelled by the item's label.
+/// A computed value, read-only and live: an `<output>` labelled by the item's
+/// label. One without a label is working for the template (a count a rule or
+/// a note reads), not for the person filling it in: it is not shown at all,
+/// rather than under its id.
 fn computed_view(ctx: &Ctx, at: At) -> Fresh {
+    let labelled = ctx.store.read(|iv| {
+        iv.template().item(at.item).label.as_deref().is_some_and(|l| !l.trim().is_empty())
+    });
+    if !labelled {
+        return None::<Fresh>.fresh();
+    }
     let field = Field::new(ctx, at.item);
     let text = dynamic(move || {
         at.store.track(at.item);

@@ -288,6 +288,19 @@ pub fn mount_form(
     let template = Template::from_json(template).map_err(|error| {
         JsValue::from_str(&format!("mount: the template is not valid: {error}"))
     })?;
+    mount_template(element, template, answers, today, locale)
+}
+
+/// Mounts [`InterviewForm`] for a template already read and checked (from
+/// its packed form, say, which spares the caller the template reader) into
+/// `element`'s shadow root, as [`mount_form`] does.
+pub fn mount_template(
+    element: &web_sys::Element,
+    template: Template,
+    answers: AnswerSet,
+    today: interview_runtime::date::Date,
+    locale: Locale,
+) -> Result<Mounted, JsValue> {
     // The runtime's interview borrows its template for as long as the form
     // lives, and a mounted view must be 'static: the template is kept for the
     // life of the page (one per mount; an owned interview in the runtime

@@ -474,3 +474,41 @@ fn every_language_has_every_word_with_the_placeholders_of_the_english() {
         }
     }
 }
+
+// ------------------------------------------------------------------ computed values without a label
+
+/// A count kept for a rule (no label) beside one meant for the person (labelled).
+const UNLABELLED_COMPUTED: &str = r#"{
+  "format": "interview/1",
+  "title": "Family",
+  "pages": [
+    {"id": "family", "title": "Your family", "items": [
+      {"type": "number", "id": "children", "label": "How many children do you have?", "integer": true},
+      {"type": "computed", "id": "child_count", "expr": "children"},
+      {"type": "computed", "id": "blank_label", "label": "  ", "expr": "children"},
+      {"type": "computed", "id": "doubled", "label": "Twice that", "expr": "children * 2"},
+      {"type": "text", "id": "school", "label": "Which school?", "visible_if": "child_count > 0"}
+    ]}
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+async fn a_computed_value_without_a_label_is_not_shown_and_still_works() {
+    let form = mount(UNLABELLED_COMPUTED, AnswerSet::new());
+    let root = form.root();
+    settle().await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(!text.contains("child_count"), "the id is never shown: {text}");
+    assert!(!text.contains("blank_label"), "a blank label counts as none: {text}");
+    let outputs = all(&root, "output");
+    assert_eq!(outputs.len(), 1, "only the labelled value has an output");
+    assert_eq!(control(&root, "Twice that").tag_name().to_lowercase(), "output");
+
+    // The hidden value still drives the rules that read it, and the shown one updates.
+    assert!(by_label(&root, "Which school?").is_none());
+    type_into(&control(&root, "How many children do you have?"), "2");
+    settle().await;
+    assert!(by_label(&root, "Which school?").is_some(), "child_count > 0 shows the question");
+    assert_eq!(text_of(&control(&root, "Twice that")), "4");
+    assert!(!root.text_content().unwrap_or_default().contains("child_count"));
+}

@@ -1284,3 +1284,6 @@ mod dashboard;
 
 #[path = "e2e/work_item.rs"]
 mod work_item;
+// Templates: the list, examples on an empty site, versions, publish, preview.
+#[path = "e2e/templates.rs"]
+mod templates;

@@ -19,12 +19,15 @@
 //! - [`widgets`]: the pieces screens share (status tag, error summary,
 //!   pagination, times).
 //! - [`paging`]: the Previous/Next trail of a list paged by key.
+//! - [`templates`]: the templates, one template's versions and pins, adding
+//!   and publishing versions, and the preview in the real form.
 
 pub mod answers;
 pub mod api;
 pub mod paging;
 pub mod session;
 pub mod shell;
+pub mod templates;
 pub mod widgets;
 pub mod work_item;
 pub mod work_items;
@@ -55,6 +58,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("work-items/new") view=work_items::NewWorkItemPage />
                     <Route path=path!("work-items/:id/answers") view=answers::EditAnswersPage />
                     <Route path=path!("work-items/:id") view=work_item::WorkItemPage />
+                    // Templates
+                    <Route path=path!("templates") view=templates::TemplatesPage />
+                    <Route path=path!("templates/new") view=templates::NewTemplatePage />
+                    <Route path=path!("templates/:id") view=templates::page::TemplatePage />
+                    <Route path=path!("templates/:id/versions/new") view=templates::page::NewVersionPage />
+                    <Route path=path!("templates/:id/versions/:n/preview") view=templates::preview::PreviewPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod paging;
 pub mod staff;
+pub mod templates;
 pub mod users;
 pub mod work_groups;
 
@@ -118,7 +119,7 @@ impl AppState {
 
 /// The host's router: health, metrics, the API and the interview bundle.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes());
+    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes()).merge(templates::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

@@ -206,7 +206,7 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         access: Access::Staff,
-        answers: &[ok(200, "All templates.", "TemplateList")],
+        answers: &[ok(200, "All templates, by name (ignoring case), each with its use counts.", "TemplateList")],
         ..op("get", "/api/v1/templates", "listTemplates", "templates", "List templates.")
     },
     Operation {
@@ -229,6 +229,25 @@ pub const OPERATIONS: &[Operation] = &[
         body: Content::Json("Publish"),
         answers: &[ok(200, "The version is live.", "Published"), NOT_FOUND],
         ..op("post", "/api/v1/templates/{id}/publish", "publishTemplateVersion", "templates", "Make a version live.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[
+            ok(200, "The version, whether it is live, and its definition.", "TemplateVersion"),
+            err(404, "`not_found`: no such template, or no such version (a number it does not have, or not a number)."),
+        ],
+        ..op("get", "/api/v1/templates/{id}/versions/{version}", "getTemplateVersion", "templates", "One version of a template, with its definition.")
+    },
+    Operation {
+        access: Access::Staff,
+        query: &[("version", "Only the interviews pinned to this version, or `none`: those not opened yet (not pinned). Absent: all.")],
+        answers: &[
+            ok(200, "A page of the interviews with a section of the template: by pinned version, highest first (not opened yet last), then newest first.", "PinnedInterviewList"),
+            err(400, "`invalid_query`: `version` is not a number or `none`; `invalid_cursor`."),
+            err(404, "`not_found`: no such template, or no such version."),
+        ],
+        paged: true,
+        ..op("get", "/api/v1/templates/{id}/pins", "listTemplatePins", "templates", "Which interviews are pinned to which version.")
     },
     Operation {
         access: Access::Staff,
@@ -773,14 +792,34 @@ fn schemas() -> Value {
         ("VersionCreated", object(&["version"], json!({"version": {"type": "integer"}}))),
         ("Publish", object(&["version"], json!({"version": {"type": "integer", "minimum": 1}}))),
         ("Published", object(&["id", "live_version"], json!({"id": {"type": "string"}, "live_version": {"type": "integer"}}))),
-        ("Template", object(&["id", "name", "live_version", "created_at", "versions"], json!({
+        ("TemplateVersionSummary", object(&["version", "title", "created_at", "created_by", "interviews"], json!({
+            "version": {"type": "integer"}, "title": {"type": "string"}, "created_at": time(), "created_by": text("`usr_…` or `api_key:key_…`."),
+            "created_by_name": {"type": ["string", "null"], "description": "The user's name (their email when they have none), or `API key \"<name>\"`."},
+            "interviews": {"type": "integer", "minimum": 0, "description": "Interviews pinned to this version (opened with it)."},
+        }))),
+        ("Template", object(&["id", "name", "live_version", "created_at", "versions", "work_items", "interviews_not_opened"], json!({
             "id": {"type": "string"}, "name": {"type": "string"}, "live_version": {"type": "integer"}, "created_at": time(),
-            "versions": {"type": "array", "items": object(&["version", "created_at"], json!({
-                "version": {"type": "integer"}, "title": maybe_text, "created_at": time(), "created_by": {"type": "string"},
-            }))},
-            "definition": {"type": ["object", "null"], "description": "The live version's document (one template only)."},
+            "versions": {"type": "array", "items": schema_ref("TemplateVersionSummary"), "description": "Oldest first."},
+            "work_items": {"type": "integer", "minimum": 0, "description": "Work items with this template as theirs (a counter kept when work items are made)."},
+            "interviews_not_opened": {"type": "integer", "minimum": 0, "description": "Interviews with a section of it not opened yet: they get the version live at their first opening."},
+            "definition": {"type": "object", "description": "The live version's document (`GET /api/v1/templates/{id}` only)."},
         }))),
         ("TemplateList", array_of("Template")),
+        ("TemplateVersion", object(&["template_id", "template_name", "live", "version", "title", "created_at", "created_by", "interviews", "definition", "template_packed"], json!({
+            "template_id": {"type": "string"}, "template_name": {"type": "string"}, "live": {"type": "boolean"},
+            "version": {"type": "integer"}, "title": {"type": "string"}, "created_at": time(), "created_by": {"type": "string"},
+            "created_by_name": {"type": ["string", "null"]}, "interviews": {"type": "integer", "minimum": 0},
+            "definition": {"type": "object", "description": "This version's document."},
+            "template_packed": {"type": "string", "description": "The same document read and checked, in the engine's packed form (as in the client's interview); its format may change with the engine."},
+        }))),
+        ("PinnedInterview", object(&["interview_id", "version", "state", "created_at", "work_item_id", "work_item_name", "client_id", "client_name"], json!({
+            "interview_id": {"type": "string"},
+            "version": {"type": ["integer", "null"], "description": "The pinned version; null until the client first opens the link."},
+            "state": {"type": "string", "enum": ["sent", "opened", "submitted", "cancelled", "expired"]},
+            "created_at": time(), "work_item_id": {"type": "string"}, "work_item_name": {"type": "string"},
+            "client_id": {"type": "string"}, "client_name": {"type": "string"},
+        }))),
+        ("PinnedInterviewList", array_of("PinnedInterview")),
         ("ClientFields", json!({"type": "object", "properties": client_fields})),
         ("Client", object(&["id", "created_at", "updated_at"], client)),
         ("ClientList", array_of("Client")),

@@ -18,7 +18,7 @@ use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
 use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
-use crate::domain::{api_keys, paging, templates, work_items};
+use crate::domain::{api_keys, paging, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, Settings, StaffSession, User, WorkItemStatus};
 use interview_api::{AnswerRevisionView, ClientView, DocumentCreated, NewDocument, WorkItemDetail};
@@ -29,10 +29,6 @@ pub const COOKIE: &str = "interview_staff";
 /// The staff API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/templates", post(create_template).get(list_templates))
-        .route("/api/v1/templates/{id}", get(get_template))
-        .route("/api/v1/templates/{id}/versions", post(add_version))
-        .route("/api/v1/templates/{id}/publish", post(publish))
         .route("/api/v1/clients", post(create_client).get(list_clients))
         .route("/api/v1/clients/{id}", get(get_client).patch(edit_client))
         .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
@@ -151,83 +147,6 @@ impl FromRequestParts<AppState> for Admin {
         staff.admin_only()?;
         Ok(Admin(staff))
     }
-}
-
-// ------------------------------------------------------------------ templates
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewTemplate {
-    name: String,
-    definition: Value,
-}
-
-async fn create_template(State(state): State<AppState>, staff: Staff, ApiJson(body): ApiJson<NewTemplate>) -> Result<(StatusCode, Json<Value>), Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    let actor = staff.actor.as_string();
-    let record = state.blocking(move || templates::create(&store, now, &actor, &body.name, &body.definition)).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": record.id, "version": 1}))))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewVersion {
-    definition: Value,
-}
-
-async fn add_version(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<NewVersion>,
-) -> Result<(StatusCode, Json<Value>), Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    let actor = staff.actor.as_string();
-    let version = state.blocking(move || templates::add_version(&store, now, &actor, &id, &body.definition)).await?;
-    Ok((StatusCode::CREATED, Json(json!({"version": version}))))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Publish {
-    version: u32,
-}
-
-async fn publish(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>, ApiJson(body): ApiJson<Publish>) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let record = state.blocking(move || templates::publish(&store, &id, body.version)).await?;
-    Ok(Json(json!({"id": record.id, "live_version": record.live_version})))
-}
-
-fn template_json(t: &crate::storage::records::TemplateRecord) -> Value {
-    json!({
-        "id": t.id, "name": t.name, "live_version": t.live_version, "created_at": t.created_at.to_rfc3339(),
-        "versions": t.versions.iter().map(|v| json!({"version": v.version, "title": v.title, "created_at": v.created_at.to_rfc3339(), "created_by": v.created_by})).collect::<Vec<_>>(),
-    })
-}
-
-async fn list_templates(State(state): State<AppState>, _staff: Staff) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let all = state.blocking(move || store.read(|tx| Ok(tx.templates()?))).await?;
-    Ok(Json(Value::Array(all.iter().map(template_json).collect())))
-}
-
-async fn get_template(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let (record, definition) = state
-        .blocking(move || {
-            store.read(|tx| {
-                let record = tx.template(&id)?.ok_or(Error::NotFound { what: "template" })?;
-                let definition = tx.template_definition(&id, record.live_version)?;
-                Ok((record, definition))
-            })
-        })
-        .await?;
-    let mut v = template_json(&record);
-    v["definition"] = definition.and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null);
-    Ok(Json(v))
 }
 
 // ------------------------------------------------------------------ clients

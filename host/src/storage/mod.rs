@@ -26,7 +26,7 @@ use tokio::sync::Semaphore;
 
 pub use self::redb::RedbBackend;
 pub use schema::SCHEMA_VERSION;
-pub use txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
+pub use txn::{Backend, PinKey, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 
 use crate::Result;
 
@@ -659,6 +659,10 @@ mod tests {
         assert_eq!(report.rows.get("work_items_by_status"), Some(&3));
         assert_eq!(report.rows.get("work_items_by_group"), Some(&2));
         assert_eq!(report.rows.get("interviews_by_expiry"), Some(&1));
+        // Version 4's counters and pins, built from the same rows.
+        assert_eq!(report.rows.get("work_items_per_template"), Some(&1));
+        assert_eq!(report.rows.get("interviews_by_template"), Some(&2));
+        assert_eq!(report.rows.get("interviews_per_version"), Some(&1));
         let ids = |rows: Vec<WorkItem>| rows.into_iter().map(|w| w.id).collect::<Vec<_>>();
         storage
             .read(|t| {
@@ -673,6 +677,10 @@ mod tests {
                 let due: Vec<String> = t.interviews_expiring(Timestamp(5_000), 10)?.into_iter().map(|i| i.id).collect();
                 assert_eq!(due, ["iv_live"]);
                 assert!(t.interviews_expiring(Timestamp(4_999), 10)?.is_empty());
+                assert_eq!(t.work_items_of_template("tpl_1")?, 3);
+                assert_eq!(t.pin_counts("tpl_1")?, [(0, 2)]);
+                let pinned: Vec<String> = t.interviews_of_template("tpl_1", None, None, 10)?.into_iter().map(|(k, _)| k.id).collect();
+                assert_eq!(pinned, ["iv_live", "iv_done"]);
                 Ok(())
             })
             .unwrap();

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::codec::{decode, encode};
 use super::records::*;
 use super::schema::{self, *};
-use super::txn::{Backend, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
+use super::txn::{Backend, PinKey, ReadTxn, RowKey, StorageError, WorkItemsBy, WriteTxn};
 use super::{CheckReport, Integrity};
 use crate::clock::Timestamp;
 
@@ -400,6 +400,25 @@ impl<T: Tables> Txn<T> {
         ids.iter().map(|id| self.indexed(index, table, id, id)).collect()
     }
 
+    /// The `(second, count)` of every key `(first, _)` of a pair-keyed counter table.
+    fn with_first_counted(
+        &self,
+        table: &Def<(&'static str, u32), u64>,
+        first: &str,
+        mut each: impl FnMut(u32, u64),
+    ) -> Result<(), StorageError> {
+        let open = self.txn.open(table)?;
+        for entry in open.range((first, 0u32)..)? {
+            let (key, value) = entry?;
+            let (a, b) = key.value();
+            if a != first {
+                break;
+            }
+            each(b, value.value());
+        }
+        Ok(())
+    }
+
     /// Second parts of the keys `(first, _)` of a pair-keyed index.
     fn with_first<'k, B: Key + 'static>(
         &self,
@@ -474,6 +493,51 @@ impl<T: Tables> ReadTxn for Txn<T> {
 
     fn template_definition(&self, id: &str, version: u32) -> Result<Option<String>, StorageError> {
         self.lookup(&TEMPLATE_DEFINITIONS, (id, version), str::to_owned)
+    }
+
+    fn work_items_of_template(&self, template_id: &str) -> Result<u64, StorageError> {
+        Ok(self.lookup(&WORK_ITEMS_PER_TEMPLATE, template_id, |n: u64| n)?.unwrap_or(0))
+    }
+
+    fn pin_counts(&self, template_id: &str) -> Result<Vec<(u32, u64)>, StorageError> {
+        let mut out = Vec::new();
+        self.with_first_counted(&INTERVIEWS_PER_VERSION, template_id, |version, n| out.push((version, n)))?;
+        Ok(out)
+    }
+
+    fn interviews_of_template(
+        &self,
+        template_id: &str,
+        version: Option<u32>,
+        after: Option<&PinKey>,
+        limit: usize,
+    ) -> Result<Vec<(PinKey, Interview)>, StorageError> {
+        let open = self.txn.open(&INTERVIEWS_BY_TEMPLATE)?;
+        // No id holds a NUL, so `template_id` + NUL sorts after every key under it.
+        let past = format!("{template_id}\0");
+        let low = (template_id, version.unwrap_or(0), i64::MIN, "");
+        let end = match version {
+            Some(v) if v < u32::MAX => (template_id, v + 1, i64::MIN, ""),
+            _ => (past.as_str(), 0, i64::MIN, ""),
+        };
+        let high = match after {
+            Some(key) => end.min((template_id, key.version, key.created_at.0, key.id.as_str())),
+            None => end,
+        };
+        let mut keys = Vec::new();
+        if low < high {
+            for entry in open.range(low..high)?.rev().take(limit) {
+                let entry = entry?;
+                let (_, version, at, id) = entry.0.value();
+                keys.push(PinKey { version, created_at: Timestamp(at), id: id.to_owned() });
+            }
+        }
+        keys.into_iter()
+            .map(|key| {
+                let interview = self.indexed(INTERVIEWS_BY_TEMPLATE.name, &INTERVIEWS, &key.id, &key.id)?;
+                Ok((key, interview))
+            })
+            .collect()
     }
 
     fn client(&self, id: &str) -> Result<Option<Client>, StorageError> {
@@ -679,6 +743,26 @@ impl Txn<WriteTransaction> {
     }
 }
 
+/// Adds `by` (1 or -1) to the counter at `key`; a counter at 0 is removed, so
+/// every stored one counts something.
+fn add_to<'k, K: Key + 'static>(
+    table: &mut redb::Table<'_, K, u64>,
+    key: K::SelfType<'k>,
+    by: i64,
+) -> Result<(), StorageError>
+where
+    K::SelfType<'k>: Clone,
+{
+    let now = table.get(key.clone())?.map(|v| v.value()).unwrap_or(0);
+    let next = now.checked_add_signed(by).ok_or_else(|| StorageError::Backend(format!("a count went out of range: {now} + {by}")))?;
+    if next == 0 {
+        table.remove(key)?;
+    } else {
+        table.insert(key, next)?;
+    }
+    Ok(())
+}
+
 fn put<'k, K: Key + 'static, R: Serialize>(
     txn: &WriteTransaction,
     table: &Def<K, Rec>,
@@ -792,6 +876,14 @@ impl WriteTxn for Txn<WriteTransaction> {
             if let Some(group) = &item.work_group_id {
                 by_group.insert((group.as_str(), at, id), ())?;
             }
+            let old_template = old.as_ref().map(|o| o.template_id.as_str());
+            if old_template != Some(item.template_id.as_str()) {
+                let mut per_template = txn.open_table(WORK_ITEMS_PER_TEMPLATE.def)?;
+                if let Some(template) = old_template {
+                    add_to(&mut per_template, template, -1)?;
+                }
+                add_to(&mut per_template, item.template_id.as_str(), 1)?;
+            }
             put(txn, &WORK_ITEMS, id, item)
         })
     }
@@ -824,7 +916,27 @@ impl WriteTxn for Txn<WriteTransaction> {
         let id = interview.id.as_str();
         let old_expiry = old.as_ref().and_then(crate::domain::expiry::expires_at);
         let new_expiry = crate::domain::expiry::expires_at(interview);
+        let old_pins: Vec<(String, u32, i64)> = old
+            .as_ref()
+            .map(|o| schema::pin_keys(o).into_iter().map(|(t, v)| (t.to_owned(), v, o.created_at.0)).collect())
+            .unwrap_or_default();
+        let new_pins: Vec<(String, u32, i64)> =
+            schema::pin_keys(interview).into_iter().map(|(t, v)| (t.to_owned(), v, interview.created_at.0)).collect();
         self.change(|txn| {
+            if old_pins != new_pins {
+                let mut by_template = txn.open_table(INTERVIEWS_BY_TEMPLATE.def)?;
+                let mut per_version = txn.open_table(INTERVIEWS_PER_VERSION.def)?;
+                for (template, version, at) in old_pins.iter().filter(|p| !new_pins.contains(p)) {
+                    if by_template.remove((template.as_str(), *version, *at, id))?.is_some() {
+                        add_to(&mut per_version, (template.as_str(), *version), -1)?;
+                    }
+                }
+                for (template, version, at) in new_pins.iter().filter(|p| !old_pins.contains(p)) {
+                    if by_template.insert((template.as_str(), *version, *at, id), ())?.is_none() {
+                        add_to(&mut per_version, (template.as_str(), *version), 1)?;
+                    }
+                }
+            }
             let mut index = txn.open_table(INTERVIEWS_BY_TOKEN.def)?;
             if let Some(old) = old.filter(|old| old.token_hash != interview.token_hash) {
                 index.remove(&old.token_hash)?;
@@ -1128,8 +1240,10 @@ impl Checker<'_> {
         self.one_to_one(WORK_GROUPS_BY_NAME.name, names, found);
 
         let (mut created, mut by_status, mut by_group) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let mut per_template: HashMap<String, u64> = HashMap::new();
         self.rows(&WORK_ITEMS, str::to_owned, |c, key, item: WorkItem| {
             c.key_matches(WORK_ITEMS.name, &key, &item.id);
+            *per_template.entry(item.template_id.clone()).or_default() += 1;
             let at = item.created_at.0;
             created.insert(format!("({at}, {key})"));
             by_status.insert(format!("({}, {at}, {key})", item.status.as_str()));
@@ -1168,6 +1282,21 @@ impl Checker<'_> {
         self.one_to_one(INTERVIEWS_BY_TOKEN.name, tokens, found);
         let found = self.entries(&INTERVIEWS_BY_EXPIRY, |(at, id), ()| format!("({at}, {id})"))?;
         self.set(INTERVIEWS_BY_EXPIRY.name, expiring, found);
+        let found = self.entries(&WORK_ITEMS_PER_TEMPLATE, |k, n| (k.to_owned(), n.to_string()))?;
+        let expected = per_template.into_iter().map(|(k, n)| (k, n.to_string())).collect();
+        self.one_to_one(WORK_ITEMS_PER_TEMPLATE.name, expected, found);
+        let (mut pinned, mut pin_counts) = (HashSet::new(), HashMap::<String, u64>::new());
+        self.rows(&INTERVIEWS, str::to_owned, |_, key, iv: Interview| {
+            for (template, version) in schema::pin_keys(&iv) {
+                pinned.insert(format!("({template}, {version}, {}, {key})", iv.created_at.0));
+                *pin_counts.entry(format!("({template}, {version})")).or_default() += 1;
+            }
+        })?;
+        let found = self.entries(&INTERVIEWS_BY_TEMPLATE, |(t, v, at, id), ()| format!("({t}, {v}, {at}, {id})"))?;
+        self.set(INTERVIEWS_BY_TEMPLATE.name, pinned, found);
+        let found = self.entries(&INTERVIEWS_PER_VERSION, |(t, v), n| (format!("({t}, {v})"), n.to_string()))?;
+        let expected = pin_counts.into_iter().map(|(k, n)| (k, n.to_string())).collect();
+        self.one_to_one(INTERVIEWS_PER_VERSION.name, expected, found);
 
         let mut sessions = HashSet::new();
         self.rows(
@@ -1761,6 +1890,51 @@ mod tests {
         // A final state takes it out.
         write(&b, |t| t.put_interview(&Interview { state: InterviewState::Submitted, ..sent("iv_late", 1, 300) }));
         assert_eq!(due(&b, i64::MAX, 10), ["iv_soon"]);
+        assert_clean(&b);
+    }
+
+    #[test]
+    fn interviews_are_counted_per_template_version_and_move_when_pinned() {
+        let (_dir, b) = backend();
+        let at = |id: &str, hash: u8, created: i64, sections: &[(&str, Option<u32>)]| Interview {
+            created_at: Timestamp(created),
+            sections: sections
+                .iter()
+                .enumerate()
+                .map(|(n, (t, v))| Section { id: format!("s{n}"), template_id: (*t).into(), version: *v })
+                .collect(),
+            ..interview(id, [hash; 32])
+        };
+        write(&b, |t| {
+            t.put_interview(&at("iv_a", 1, 10, &[("tpl_1", None)]))?;
+            // Two sections of one template count once; another template apart.
+            t.put_interview(&at("iv_b", 2, 20, &[("tpl_1", None), ("tpl_1", None), ("tpl_2", None)]))?;
+            t.put_work_item(&WorkItem { work_group_id: None, ..work_item("wi_1", 1) })?;
+            t.put_work_item(&WorkItem { work_group_id: None, ..work_item("wi_2", 2) })
+        });
+        assert_eq!(read(&b, |t| t.pin_counts("tpl_1")), [(0, 2)]);
+        assert_eq!(read(&b, |t| t.pin_counts("tpl_2")), [(0, 1)]);
+        assert_eq!(read(&b, |t| t.work_items_of_template("tpl_1")), 2);
+        // Saving a work item again does not count it again.
+        write(&b, |t| t.put_work_item(&WorkItem { name: "Renamed".into(), work_group_id: None, ..work_item("wi_1", 1) }));
+        assert_eq!(read(&b, |t| t.work_items_of_template("tpl_1")), 2);
+        // The first opening pins: the entry moves from 0 to the version, the counts follow.
+        write(&b, |t| t.put_interview(&at("iv_a", 1, 10, &[("tpl_1", Some(3))])));
+        assert_eq!(read(&b, |t| t.pin_counts("tpl_1")), [(0, 1), (3, 1)]);
+        let ids = |b: &RedbBackend, version: Option<u32>, after: Option<PinKey>, n| {
+            read(b, move |t| t.interviews_of_template("tpl_1", version, after.as_ref(), n))
+                .into_iter()
+                .map(|(k, _)| k.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&b, None, None, 10), ["iv_a", "iv_b"]);
+        assert_eq!(ids(&b, Some(0), None, 10), ["iv_b"]);
+        assert_eq!(ids(&b, Some(3), None, 10), ["iv_a"]);
+        assert_eq!(ids(&b, Some(2), None, 10), Vec::<String>::new());
+        let after_a = PinKey { version: 3, created_at: Timestamp(10), id: "iv_a".into() };
+        assert_eq!(ids(&b, None, Some(after_a.clone()), 10), ["iv_b"]);
+        assert_eq!(ids(&b, Some(3), Some(after_a), 10), Vec::<String>::new());
+        assert_eq!(read(&b, |t| t.interviews_of_template("tpl_none", None, None, 10)).len(), 0);
         assert_clean(&b);
     }
 

@@ -16,7 +16,7 @@ use super::records::{Client, Interview, WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -126,6 +126,15 @@ tables! {
     OUTBOX: &'static str => Rec = "outbox";
     /// (next attempt, id) of every undelivered outbox entry.
     OUTBOX_DUE: (i64, &'static str) => () = "outbox_due";
+    /// Template id to how many work items have it as their template, kept by
+    /// `put_work_item` in the transaction that makes the item (since version 4).
+    WORK_ITEMS_PER_TEMPLATE: &'static str => u64 = "work_items_per_template";
+    /// (template id, pinned version or 0 before the first opening, created_at,
+    /// interview id) of every interview with a section of that template (since version 4).
+    INTERVIEWS_BY_TEMPLATE: (&'static str, u32, i64, &'static str) => () = "interviews_by_template";
+    /// (template id, version or 0) to how many entries `interviews_by_template`
+    /// has under it, kept with them (since version 4).
+    INTERVIEWS_PER_VERSION: (&'static str, u32) => u64 = "interviews_per_version";
 }
 
 fn copy_table<K: Key + 'static, V: Value + 'static>(
@@ -172,7 +181,54 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "list and expiry indexes",
         run: add_list_indexes,
     },
+    Migration {
+        from: 3,
+        name: "template use counts and pins",
+        run: add_template_use,
+    },
 ];
+
+/// The `interviews_by_template` keys of an interview: one per distinct
+/// (template, version) of its sections, version 0 while not yet opened.
+pub(crate) fn pin_keys(interview: &Interview) -> std::collections::BTreeSet<(&str, u32)> {
+    interview
+        .sections
+        .iter()
+        .map(|s| (s.template_id.as_str(), s.version.unwrap_or(0)))
+        .collect()
+}
+
+/// 3 -> 4: the work items per template, and the interviews by template and
+/// pinned version with their counts, built from the rows in the upgrade's transaction.
+fn add_template_use(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut per_template = txn.open_table(WORK_ITEMS_PER_TEMPLATE.def)?;
+    let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for entry in txn.open_table(WORK_ITEMS.def)?.iter()? {
+        let (key, value) = entry?;
+        let item: WorkItem = decode(WORK_ITEMS.name, value.value())
+            .map_err(|e| in_row("work item", key.value(), e))?;
+        *counts.entry(item.template_id).or_default() += 1;
+    }
+    for (template, n) in &counts {
+        per_template.insert(template.as_str(), *n)?;
+    }
+    let mut by_template = txn.open_table(INTERVIEWS_BY_TEMPLATE.def)?;
+    let mut pins: std::collections::BTreeMap<(String, u32), u64> = std::collections::BTreeMap::new();
+    for entry in txn.open_table(INTERVIEWS.def)?.iter()? {
+        let (key, value) = entry?;
+        let interview: Interview = decode(INTERVIEWS.name, value.value())
+            .map_err(|e| in_row("interview", key.value(), e))?;
+        for (template, version) in pin_keys(&interview) {
+            by_template.insert((template, version, interview.created_at.0, interview.id.as_str()), ())?;
+            *pins.entry((template.to_owned(), version)).or_default() += 1;
+        }
+    }
+    let mut per_version = txn.open_table(INTERVIEWS_PER_VERSION.def)?;
+    for ((template, version), n) in &pins {
+        per_version.insert((template.as_str(), *version), *n)?;
+    }
+    Ok(())
+}
 
 /// 2 -> 3: indexes for lists paged by key (clients by creation, work items by
 /// status and by work group) and the live interviews by expiry, built from the
@@ -405,6 +461,14 @@ pub(crate) mod legacy {
         assert!(txn.delete_table(WORK_ITEMS_BY_STATUS.def).unwrap());
         assert!(txn.delete_table(WORK_ITEMS_BY_GROUP.def).unwrap());
         assert!(txn.delete_table(INTERVIEWS_BY_EXPIRY.def).unwrap());
+        delete_version_4_tables(txn);
+    }
+
+    /// Takes away what version 4 added, leaving a version 3 layout.
+    pub(crate) fn delete_version_4_tables(txn: &WriteTransaction) {
+        assert!(txn.delete_table(WORK_ITEMS_PER_TEMPLATE.def).unwrap());
+        assert!(txn.delete_table(INTERVIEWS_BY_TEMPLATE.def).unwrap());
+        assert!(txn.delete_table(INTERVIEWS_PER_VERSION.def).unwrap());
     }
 
     /// Makes `db` a version 2 file (its tables only, stamped 2) holding these

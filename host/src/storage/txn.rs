@@ -49,6 +49,19 @@ pub struct RowKey {
     pub id: String,
 }
 
+/// Where a page of a template's interviews starts: strictly after the entry
+/// with this key, in the order version desc (0, not yet opened, last), then
+/// `created_at` desc, then `id` desc.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PinKey {
+    /// The pinned version, 0 before the first opening.
+    pub version: u32,
+    /// The interview's creation time.
+    pub created_at: Timestamp,
+    /// The interview's id.
+    pub id: String,
+}
+
 /// Which index a page of work items is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkItemsBy<'a> {
@@ -88,6 +101,21 @@ pub trait ReadTxn {
     fn templates(&self) -> Result<Vec<TemplateRecord>, StorageError>;
     /// A template version's definition (JSON text).
     fn template_definition(&self, id: &str, version: u32) -> Result<Option<String>, StorageError>;
+    /// How many work items have this template as theirs (a counter, not a walk).
+    fn work_items_of_template(&self, template_id: &str) -> Result<u64, StorageError>;
+    /// How many interviews have a section of this template, per version
+    /// (0: not opened yet, so not pinned), lowest version first; versions with none are left out.
+    fn pin_counts(&self, template_id: &str) -> Result<Vec<(u32, u64)>, StorageError>;
+    /// Up to `limit` interviews with a section of this template (only those at
+    /// `version` when given, 0 meaning not opened yet), in [`PinKey`] order,
+    /// starting strictly after `after`.
+    fn interviews_of_template(
+        &self,
+        template_id: &str,
+        version: Option<u32>,
+        after: Option<&PinKey>,
+        limit: usize,
+    ) -> Result<Vec<(PinKey, Interview)>, StorageError>;
 
     /// A client by id.
     fn client(&self, id: &str) -> Result<Option<Client>, StorageError>;
@@ -172,15 +200,16 @@ pub trait WriteTxn: ReadTxn {
     /// Inserts or replaces a client (and its creation-order index).
     fn put_client(&mut self, client: &Client) -> Result<(), StorageError>;
 
-    /// Inserts or replaces a work item (and its indexes by creation, status and work group).
+    /// Inserts or replaces a work item (and its indexes by creation, status and
+    /// work group, and the count of work items per template).
     fn put_work_item(&mut self, item: &WorkItem) -> Result<(), StorageError>;
 
     /// Inserts or replaces a work group (and its name index); a name another group has, in any case, is refused.
     fn put_work_group(&mut self, group: &WorkGroup) -> Result<(), StorageError>;
 
-    /// Inserts or replaces an interview (and its token index, and its expiry
+    /// Inserts or replaces an interview (and its token index; its expiry
     /// index: an entry while it is live, moved when its expiry moves, removed
-    /// when it ends).
+    /// when it ends; and its entries by template and pinned version, with their counts).
     fn put_interview(&mut self, interview: &Interview) -> Result<(), StorageError>;
 
     /// Inserts or replaces a client session.

@@ -11,5 +11,6 @@ mod serve;
 mod server;
 mod staff;
 mod support;
+mod templates;
 mod users;
 mod work_groups;
