@@ -206,12 +206,16 @@ fn build_bundle(ctx: &Ctx, bundle: &bundle::Bundle) -> Result<()> {
     ));
     let started = Instant::now();
     let staging = ctx.target_dir().join("bundles").join(bundle.dist);
-    run_step(
-        &format!("the {} build", bundle.name),
-        ctx.cmd("trunk")
-            .args(["build", bundle.html, "--release", "--public-url", bundle.public_url, "--dist"])
-            .arg(&staging),
-    )?;
+    let mut trunk = ctx.cmd("trunk");
+    trunk
+        .args(["build", bundle.html, "--release", "--public-url", bundle.public_url, "--dist"])
+        .arg(&staging);
+    if let Some(flags) = bundle.rustflags {
+        trunk
+            .env("RUSTFLAGS", flags)
+            .env("CARGO_TARGET_DIR", ctx.target_dir().join(format!("{}-build", bundle.dist)));
+    }
+    run_step(&format!("the {} build", bundle.name), &mut trunk)?;
     minify_js(ctx, &staging)?;
     let sizes = bundle::compress(&staging)?;
     let changed = bundle::sync(&staging, &ctx.root.join(bundle.dist))?;
