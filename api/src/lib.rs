@@ -18,6 +18,7 @@ pub mod clients;
 pub mod error;
 pub mod paging;
 pub mod session;
+pub mod settings;
 pub mod templates;
 pub mod users;
 pub mod work_groups;
@@ -28,6 +29,9 @@ pub use clients::ClientView;
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
+pub use settings::{
+    ApiKeyView, AuthMethod, CreatedApiKey, DeliveryState, NewApiKey, SettingProblem, SettingsChange, SiteSettings, WebhookDelivery, WebhookSetting,
+};
 pub use templates::{TemplateSummary, VersionSummary};
 pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_groups::WorkGroup;

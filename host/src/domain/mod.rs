@@ -9,6 +9,7 @@
 //! - [`users`], [`api_keys`]: who may call the staff API (roles, disabling, passwords).
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 //! - [`paging`]: lists read a page at a time by key, with opaque cursors.
+//! - [`settings`]: the site settings, changed a subset at a time, checked by field.
 
 pub mod access;
 pub mod api_keys;
@@ -20,6 +21,7 @@ pub mod files;
 pub mod interview;
 pub mod paging;
 pub mod sending;
+pub mod settings;
 pub mod templates;
 pub mod users;
 pub mod webhooks;

@@ -16,7 +16,7 @@ use super::records::{Client, Interview, WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -126,6 +126,8 @@ tables! {
     OUTBOX: &'static str => Rec = "outbox";
     /// (next attempt, id) of every undelivered outbox entry.
     OUTBOX_DUE: (i64, &'static str) => () = "outbox_due";
+    /// (created_at, id) of every outbox entry: the delivery log's order (since version 4).
+    OUTBOX_BY_CREATED: (i64, &'static str) => () = "outbox_by_created";
 }
 
 fn copy_table<K: Key + 'static, V: Value + 'static>(
@@ -172,7 +174,40 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "list and expiry indexes",
         run: add_list_indexes,
     },
+    // ---- settings: the webhook delivery log (3 -> 4)
+    Migration {
+        from: 3,
+        name: "webhook delivery log",
+        run: add_outbox_log,
+    },
 ];
+
+/// 3 -> 4: the webhook delivery log, paged newest first. Each outbox entry
+/// gets the time it was queued and its event's name, read from the body it
+/// carries (`at`, `event`; the next attempt's time when the body has none),
+/// and an entry in the `(created_at, id)` index.
+fn add_outbox_log(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut rows = txn.open_table(OUTBOX.def)?;
+    let mut entries = Vec::new();
+    for entry in rows.iter()? {
+        let (key, value) = entry?;
+        let record: super::records::OutboxEntry =
+            decode(OUTBOX.name, value.value()).map_err(|e| in_row("outbox entry", key.value(), e))?;
+        entries.push(record);
+    }
+    let mut by_created = txn.open_table(OUTBOX_BY_CREATED.def)?;
+    for mut record in entries {
+        let body: serde_json::Value = serde_json::from_str(&record.body).unwrap_or_default();
+        record.created_at = body["at"]
+            .as_str()
+            .and_then(crate::clock::Timestamp::parse_rfc3339)
+            .unwrap_or(record.next_attempt_at);
+        record.event = body["event"].as_str().unwrap_or_default().to_owned();
+        by_created.insert((record.created_at.0, record.id.as_str()), ())?;
+        rows.insert(record.id.as_str(), encode(&record)?.as_slice())?;
+    }
+    Ok(())
+}
 
 /// 2 -> 3: indexes for lists paged by key (clients by creation, work items by
 /// status and by work group) and the live interviews by expiry, built from the
