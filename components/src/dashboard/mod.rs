@@ -15,10 +15,12 @@
 //! - [`widgets`]: the pieces screens share (status tag, error summary,
 //!   pagination, times).
 //! - [`paging`]: the Previous/Next trail of a list paged by key.
+//! - [`settings`]: the admins' settings screens (site, users, API keys, webhook deliveries).
 
 pub mod api;
 pub mod paging;
 pub mod session;
+pub mod settings;
 pub mod shell;
 pub mod widgets;
 pub mod work_items;
@@ -47,6 +49,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/dashboard/work-items" /> } />
                     <Route path=path!("work-items") view=work_items::WorkItemsPage />
                     <Route path=path!("work-items/new") view=work_items::NewWorkItemPage />
+                    // ---- settings (admins only)
+                    <Route path=path!("settings") view=settings::site::SiteSettingsPage />
+                    <Route path=path!("settings/users") view=settings::users::UsersPage />
+                    <Route path=path!("settings/api-keys") view=settings::api_keys::ApiKeysPage />
+                    <Route path=path!("settings/webhooks") view=settings::webhooks::WebhooksPage />
                 </ParentRoute>
             </Routes>
         </Router>

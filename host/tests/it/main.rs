@@ -8,6 +8,7 @@ mod ops;
 mod paging;
 mod serve;
 mod server;
+mod settings;
 mod staff;
 mod support;
 mod users;
