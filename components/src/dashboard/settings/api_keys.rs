@@ -52,7 +52,7 @@ pub fn KeyShownOnce(
             <h2 id="key-title">{format!("The key for {}", made.view.name)}</h2>
             <p class="warning-text"><strong>"Copy the key now: it will not be shown again."</strong>" The host keeps only a digest of it."</p>
             <p><code class="key" id="new-key">{made.key.clone()}</code></p>
-            <button type="button" class="button" on:click=copy aria-describedby="new-key">"Copy"<span class="visually-hidden">" the key"</span></button>
+            <button type="button" class="button" on:click=copy aria-label="Copy the key">"Copy"</button>
             <p role="status">
                 {move || copied.get().map(|ok| if ok { "Copied to the clipboard." } else { "Copying did not work here: select the key and copy it." })}
             </p>
@@ -122,9 +122,8 @@ fn ApiKeysScreen() -> impl IntoView {
                             view! {
                                 <strong class="tag tag-submitted">"Active"</strong>
                                 " "
-                                <button type="button" class="button secondary" on:click=move |_| { done.set(None); confirm.set(Some(asked.clone())) }>
-                                    "Revoke"<span class="visually-hidden">{format!(" {name}")}</span>
-                                </button>
+                                <button type="button" class="button secondary" aria-label=format!("Revoke {name}")
+                                    on:click=move |_| { done.set(None); confirm.set(Some(asked.clone())) }>"Revoke"</button>
                             }
                             .into_any()
                         };

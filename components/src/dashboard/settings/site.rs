@@ -511,9 +511,7 @@ fn SiteSettingsForm(
                             <input id=secret_id type="password" autocomplete="new-password" aria-describedby=secret_hint prop:value=row.secret.clone() on:input=set_secret />
                         </div>
                         <p><strong class="tag tag-draft">{stored_word}</strong></p>
-                        <button type="button" class="button secondary" on:click=remove>
-                            "Remove"<span class="visually-hidden">{format!(" webhook {}", i + 1)}</span>
-                        </button>
+                        <button type="button" class="button secondary" aria-label=format!("Remove webhook {}", i + 1) on:click=remove>"Remove"</button>
                     </fieldset>
                 }
             })

@@ -145,15 +145,12 @@ fn UsersScreen() -> impl IntoView {
                                 <td>{status}</td>
                                 <td>{when(&user.created_at)}</td>
                                 <td class="actions">
-                                    <button type="button" class="button secondary" on:click=flip disabled=move || busy.get()>
-                                        {flip_label}<span class="visually-hidden">{format!(" {email}")}</span>
-                                    </button>
-                                    <button type="button" class="button secondary" on:click=toggle disabled=move || busy.get()>
-                                        {toggle_label}<span class="visually-hidden">{format!(" {}", user.email)}</span>
-                                    </button>
-                                    <button type="button" class="button secondary" on:click=password>
-                                        "Set password"<span class="visually-hidden">{format!(" for {}", user.email)}</span>
-                                    </button>
+                                    <button type="button" class="button secondary" on:click=flip disabled=move || busy.get()
+                                        aria-label=format!("{flip_label} {email}")>{flip_label}</button>
+                                    <button type="button" class="button secondary" on:click=toggle disabled=move || busy.get()
+                                        aria-label=format!("{toggle_label} {}", user.email)>{toggle_label}</button>
+                                    <button type="button" class="button secondary" on:click=password
+                                        aria-label=format!("Set password for {}", user.email)>"Set password"</button>
                                 </td>
                             </tr>
                         }

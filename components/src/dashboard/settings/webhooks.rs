@@ -61,11 +61,10 @@ pub fn DeliveryTable(
         .map(|row| {
             let retry = (row.state != DeliveryState::Delivered).then(|| {
                 let id = row.id.clone();
-                let label = format!(" {} to {}", row.event, row.url);
+                let label = format!("Retry now: {} to {}", row.event, row.url);
                 view! {
-                    <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| on_retry.run(id.clone())>
-                        "Retry now"<span class="visually-hidden">{label}</span>
-                    </button>
+                    <button type="button" class="button secondary" aria-label=label disabled=move || busy.get()
+                        on:click=move |_| on_retry.run(id.clone())>"Retry now"</button>
                 }
             });
             let next = match (row.state, row.next_attempt_at.as_deref()) {
