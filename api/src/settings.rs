@@ -189,14 +189,33 @@ pub struct NewApiKey {
     pub role: Option<Role>,
 }
 
-/// The answer to `POST /api/v1/api-keys`: the key, shown only here.
+/// The answer to `POST /api/v1/api-keys`: the key's record and the key,
+/// shown only here. (Its fields are spelled out rather than flattening an
+/// [`ApiKeyView`]: serde's `flatten` costs the dashboard's bundle dearly.)
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatedApiKey {
-    /// The key's record.
-    #[serde(flatten)]
-    pub view: ApiKeyView,
+    /// `key_…`.
+    pub id: String,
+    /// What it is for.
+    pub name: String,
+    /// The role it acts with.
+    pub role: Role,
+    /// Who made it.
+    pub created_by: String,
+    /// When it was made (RFC 3339 UTC).
+    pub created_at: String,
+    /// Always `false` in this answer.
+    pub revoked: bool,
     /// Send as `Authorization: Bearer <key>`; the host keeps only its SHA-256.
     pub key: String,
+}
+
+impl CreatedApiKey {
+    /// The key just made: its record as listed, and the key.
+    pub fn new(view: ApiKeyView, key: String) -> CreatedApiKey {
+        let ApiKeyView { id, name, role, created_by, created_at, revoked } = view;
+        CreatedApiKey { id, name, role, created_by, created_at, revoked, key }
+    }
 }
 
 /// Where a webhook delivery stands.
@@ -257,7 +276,7 @@ impl fmt::Debug for WebhookSetting {
 
 impl fmt::Debug for CreatedApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreatedApiKey").field("view", &self.view).field("key", &REDACTED).finish()
+        f.debug_struct("CreatedApiKey").field("id", &self.id).field("name", &self.name).field("key", &REDACTED).finish()
     }
 }
 
@@ -291,8 +310,8 @@ mod tests {
 
     #[test]
     fn a_created_key_is_flat_on_the_wire_and_hidden_in_debug() {
-        let made = CreatedApiKey {
-            view: ApiKeyView {
+        let made = CreatedApiKey::new(
+            ApiKeyView {
                 id: "key_a".into(),
                 name: "CRM".into(),
                 role: Role::Staff,
@@ -300,8 +319,8 @@ mod tests {
                 created_at: "2026-11-24T09:00:00Z".into(),
                 revoked: false,
             },
-            key: "secret-key-text".into(),
-        };
+            "secret-key-text".into(),
+        );
         let wire = serde_json::to_value(&made).expect("writes");
         assert_eq!(wire["key"], "secret-key-text");
         assert_eq!(wire["name"], "CRM");

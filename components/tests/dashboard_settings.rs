@@ -254,8 +254,8 @@ fn the_delivery_log_shows_each_state_as_a_word_and_offers_retry_unless_delivered
 #[wasm_bindgen_test]
 fn a_new_key_is_shown_once_with_copy_and_a_warning() {
     let shown = mount(|| {
-        let made = CreatedApiKey {
-            view: ApiKeyView {
+        let made = CreatedApiKey::new(
+            ApiKeyView {
                 id: "key_1".into(),
                 name: "Partner CRM".into(),
                 role: Role::Staff,
@@ -263,8 +263,8 @@ fn a_new_key_is_shown_once_with_copy_and_a_warning() {
                 created_at: "2026-12-01T09:00:00Z".into(),
                 revoked: false,
             },
-            key: "k3y-text-only-shown-here".into(),
-        };
+            "k3y-text-only-shown-here".into(),
+        );
         view! { <KeyShownOnce made=made /> }.into_any()
     });
     assert_eq!(shown.text("code.key"), ["k3y-text-only-shown-here"]);

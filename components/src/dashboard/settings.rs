@@ -20,6 +20,7 @@ use leptos_router::hooks::use_location;
 use super::api::Failure;
 use super::session::Session;
 use super::set_title;
+use super::widgets::ErrorSummary;
 
 /// The settings screens, in the order of the secondary navigation.
 pub const SCREENS: [(&str, &str); 4] = [
@@ -113,4 +114,23 @@ pub fn described_by(problems: RwSignal<Vec<(String, String)>>, field: &'static s
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     }
+}
+
+/// The error summary of a form's problems, shown while there are any.
+pub fn summary(problems: RwSignal<Vec<(String, String)>>) -> AnyView {
+    (move || {
+        let list = problems.get();
+        (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
+    })
+    .into_any()
+}
+
+/// What was just done, said in a status line (read out by screen readers).
+pub fn notice(done: RwSignal<Option<String>>) -> AnyView {
+    (move || done.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })).into_any()
+}
+
+/// The class of a field's wrapper: marked while the problems name the field.
+pub fn field_class(problems: RwSignal<Vec<(String, String)>>, field: &'static str) -> impl Fn() -> &'static str + Send + Sync + 'static {
+    move || if problems.get().iter().any(|(_, f)| f == field) { "field field-error" } else { "field" }
 }

@@ -707,7 +707,7 @@ fn schemas() -> Value {
         "embed_origins": {"type": "array", "items": {"type": "string"}},
         "email_subject": {"type": "string"},
         "email_body": {"type": "string"},
-        "webhooks": {"type": "array", "items": object(&["url", "secret"], json!({"url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "writeOnly": true}}))},
+        "webhooks": {"type": "array", "maxItems": 20, "items": object(&["url"], json!({"url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "writeOnly": true, "description": "At least 16 characters. Reads `[redacted]`; left out or `[redacted]` in a PUT, the secret stored for the same URL is kept."}}))},
     });
     let settings_keys: Vec<String> = settings.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
     let answer_set = json!({"type": "object", "description": "Answers keyed by item id, as the template defines them.", "additionalProperties": true});

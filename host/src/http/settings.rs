@@ -88,7 +88,7 @@ async fn create_api_key(State(state): State<AppState>, Admin(staff): Admin, ApiJ
     let role = body.role.map_or(Role::Staff, role_in);
     let made = state.blocking(move || api_keys::create(&store, now, &created_by, &body.name, role)).await?;
     tracing::info!(key = %made.record.id, by = %made.record.created_by, "API key created");
-    Ok((StatusCode::CREATED, Json(CreatedApiKey { view: api_key_view(&made.record), key: made.key })))
+    Ok((StatusCode::CREATED, Json(CreatedApiKey::new(api_key_view(&made.record), made.key))))
 }
 
 async fn list_api_keys(State(state): State<AppState>, _admin: Admin) -> Result<Json<Vec<ApiKeyView>>, Error> {

@@ -636,6 +636,50 @@ mod tests {
     }
 
     #[test]
+    fn a_version_3_outbox_gets_its_delivery_log_from_the_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        upgrade_with(&db, &MIGRATIONS[..3], 3).unwrap();
+        let at = |text: &str| crate::clock::Timestamp::parse_rfc3339(text).unwrap().0;
+        {
+            // The rows as version 3 wrote them: no time queued, no event name, no log index.
+            let txn = db.begin_write().unwrap();
+            assert!(txn.delete_table(OUTBOX_BY_CREATED.def).unwrap());
+            {
+                let mut rows = txn.open_table(OUTBOX.def).unwrap();
+                for (id, queued) in [("evt_new", "2026-11-24T10:00:00Z"), ("evt_old", "2026-11-24T09:00:00Z")] {
+                    let body = serde_json::json!({"id": id, "event": "interview.submitted", "at": queued, "data": {}}).to_string();
+                    let record = serde_json::json!({"id": id, "url": "https://h.example/hook", "body": body, "attempts": 0,
+                                                    "next_attempt_at": 5, "delivered_at": null, "last_error": null});
+                    rows.insert(id, encode(&record).unwrap().as_slice()).unwrap();
+                }
+            }
+            txn.commit().unwrap();
+        }
+        assert_eq!(upgrade(&db).unwrap(), Opened::Migrated(3));
+        let txn = db.begin_read().unwrap();
+        let index: Vec<(i64, String)> = txn
+            .open_table(OUTBOX_BY_CREATED.def)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|e| {
+                let (key, _) = e.unwrap();
+                let (queued, id) = key.value();
+                (queued, id.to_owned())
+            })
+            .collect();
+        assert_eq!(
+            index,
+            [(at("2026-11-24T09:00:00Z"), "evt_old".to_owned()), (at("2026-11-24T10:00:00Z"), "evt_new".to_owned())]
+        );
+        let rows = txn.open_table(OUTBOX.def).unwrap();
+        let record: super::super::records::OutboxEntry =
+            decode(OUTBOX.name, rows.get("evt_new").unwrap().unwrap().value()).unwrap();
+        assert_eq!((record.event.as_str(), record.created_at.0), ("interview.submitted", at("2026-11-24T10:00:00Z")));
+    }
+
+    #[test]
     fn a_newer_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::create(dir.path().join("db")).unwrap();

@@ -11,9 +11,9 @@ use wasm_bindgen::JsCast;
 
 use super::super::api::{self, Method};
 use super::super::set_title;
-use super::super::widgets::{when, ErrorSummary, Problem};
+use super::super::widgets::{when, Problem};
 use super::users::role_word;
-use super::{described_by, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 /// Who made a key, in words: the user's email when known, else the id as stored.
 pub fn made_by(created_by: &str, emails: &HashMap<String, String>) -> String {
@@ -49,7 +49,7 @@ pub fn KeyShownOnce(
     };
     view! {
         <div class="key-once" role="region" aria-labelledby="key-title">
-            <h2 id="key-title">{format!("The key for {}", made.view.name)}</h2>
+            <h2 id="key-title">{format!("The key for {}", made.name)}</h2>
             <p class="warning-text"><strong>"Copy the key now: it will not be shown again."</strong>" The host keeps only a digest of it."</p>
             <p><code class="key" id="new-key">{made.key.clone()}</code></p>
             <button type="button" class="button" on:click=copy aria-label="Copy the key">"Copy"</button>
@@ -163,11 +163,8 @@ fn ApiKeysScreen() -> impl IntoView {
     view! {
         <h1>"API keys"</h1>
         <p>"Partner back ends call the API with a key instead of signing in. A key acts with its role; revoke it when it is no longer needed."</p>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
-        {move || done.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
+        {summary(problems)}
+        {notice(done)}
         {move || made.get().map(|m| view! { <KeyShownOnce made=m /> })}
         {move || confirm.get().map(|key| {
             let asked = key.clone();
@@ -231,15 +228,11 @@ fn NewKeyForm(
             busy.set(false);
         });
     };
-    let class = move || if problems.get().is_empty() { "field" } else { "field field-error" };
     view! {
         <h2>"Create an API key"</h2>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
+        {summary(problems)}
         <form on:submit=submit novalidate class="narrow">
-            <div class=class>
+            <div class=field_class(problems, "key-name")>
                 <label for="key-name">"Name"</label>
                 <p class="hint" id="key-name-hint">"What the key is for, such as the partner's system."</p>
                 <FieldError problems=problems field="key-name" />

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use super::super::api::{self, Failure, Method};
 use super::super::set_title;
-use super::super::widgets::{ErrorSummary, Problem};
-use super::{described_by, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::super::widgets::{Problem};
+use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 3600;
@@ -34,6 +34,8 @@ pub struct Duration {
     pub max_secs: u64,
     /// The range in words.
     pub range: &'static str,
+    /// A value to give as an example, in the unit.
+    pub example: &'static str,
 }
 
 /// The link lifetime, in hours.
@@ -45,6 +47,7 @@ pub const LINK_LIFETIME: Duration = Duration {
     min_secs: MINUTE,
     max_secs: 366 * DAY,
     range: "1 minute and 366 days (8784 hours)",
+    example: "96",
 };
 /// The access window, in hours.
 pub const ACCESS_WINDOW: Duration = Duration {
@@ -55,6 +58,7 @@ pub const ACCESS_WINDOW: Duration = Duration {
     min_secs: MINUTE,
     max_secs: 366 * DAY,
     range: "1 minute and 366 days (8784 hours)",
+    example: "96",
 };
 /// The lockout after too many failed attempts, in minutes.
 pub const LOCKOUT: Duration = Duration {
@@ -65,6 +69,7 @@ pub const LOCKOUT: Duration = Duration {
     min_secs: 1,
     max_secs: DAY,
     range: "1 second and 1 day (1440 minutes)",
+    example: "15",
 };
 /// The client session, in minutes.
 pub const CLIENT_SESSION: Duration = Duration {
@@ -75,6 +80,7 @@ pub const CLIENT_SESSION: Duration = Duration {
     min_secs: MINUTE,
     max_secs: DAY,
     range: "1 minute and 1 day (1440 minutes)",
+    example: "120",
 };
 /// The staff session, in hours.
 pub const STAFF_SESSION: Duration = Duration {
@@ -85,6 +91,7 @@ pub const STAFF_SESSION: Duration = Duration {
     min_secs: 5 * MINUTE,
     max_secs: 30 * DAY,
     range: "5 minutes and 30 days (720 hours)",
+    example: "12",
 };
 
 fn capital(text: &str) -> String {
@@ -115,7 +122,7 @@ impl Duration {
             .parse()
             .ok()
             .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-            .ok_or_else(|| format!("{} must be a number of {}, such as {}.", capital(self.what), self.unit, self.show(self.max_secs.min(48 * HOUR).max(self.unit_secs))))?;
+            .ok_or_else(|| format!("{} must be a number of {}, such as {}.", capital(self.what), self.unit, self.example))?;
         let secs = (number * self.unit_secs as f64).round();
         if secs < self.min_secs as f64 || secs > self.max_secs as f64 {
             return Err(format!("{} must be between {}.", capital(self.what), self.range));
@@ -354,28 +361,44 @@ fn SiteSettingsScreen() -> impl IntoView {
     }
 }
 
-/// A text or number input bound to one of the form's strings.
-fn text_field(
-    problems: RwSignal<Vec<(String, String)>>,
+/// How one text field of the form is read and written.
+#[derive(Clone, Copy)]
+struct Text {
     id: &'static str,
     label: &'static str,
     hint: Option<&'static str>,
     kind: &'static str,
-    value: Signal<String>,
-    set: impl Fn(String) + 'static,
-) -> impl IntoView {
-    let class = move || if problems.get().iter().any(|(_, f)| f == id) { "field field-error" } else { "field" };
-    let inputmode = (kind == "number").then_some("decimal");
-    let input_type = if kind == "number" { "text" } else { kind };
+    get: fn(&SiteForm) -> &String,
+    set: fn(&mut SiteForm) -> &mut String,
+}
+
+/// A text input (or, for `kind` "area", a text area) bound to one of the form's strings.
+fn text_field(form: RwSignal<SiteForm>, problems: RwSignal<Vec<(String, String)>>, t: Text) -> AnyView {
+    let Text { id, label, hint, kind, get, set } = t;
+    let value = move || form.with(|f| get(f).clone());
+    let input = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        form.update(|f| *set(f) = typed);
+    };
+    let control = if kind == "area" {
+        let rows = if id == "email-body" { "8" } else { "3" };
+        view! { <textarea id=id rows=rows spellcheck="false" aria-describedby=described_by(problems, id, hint.is_some()) prop:value=value on:input=input></textarea> }
+            .into_any()
+    } else {
+        let inputmode = (kind == "number").then_some("decimal");
+        let input_type = if kind == "number" { "text" } else { kind };
+        view! { <input id=id type=input_type inputmode=inputmode spellcheck="false" aria-describedby=described_by(problems, id, hint.is_some()) prop:value=value on:input=input /> }
+            .into_any()
+    };
     view! {
-        <div class=class>
+        <div class=field_class(problems, id)>
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <FieldError problems=problems field=id />
-            <input id=id type=input_type inputmode=inputmode spellcheck="false" aria-describedby=described_by(problems, id, hint.is_some())
-                prop:value=move || value.get() on:input=move |ev| set(event_target_value(&ev)) />
+            {control}
         </div>
     }
+    .into_any()
 }
 
 /// The form itself, filled from `settings`.
@@ -422,7 +445,6 @@ fn SiteSettingsForm(
         });
     };
 
-    let field = move |get: fn(&SiteForm) -> String| Signal::derive(move || form.with(|f| get(f)));
     let auth_box = move |method: AuthMethod, label: &'static str, hint: &'static str| {
         let id = format!("auth-{}", method.as_str());
         let hint_id = format!("{id}-hint");
@@ -444,8 +466,6 @@ fn SiteSettingsForm(
             </div>
         }
     };
-    let auth_class = move || if problems.get().iter().any(|(_, f)| f == "auth-none") { "field field-error" } else { "field" };
-    let area_class = move |id: &'static str| move || if problems.get().iter().any(|(_, f)| f == id) { "field field-error" } else { "field" };
     let placeholders = EMAIL_PLACEHOLDERS.join(", ");
 
     // Re-drawn when a row is added or removed, not on every keystroke (which would take the focus away).
@@ -519,21 +539,16 @@ fn SiteSettingsForm(
     };
 
     view! {
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
-        {move || saved.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
+        {summary(problems)}
+        {notice(saved)}
         <form on:submit=submit novalidate class="settings-form">
             <h2>"Links"</h2>
-            {text_field(problems, "link-lifetime", "Link lifetime, in hours", Some("How long a link works if the client never opens it. For example, 96 is 4 days."), "number",
-                field(|f| f.link_lifetime.clone()), move |v| form.update(|f| f.link_lifetime = v))}
-            {text_field(problems, "access-window", "Access window, in hours", Some("How long a link keeps working after the client last used it."), "number",
-                field(|f| f.access_window.clone()), move |v| form.update(|f| f.access_window = v))}
+            {text_field(form, problems, Text { id: "link-lifetime", label: "Link lifetime, in hours", hint: Some("How long a link works if the client never opens it. For example, 96 is 4 days."), kind: "number", get: |f| &f.link_lifetime, set: |f| &mut f.link_lifetime })}
+            {text_field(form, problems, Text { id: "access-window", label: "Access window, in hours", hint: Some("How long a link keeps working after the client last used it."), kind: "number", get: |f| &f.access_window, set: |f| &mut f.access_window })}
             <p class="hint">"A change applies to interviews sent from now on, not to the links already out."</p>
 
             <h2>"Client sign-in"</h2>
-            <div class=auth_class>
+            <div class=field_class(problems, "auth-none")>
                 <fieldset aria-describedby=described_by(problems, "auth-none", false)>
                     <legend>"Ways clients may sign in"</legend>
                     <FieldError problems=problems field="auth-none" />
@@ -542,38 +557,21 @@ fn SiteSettingsForm(
                     {auth_box(AuthMethod::Sms, "SMS code", "The last 4 digits of the client's mobile number, then a code by text message.")}
                 </fieldset>
             </div>
-            {text_field(problems, "max-failed-attempts", "Failed attempts before a lockout", Some("A whole number from 1 to 100."), "number",
-                field(|f| f.max_failed_attempts.clone()), move |v| form.update(|f| f.max_failed_attempts = v))}
-            {text_field(problems, "lockout", "Lockout, in minutes", Some("How long a link stays locked after too many failed attempts."), "number",
-                field(|f| f.lockout.clone()), move |v| form.update(|f| f.lockout = v))}
+            {text_field(form, problems, Text { id: "max-failed-attempts", label: "Failed attempts before a lockout", hint: Some("A whole number from 1 to 100."), kind: "number", get: |f| &f.max_failed_attempts, set: |f| &mut f.max_failed_attempts })}
+            {text_field(form, problems, Text { id: "lockout", label: "Lockout, in minutes", hint: Some("How long a link stays locked after too many failed attempts."), kind: "number", get: |f| &f.lockout, set: |f| &mut f.lockout })}
 
             <h2>"Sessions"</h2>
-            {text_field(problems, "client-session", "Client session length, in minutes", Some("Never longer than the link itself."), "number",
-                field(|f| f.client_session.clone()), move |v| form.update(|f| f.client_session = v))}
-            {text_field(problems, "staff-session", "Staff session length, in hours", Some("How long staff stay signed in. 5 minutes to 30 days."), "number",
-                field(|f| f.staff_session.clone()), move |v| form.update(|f| f.staff_session = v))}
+            {text_field(form, problems, Text { id: "client-session", label: "Client session length, in minutes", hint: Some("Never longer than the link itself."), kind: "number", get: |f| &f.client_session, set: |f| &mut f.client_session })}
+            {text_field(form, problems, Text { id: "staff-session", label: "Staff session length, in hours", hint: Some("How long staff stay signed in. 5 minutes to 30 days."), kind: "number", get: |f| &f.staff_session, set: |f| &mut f.staff_session })}
 
             <h2>"Addresses"</h2>
-            {text_field(problems, "public-url", "Public URL", Some("The address clients reach this host at; links are built from it. The host sets it again from its configuration when it starts."), "url",
-                field(|f| f.public_base_url.clone()), move |v| form.update(|f| f.public_base_url = v))}
-            <div class=area_class("embed-origins")>
-                <label for="embed-origins">"Embed origins"</label>
-                <p class="hint" id="embed-origins-hint">"Sites allowed to embed the interview page, one per line, such as https://partner.example."</p>
-                <FieldError problems=problems field="embed-origins" />
-                <textarea id="embed-origins" rows="3" spellcheck="false" aria-describedby=described_by(problems, "embed-origins", true)
-                    prop:value=move || form.with(|f| f.embed_origins.clone()) on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.embed_origins = v) }></textarea>
-            </div>
+            {text_field(form, problems, Text { id: "public-url", label: "Public URL", hint: Some("The address clients reach this host at; links are built from it. The host sets it again from its configuration when it starts."), kind: "url", get: |f| &f.public_base_url, set: |f| &mut f.public_base_url })}
+            {text_field(form, problems, Text { id: "embed-origins", label: "Embed origins", hint: Some("Sites allowed to embed the interview page, one per line, such as https://partner.example."), kind: "area", get: |f| &f.embed_origins, set: |f| &mut f.embed_origins })}
 
             <h2>"The interview email"</h2>
             <p class="hint" id="placeholders">{format!("The subject and body may use these placeholders: {placeholders}. The body must contain {{link}}.")}</p>
-            {text_field(problems, "email-subject", "Email subject", None, "text",
-                field(|f| f.email_subject.clone()), move |v| form.update(|f| f.email_subject = v))}
-            <div class=area_class("email-body")>
-                <label for="email-body">"Email body"</label>
-                <FieldError problems=problems field="email-body" />
-                <textarea id="email-body" rows="8" aria-describedby="placeholders"
-                    prop:value=move || form.with(|f| f.email_body.clone()) on:input=move |ev| { let v = event_target_value(&ev); form.update(|f| f.email_body = v) }></textarea>
-            </div>
+            {text_field(form, problems, Text { id: "email-subject", label: "Email subject", hint: None, kind: "text", get: |f| &f.email_subject, set: |f| &mut f.email_subject })}
+            {text_field(form, problems, Text { id: "email-body", label: "Email body", hint: Some("It must contain {link}, where the client's link goes."), kind: "area", get: |f| &f.email_body, set: |f| &mut f.email_body })}
 
             <h2 id="webhooks" tabindex="-1">"Webhooks"</h2>
             <p class="hint">"Each event is sent, signed with the webhook's secret, to every webhook here. Secrets are never shown again once saved."</p>

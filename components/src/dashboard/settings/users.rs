@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use super::super::api::{self, Failure, Method};
 use super::super::session::Session;
 use super::super::set_title;
-use super::super::widgets::{when, ErrorSummary, Problem};
-use super::{described_by, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::super::widgets::{when, Problem};
+use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 /// The word for a role.
 pub fn role_word(role: Role) -> &'static str {
@@ -181,11 +181,8 @@ fn UsersScreen() -> impl IntoView {
 
     view! {
         <h1>"Staff users"</h1>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
-        {move || done.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
+        {summary(problems)}
+        {notice(done)}
         {move || match panel.get() {
             Panel::Closed => None,
             Panel::Disable(user) => {
@@ -256,10 +253,7 @@ fn SetPassword(
     view! {
         <div class="confirm" role="region" aria-labelledby="password-title">
             <h2 id="password-title">{format!("Set a new password for {}", user.email)}</h2>
-            {move || {
-                let list = problems.get();
-                (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-            }}
+            {summary(problems)}
             <form on:submit=submit novalidate>
                 <div class="field">
                     <label for="set-password">"New password"</label>
@@ -339,21 +333,17 @@ fn AddUser(
             busy.set(false);
         });
     };
-    let class = move |id: &'static str| move || if problems.get().iter().any(|(_, f)| f == id) { "field field-error" } else { "field" };
     view! {
         <h2>"Add a user"</h2>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
+        {summary(problems)}
         <form on:submit=submit novalidate class="narrow">
-            <div class=class("new-email")>
+            <div class=field_class(problems, "new-email")>
                 <label for="new-email">"Email address"</label>
                 <FieldError problems=problems field="new-email" />
                 <input id="new-email" type="email" spellcheck="false" autocomplete="off" aria-describedby=described_by(problems, "new-email", false)
                     prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
             </div>
-            <div class=class("new-name")>
+            <div class=field_class(problems, "new-name")>
                 <label for="new-name">"Name (optional)"</label>
                 <p class="hint" id="new-name-hint">"Shown in lists and the audit log."</p>
                 <FieldError problems=problems field="new-name" />
@@ -367,7 +357,7 @@ fn AddUser(
                     <option value="admin">"Admin: also settings, users and API keys"</option>
                 </select>
             </div>
-            <div class=class("new-password")>
+            <div class=field_class(problems, "new-password")>
                 <label for="new-password">"First password"</label>
                 <p class="hint" id="new-password-hint">"12 characters or more. Tell them yourself; they can change it once signed in."</p>
                 <FieldError problems=problems field="new-password" />

@@ -11,8 +11,8 @@ use leptos_router::hooks::use_query_map;
 use super::super::api::{self, Method};
 use super::super::paging::Trail;
 use super::super::set_title;
-use super::super::widgets::{when, ErrorSummary, Pager, Problem};
-use super::{is_admin_only, AdminsOnly, NotAdmin};
+use super::super::widgets::{when, Pager, Problem};
+use super::{is_admin_only, notice, summary, AdminsOnly, NotAdmin};
 
 /// The word for a delivery's state.
 pub fn state_word(state: DeliveryState) -> &'static str {
@@ -153,11 +153,8 @@ fn WebhooksScreen() -> impl IntoView {
     view! {
         <h1>"Webhook deliveries"</h1>
         <p>"Every event sent to a webhook, newest first. A failed attempt is retried on its own (after 10 seconds, then up to 6 hours apart, 8 attempts in all); \"Retry now\" attempts it at once."</p>
-        {move || {
-            let list = problems.get();
-            (!list.is_empty()).then(|| view! { <ErrorSummary messages=list /> })
-        }}
-        {move || done.get().map(|text| view! { <p class="notice success" role="status">{text}</p> })}
+        {summary(problems)}
+        {notice(done)}
         <p><button type="button" class="button secondary" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button></p>
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the deliveries…"</p> }>
             {move || page.get().map(|answer| match answer {
