@@ -98,6 +98,12 @@ fn durations_are_written_in_hours_or_minutes_and_sent_in_seconds() {
     assert!(ACCESS_WINDOW.read("0").is_err(), "below a minute");
     assert_eq!(ACCESS_WINDOW.read("8784"), Ok(366 * 24 * 3600));
     assert!(STAFF_SESSION.read("0.05").is_err(), "3 minutes is below 5");
+    assert_eq!(LINK_LIFETIME.read(".25"), Ok(900));
+    for bad in [".", "1.2.3", "1e3", "+4", "4 h"] {
+        assert!(LINK_LIFETIME.read(bad).is_err(), "{bad}");
+    }
+    assert_eq!(LINK_LIFETIME.show(5_399), "1.4997");
+    assert_eq!(LINK_LIFETIME.show(3_599), "0.9997");
 }
 
 #[wasm_bindgen_test]
@@ -272,7 +278,7 @@ fn a_new_key_is_shown_once_with_copy_and_a_warning() {
     assert_eq!(shown.text("button"), ["Copy"]);
     assert_eq!(shown.all("button")[0].get_attribute("aria-label").as_deref(), Some("Copy the key"));
 
-    let emails = [("usr_a".to_owned(), "ann@example.com".to_owned())].into_iter().collect();
+    let emails = [("usr_a".to_owned(), "ann@example.com".to_owned())];
     assert_eq!(made_by("usr_a", &emails), "ann@example.com");
     assert_eq!(made_by("api_key:key_9", &emails), "API key key_9");
     assert_eq!(made_by("usr_gone", &emails), "usr_gone");

@@ -134,3 +134,8 @@ pub fn notice(done: RwSignal<Option<String>>) -> AnyView {
 pub fn field_class(problems: RwSignal<Vec<(String, String)>>, field: &'static str) -> impl Fn() -> &'static str + Send + Sync + 'static {
     move || if problems.get().iter().any(|(_, f)| f == field) { "field field-error" } else { "field" }
 }
+
+/// What `shown` gives once its resource has answered, "Loading…" (`text`) until then.
+pub fn or_loading(shown: impl Fn() -> Option<AnyView> + Send + Sync + 'static, text: &'static str) -> AnyView {
+    (move || shown().unwrap_or_else(|| view! { <p class="loading" role="status">{text}</p> }.into_any())).into_any()
+}

@@ -3,8 +3,6 @@
 //! creating one, whose key is shown once with a "Copy" button and a warning
 //! that it will not be shown again; revoking one after a confirmation.
 
-use std::collections::HashMap;
-
 use interview_api::{ApiKeyView, CreatedApiKey, NewApiKey, Role, User};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -13,14 +11,14 @@ use super::super::api::{self, Method};
 use super::super::set_title;
 use super::super::widgets::{when, Problem};
 use super::users::role_word;
-use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::{or_loading, described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 /// Who made a key, in words: the user's email when known, else the id as stored.
-pub fn made_by(created_by: &str, emails: &HashMap<String, String>) -> String {
+pub fn made_by(created_by: &str, emails: &[(String, String)]) -> String {
     if let Some(key) = created_by.strip_prefix("api_key:") {
         return format!("API key {key}");
     }
-    emails.get(created_by).cloned().unwrap_or_else(|| created_by.to_owned())
+    emails.iter().find(|(id, _)| id == created_by).map_or_else(|| created_by.to_owned(), |(_, email)| email.clone())
 }
 
 /// Copies `text` to the clipboard (`navigator.clipboard.writeText`); whether it worked.
@@ -108,7 +106,7 @@ fn ApiKeysScreen() -> impl IntoView {
         keys.get().map(|answer| match answer {
             Ok(list) if list.is_empty() => view! { <p class="empty">"There are no API keys yet."</p> }.into_any(),
             Ok(list) => {
-                let emails: HashMap<String, String> =
+                let emails: Vec<(String, String)> =
                     users.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|u| (u.id, u.email)).collect();
                 let body = list
                     .into_iter()
@@ -178,9 +176,7 @@ fn ApiKeysScreen() -> impl IntoView {
                 </div>
             }
         })}
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the keys…"</p> }>
-            {table}
-        </Transition>
+        {or_loading(table, "Loading the keys…")}
         <NewKeyForm made=made done=done version=version />
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::super::api::{self, Failure, Method};
 use super::super::set_title;
 use super::super::widgets::{Problem};
-use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::{or_loading, described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 const MINUTE: u64 = 60;
 const HOUR: u64 = 3600;
@@ -102,32 +102,58 @@ fn capital(text: &str) -> String {
     }
 }
 
+/// A decimal number as typed ("48", "1.5", ".25"): its whole part and its
+/// fraction as (digits, number of digits); no floating point, which would
+/// bring the float formatting and parsing code into the bundle.
+fn decimal(text: &str) -> Option<(u64, u64, u32)> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) || whole.len() > 12 || fraction.len() > 9 {
+        return None;
+    }
+    let whole = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let places = u32::try_from(fraction.len()).ok()?;
+    let fraction = if fraction.is_empty() { 0 } else { fraction.parse().ok()? };
+    Some((whole, fraction, places))
+}
+
 impl Duration {
-    /// `secs` written in this field's unit: whole when it divides, else up to 4 decimals ("48", "1.5").
+    /// `secs` written in this field's unit: whole when it divides, else with
+    /// up to 4 decimals ("48", "1.5", "0.025").
     pub fn show(&self, secs: u64) -> String {
-        if secs % self.unit_secs == 0 {
-            return (secs / self.unit_secs).to_string();
+        let whole = secs / self.unit_secs;
+        let rest = secs % self.unit_secs;
+        if rest == 0 {
+            return whole.to_string();
         }
-        let text = format!("{:.4}", secs as f64 / self.unit_secs as f64);
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        let ten_thousandths = (rest * 10_000 + self.unit_secs / 2) / self.unit_secs;
+        if ten_thousandths >= 10_000 {
+            return (whole + 1).to_string();
+        }
+        let fraction = format!("{ten_thousandths:04}");
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.is_empty() {
+            whole.to_string()
+        } else {
+            format!("{whole}.{fraction}")
+        }
     }
 
-    /// Reads what was typed into seconds, or says what is wrong with it.
+    /// Reads what was typed into seconds (rounded to the nearest), or says what is wrong with it.
     pub fn read(&self, text: &str) -> Result<u64, String> {
         let text = text.trim();
         if text.is_empty() {
             return Err(format!("Enter {} in {}.", self.what, self.unit));
         }
-        let number: f64 = text
-            .parse()
-            .ok()
-            .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        let (whole, fraction, places) = decimal(text)
             .ok_or_else(|| format!("{} must be a number of {}, such as {}.", capital(self.what), self.unit, self.example))?;
-        let secs = (number * self.unit_secs as f64).round();
-        if secs < self.min_secs as f64 || secs > self.max_secs as f64 {
+        let scale = 10u128.pow(places);
+        let part = (u128::from(fraction) * u128::from(self.unit_secs) + scale / 2) / scale;
+        let secs = u128::from(whole) * u128::from(self.unit_secs) + part;
+        if secs < u128::from(self.min_secs) || secs > u128::from(self.max_secs) {
             return Err(format!("{} must be between {}.", capital(self.what), self.range));
         }
-        Ok(secs as u64)
+        u64::try_from(secs).map_err(|_| format!("{} must be between {}.", capital(self.what), self.range))
     }
 }
 
@@ -351,13 +377,11 @@ fn SiteSettingsScreen() -> impl IntoView {
     let loaded = LocalResource::new(|| async { api::get::<SiteSettings>("/api/v1/settings").await });
     view! {
         <h1>"Site settings"</h1>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the settings…"</p> }>
-            {move || loaded.get().map(|answer| match answer {
+        {or_loading(move || loaded.get().map(|answer| match answer {
                 Ok(settings) => view! { <SiteSettingsForm settings=settings /> }.into_any(),
                 Err(failure) if is_admin_only(&failure) => view! { <NotAdmin /> }.into_any(),
                 Err(failure) => view! { <Problem failure=failure /> }.into_any(),
-            })}
-        </Transition>
+            }), "Loading the settings…")}
     }
 }
 

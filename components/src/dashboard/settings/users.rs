@@ -11,7 +11,7 @@ use super::super::api::{self, Failure, Method};
 use super::super::session::Session;
 use super::super::set_title;
 use super::super::widgets::{when, Problem};
-use super::{described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
+use super::{or_loading, described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 /// The word for a role.
 pub fn role_word(role: Role) -> &'static str {
@@ -203,9 +203,7 @@ fn UsersScreen() -> impl IntoView {
             }
             Panel::Password(user) => Some(view! { <SetPassword user=user panel=panel done=done /> }.into_any()),
         }}
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the users…"</p> }>
-            {table}
-        </Transition>
+        {or_loading(table, "Loading the users…")}
         <AddUser on_added=move |said| { done.set(Some(said)); version.update(|v| *v += 1); } />
     }
 }

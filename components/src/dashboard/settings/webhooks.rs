@@ -12,7 +12,7 @@ use super::super::api::{self, Method};
 use super::super::paging::Trail;
 use super::super::set_title;
 use super::super::widgets::{when, Pager, Problem};
-use super::{is_admin_only, notice, summary, AdminsOnly, NotAdmin};
+use super::{or_loading, is_admin_only, notice, summary, AdminsOnly, NotAdmin};
 
 /// The word for a delivery's state.
 pub fn state_word(state: DeliveryState) -> &'static str {
@@ -156,8 +156,7 @@ fn WebhooksScreen() -> impl IntoView {
         {summary(problems)}
         {notice(done)}
         <p><button type="button" class="button secondary" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button></p>
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading the deliveries…"</p> }>
-            {move || page.get().map(|answer| match answer {
+        {or_loading(move || page.get().map(|answer| match answer {
                 Ok(found) => {
                     let trail = trail.get();
                     let previous = trail.previous().map(|t| href(&t));
@@ -170,7 +169,6 @@ fn WebhooksScreen() -> impl IntoView {
                 }
                 Err(failure) if is_admin_only(&failure) => view! { <NotAdmin /> }.into_any(),
                 Err(failure) => view! { <Problem failure=failure /> }.into_any(),
-            })}
-        </Transition>
+            }), "Loading the deliveries…")}
     }
 }
