@@ -139,7 +139,7 @@ fn UsersScreen() -> impl IntoView {
                         let toggle_label = if user.disabled { "Enable" } else { "Disable" };
                         view! {
                             <tr>
-                                <th scope="row">{user.email.clone()}{is_me.then(|| " (you)")}</th>
+                                <th scope="row">{user.email.clone()}{is_me.then_some(" (you)")}</th>
                                 <td>{user.name.clone()}</td>
                                 <td>{role_word(user.role)}</td>
                                 <td>{status}</td>
