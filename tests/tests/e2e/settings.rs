@@ -2,10 +2,10 @@
 //! the real host: the site settings (hours in the form, seconds in the API,
 //! a problem by field), adding and disabling a staff user (who then cannot
 //! sign in), an API key shown once that works until it is revoked, the
-//! webhook delivery log; and a staff member who sees no Settings link and
+//! webhook delivery log with a pending delivery retried; and a staff member who sees no Settings link and
 //! gets the admins-only page. axe-core on every screen and state.
 
-use interview_e2e::{Browser, Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
+use interview_e2e::{client_call, Browser, Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
 
 const BO: &str = "bo@example.com";
@@ -37,6 +37,36 @@ async fn with_key(host: &Host, key: &str, path: &str) -> u16 {
         .expect("call with the key")
         .status()
         .as_u16()
+}
+
+/// An http URL on this machine where nothing listens.
+fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/hook")
+}
+
+/// Sends a one-question interview and submits it as the client, through the API.
+async fn submit_an_interview(host: &Host, staff: &Staff) {
+    let definition = json!({"format": "interview/1", "title": "Matter", "pages": [{"id": "p", "title": "P", "items": [
+        {"type": "text", "id": "full_name", "label": "Full name", "required": true}]}]});
+    let template = staff.post("/api/v1/templates", json!({"name": "Matter", "definition": definition}), 201).await;
+    let item = staff.post("/api/v1/work-items", json!({"name": "Lee matter", "template_id": template["id"]}), 201).await;
+    let client = json!({"title": "Ms", "first_name": "Ann", "last_name": "Lee", "email": "ann@example.com"});
+    let sent = staff.post(&format!("/api/v1/work-items/{}/interviews", item["id"].as_str().unwrap_or_default()), json!({"client": client}), 201).await;
+    let token = sent["link"].as_str().and_then(|l| l.split_once("/i/#")).map(|(_, t)| t.to_owned()).expect("the link's token");
+    let (status, opened) = client_call(host, "open", None, Some(json!({"token": token}))).await;
+    assert_eq!(status, 200, "{opened}");
+    let submitted = reqwest::Client::new()
+        .post(host.url("/api/v1/client/submit"))
+        .bearer_auth(opened["session"].as_str().unwrap_or_default())
+        .header("idempotency-key", "once")
+        .json(&json!({"answers": {"s1": {"full_name": "Ann Lee"}}}))
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(submitted.status().as_u16(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -147,7 +177,21 @@ async fn an_admin_changes_settings_manages_users_and_api_keys_and_staff_are_kept
     browser.follow(&page, "Webhook deliveries").await;
     browser.wait_for_heading(&page, "Webhook deliveries").await;
     browser.wait_for_text(&page, ".empty", "No webhook deliveries yet. Events are queued here when a webhook is set in the site settings.").await;
-    browser.assert_accessible("the webhook delivery log").await;
+    browser.assert_accessible("the webhook delivery log, empty").await;
+
+    // A submission to a webhook whose receiver is down is pending in the log; "Retry now" makes it due.
+    let hook = dead_url();
+    let (status, answer) = staff.call("PUT", "/api/v1/settings", Some(json!({"webhooks": [{"url": hook, "secret": "whsec_0123456789abcdef"}]}))).await;
+    assert_eq!(status, 200, "{answer}");
+    submit_an_interview(&host, &staff).await;
+    browser.press(&page, "Refresh").await;
+    browser.wait_for_text(&page, "tbody .tag", "Pending").await;
+    browser.wait_for_text(&page, "tbody td.url", &hook).await;
+    browser.assert_accessible("the webhook delivery log with a pending delivery").await;
+    browser.press(&page, &format!("Retry now: interview.submitted to {hook}")).await;
+    browser.wait_for_role(&page, "status", &format!("The interview.submitted delivery to {hook} will be attempted within a few seconds.")).await;
+    let log = staff.get("/api/v1/webhook-deliveries").await;
+    assert_eq!((log[0]["event"].clone(), log[0]["state"].clone()), (json!("interview.submitted"), json!("pending")), "{log}");
 
     // The disabled user cannot sign in: the same answer as a wrong password.
     browser.press(&page, "Sign out").await;
