@@ -10,6 +10,9 @@ pub struct AuditEventRow {
     pub at: String,
     /// Who: a user id (`usr_…`), `api_key:key_…`, `client` or `system`.
     pub actor: String,
+    /// Who, for people: the staff member's name, "Client", "System" or the key's name.
+    #[serde(default)]
+    pub actor_name: Option<String>,
     /// What: `work_item_created`, `interview_sent`, `submitted`, …
     pub event: String,
     /// Details: ids and outcomes, never a token or secret.

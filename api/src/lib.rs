@@ -15,6 +15,7 @@
 
 pub mod audit;
 pub mod clients;
+pub mod documents;
 pub mod error;
 pub mod paging;
 pub mod session;
@@ -26,6 +27,7 @@ pub mod work_items;
 
 pub use audit::AuditEventRow;
 pub use clients::ClientView;
+pub use documents::{DocumentCreated, NewDocument};
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
@@ -36,6 +38,6 @@ pub use templates::{TemplateSummary, VersionSummary};
 pub use users::{NewUser, PasswordChange, User, UserChange};
 pub use work_groups::WorkGroup;
 pub use work_items::{
-    Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,
+    AnswerRevisionView, AnswerSource, AnsweredTemplate, Created, DocumentSummary, InterviewDetail, InterviewState, InterviewSummary, NewWorkItem, SectionPin, WorkItemDetail, WorkItemRow,
     WorkItemStatus,
 };

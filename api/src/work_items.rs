@@ -132,16 +132,16 @@ pub struct Created {
     pub id: String,
 }
 
-/// A section of an interview: a template, pinned to the version the client
-/// first opened (before that, the live one).
+/// A section of an interview: a template, pinned to the version that was
+/// live when the client first opened the link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionPin {
     /// The section's id within the interview.
     pub id: String,
     /// Its template (`tpl_…`).
     pub template_id: String,
-    /// The pinned version.
-    pub template_version: u32,
+    /// The pinned version (none until the client first opens the link).
+    pub template_version: Option<u32>,
 }
 
 /// An interview sent for a work item, as the work item shows it: what staff
@@ -197,6 +197,12 @@ pub struct WorkItemDetail {
     pub status: WorkItemStatus,
     /// Its template.
     pub template_id: String,
+    /// The template's name.
+    #[serde(default)]
+    pub template_name: Option<String>,
+    /// The template's live version now (interviews pin theirs).
+    #[serde(default)]
+    pub template_live_version: Option<u32>,
     /// The work group's current name.
     pub work_group: Option<String>,
     /// The work group's id.
@@ -213,4 +219,46 @@ pub struct WorkItemDetail {
     pub created_at: String,
     /// When it last changed.
     pub updated_at: String,
+}
+
+/// Where a revision of a work item's answers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerSource {
+    /// Given when the work item was made.
+    Initial,
+    /// A client's submission.
+    Submission,
+    /// Changed by staff.
+    StaffEdit,
+}
+
+/// One revision of a work item's answers (`GET /api/v1/work-items/{id}/history`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerRevisionView {
+    /// When.
+    pub at: String,
+    /// Who: a user id (`usr_…`), `api_key:key_…`, `client` or `system`.
+    pub actor: String,
+    /// Who, for people: the staff member's name, "Client", "System" or the key's name.
+    #[serde(default)]
+    pub actor_name: Option<String>,
+    /// What made it.
+    pub source: AnswerSource,
+    /// The whole answer set after the change.
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `GET /api/v1/work-items/{id}/template`: the template version a work
+/// item's answers belong to (the one its latest submission was answered on,
+/// else the live one), for laying the answers out and changing them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnsweredTemplate {
+    /// The template (`tpl_…`).
+    pub template_id: String,
+    /// Its version.
+    pub version: u32,
+    /// The version read and checked, in the engine's packed form (as the
+    /// interview page gets it), so the dashboard needs no template reader.
+    pub template_packed: String,
 }

@@ -301,8 +301,9 @@ pub fn mount_form(
 }
 
 /// Puts the styles and a slot into `element`'s shadow root and mounts a view
-/// there, marked as written in `locale`.
-fn mount_view(
+/// there, marked as written in `locale` (the dashboard mounts the form this
+/// way too, so staff see it styled exactly as the client does).
+pub fn mount_view(
     element: &web_sys::Element,
     locale: Locale,
     mount: impl FnOnce(web_sys::HtmlElement) -> Box<dyn Any>,

@@ -26,6 +26,9 @@ const MIN_DAYS: i64 = -719_162;
 const MAX_DAYS: i64 = 2_932_896;
 
 impl Date {
+    /// 1 January 1970, the day a clock's count of days starts from.
+    pub const UNIX_EPOCH: Date = Date { year: 1970, month: 1, day: 1 };
+
     /// Parses strict `"YYYY-MM-DD"`: exactly ten chars, a real date, year 0001 or later.
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();

@@ -41,6 +41,7 @@ pub mod locale;
 pub mod number;
 pub mod pattern;
 pub mod phone;
+pub mod summary;
 pub mod template;
 pub mod validate;
 pub mod value;

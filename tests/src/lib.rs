@@ -532,6 +532,38 @@ pub async fn client_call(
     )
 }
 
+/// Does what a client does through the client API with a link protected by
+/// `passphrase`: opens it, signs in, and submits `answers` as the first
+/// section's; the receipt.
+pub async fn submit_as_client(host: &Host, token: &str, passphrase: &str, answers: serde_json::Value) -> String {
+    let (status, opened) = client_call(host, "open", None, Some(serde_json::json!({ "token": token }))).await;
+    assert_eq!(status, 200, "open: {opened}");
+    let (status, signed) = client_call(
+        host,
+        "auth/passphrase",
+        None,
+        Some(serde_json::json!({ "token": token, "passphrase": passphrase })),
+    )
+    .await;
+    assert_eq!(status, 200, "passphrase: {signed}");
+    let session = signed["session"].as_str().expect("session").to_owned();
+    let (status, interview) = client_call(host, "interview", Some(&session), None).await;
+    assert_eq!(status, 200, "interview: {interview}");
+    let section = interview["sections"][0]["id"].as_str().expect("section id").to_owned();
+    let answer = reqwest::Client::new()
+        .post(host.url("/api/v1/client/submit"))
+        .bearer_auth(&session)
+        .header("idempotency-key", format!("e2e-{section}"))
+        .json(&serde_json::json!({ "answers": { section: answers } }))
+        .send()
+        .await
+        .expect("submit");
+    let status = answer.status().as_u16();
+    let body: serde_json::Value = answer.json().await.unwrap_or(serde_json::Value::Null);
+    assert_eq!(status, 200, "submit: {body}");
+    body["receipt"].as_str().expect("receipt").to_owned()
+}
+
 /// A Chrome DevTools Protocol command, sent through ChromeDriver.
 #[derive(Debug)]
 struct DevTools {

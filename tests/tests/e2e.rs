@@ -1282,5 +1282,7 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
 #[path = "e2e/dashboard.rs"]
 mod dashboard;
 
+#[path = "e2e/work_item.rs"]
+mod work_item;
 #[path = "e2e/settings.rs"]
 mod settings;

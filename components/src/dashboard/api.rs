@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use interview_api::{next_cursor, ApiError, ErrorBody, Page};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -104,9 +104,8 @@ fn with_csrf(request: RequestBuilder) -> RequestBuilder {
 }
 
 /// Turns an answer that is not a success into a [`Failure`].
-async fn failure(response: Response) -> Failure {
-    let status = response.status();
-    let error = match response.json::<ErrorBody>().await {
+fn failure(status: u16, body: &str) -> Failure {
+    let error = match serde_json::from_str::<ErrorBody>(body) {
         Ok(body) => body.error,
         Err(_) => ApiError {
             code: format!("http_{status}"),
@@ -123,20 +122,40 @@ async fn failure(response: Response) -> Failure {
     Failure::Http { status, error }
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Answer<Response> {
+/// What a call answered: its body as text and the next page's cursor (from `Link`).
+struct Reply {
+    status: u16,
+    body: String,
+    next: Option<String>,
+}
+
+/// Sends a request and reads the whole answer. Not generic, so one copy of
+/// the fetch is linked whatever the calls read.
+async fn send(method: Option<Method>, path: &str, body: Option<String>) -> Answer<Reply> {
+    let builder = match method {
+        None => Request::get(path),
+        Some(method) => with_csrf(method.builder(path)),
+    };
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    };
     let request = request.map_err(|_| Failure::Offline)?;
     let response = request.send().await.map_err(|_| Failure::Offline)?;
-    if response.ok() {
-        Ok(response)
+    let status = response.status();
+    let next = response.headers().get("link").as_deref().and_then(next_cursor);
+    let body = response.text().await.map_err(|_| Failure::Offline)?;
+    if (200..300).contains(&status) {
+        Ok(Reply { status, body, next })
     } else {
-        Err(failure(response).await)
+        Err(failure(status, &body))
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Answer<T> {
-    let status = response.status();
-    response.json::<T>().await.map_err(|e| Failure::Http {
-        status,
+/// Reads an answer's body as `T`.
+fn read<T: DeserializeOwned>(reply: &Reply) -> Answer<T> {
+    serde_json::from_str(&reply.body).map_err(|e| Failure::Http {
+        status: reply.status,
         error: ApiError {
             code: "unreadable_answer".to_owned(),
             message: format!("The host's answer could not be read ({e}); the dashboard and the host may be of different versions."),
@@ -147,34 +166,32 @@ async fn read<T: DeserializeOwned>(response: Response) -> Answer<T> {
     })
 }
 
+/// A JSON body, or the failure to write one (which only a bug causes).
+fn body_of<B: Serialize + ?Sized>(body: &B) -> Answer<String> {
+    serde_json::to_string(body).map_err(|_| Failure::Offline)
+}
+
 /// `GET path`, read as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Answer<T> {
-    let response = send(Request::get(path).build()).await?;
-    read(response).await
+    read(&send(None, path, None).await?)
 }
 
 /// `GET path` of a paged list: its rows and the next page's cursor.
 pub async fn get_page<T: DeserializeOwned>(path: &str) -> Answer<Page<T>> {
-    let response = send(Request::get(path).build()).await?;
-    let next = response.headers().get("link").as_deref().and_then(next_cursor);
-    let items = read(response).await?;
-    Ok(Page { items, next })
+    let reply = send(None, path, None).await?;
+    Ok(Page { items: read(&reply)?, next: reply.next })
 }
 
 /// `method path` with a JSON body, read as `T`.
 pub async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(method: Method, path: &str, body: &B) -> Answer<T> {
-    let response = send(with_csrf(method.builder(path)).json(body)).await?;
-    read(response).await
+    let body = body_of(body)?;
+    read(&send(Some(method), path, Some(body)).await?)
 }
 
-/// `method path` with a JSON body, when the answer has none worth reading (`204`).
+/// `method path` with a JSON body (or none), when the answer has none worth reading (`204`).
 pub async fn call_no_answer<B: Serialize + ?Sized>(method: Method, path: &str, body: Option<&B>) -> Answer<()> {
-    let request = with_csrf(method.builder(path));
-    let request = match body {
-        Some(body) => request.json(body),
-        None => request.build(),
-    };
-    send(request).await.map(|_| ())
+    let body = body.map(body_of).transpose()?;
+    send(Some(method), path, body).await.map(|_| ())
 }
 
 /// The methods that change something.

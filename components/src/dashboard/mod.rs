@@ -12,17 +12,23 @@
 //! - [`session`]: who is signed in; the sign-in and sign-out screens.
 //! - [`shell`]: the frame of every signed-in screen (header, navigation).
 //! - [`work_items`]: the home screen (the list) and "Create new work item".
+//! - [`work_item`]: one work item: details, answers, interviews, documents,
+//!   history, audit log.
+//! - [`answers`]: answers laid out as the client saw them, and changing them
+//!   in the client's own form.
 //! - [`widgets`]: the pieces screens share (status tag, error summary,
 //!   pagination, times).
 //! - [`paging`]: the Previous/Next trail of a list paged by key.
 //! - [`settings`]: the admins' settings screens (site, users, API keys, webhook deliveries).
 
+pub mod answers;
 pub mod api;
 pub mod paging;
 pub mod session;
 pub mod settings;
 pub mod shell;
 pub mod widgets;
+pub mod work_item;
 pub mod work_items;
 
 use leptos::prelude::*;
@@ -49,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/dashboard/work-items" /> } />
                     <Route path=path!("work-items") view=work_items::WorkItemsPage />
                     <Route path=path!("work-items/new") view=work_items::NewWorkItemPage />
+                    <Route path=path!("work-items/:id/answers") view=answers::EditAnswersPage />
+                    <Route path=path!("work-items/:id") view=work_item::WorkItemPage />
                     // ---- settings (admins only)
                     <Route path=path!("settings") view=settings::site::SiteSettingsPage />
                     <Route path=path!("settings/users") view=settings::users::UsersPage />

@@ -157,7 +157,7 @@ pub fn when(rfc3339: &str) -> String {
 
 /// A number of seconds in words ("15 minutes", "1 hour", "30 seconds").
 pub fn duration_words(secs: u64) -> String {
-    let (n, unit) = if secs >= 3600 && secs % 3600 == 0 {
+    let (n, unit) = if secs >= 3600 && secs.is_multiple_of(3600) {
         (secs / 3600, "hour")
     } else if secs >= 60 {
         (secs.div_ceil(60), "minute")

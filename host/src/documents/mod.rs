@@ -20,10 +20,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use interview_runtime::date::Date;
-use interview_runtime::interview::Interview;
-use interview_runtime::template::{ChoiceOption, ItemId, ItemKind};
-use interview_runtime::value::format_number;
-use interview_runtime::{Template, Value};
+use interview_runtime::summary::{self, clean_line, long_date};
+use interview_runtime::Template;
+
+pub(crate) use interview_runtime::summary::{allowed, Answer, Row, Section};
 
 /// The formats a document can be generated in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -72,40 +72,45 @@ impl Format {
         }
     }
 
-    /// A safe download file name for a document titled `title`: ASCII letters,
-    /// digits, `-` and `_` only (so it fits a `Content-Disposition` header
-    /// without quoting rules), accented Latin letters folded to their base
-    /// letter, at most 80 characters before the extension.
+    /// A safe download file name for a document titled `title` (see [`file_name`]).
     pub fn file_name(self, title: &str) -> String {
-        let mut stem = String::new();
-        let mut gap = false;
-        for c in title.chars() {
-            let folded = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                Some(c.encode_utf8(&mut [0; 4]).to_owned())
-            } else {
-                fold_latin(c).map(str::to_owned)
-            };
-            match folded {
-                Some(text) => {
-                    if gap && !stem.is_empty() {
-                        stem.push('-');
-                    }
-                    gap = false;
-                    stem.push_str(&text);
-                }
-                None => gap = true,
-            }
-            if stem.len() >= 80 {
-                break;
-            }
-        }
-        // Only ASCII was pushed, so any byte length is a character boundary.
-        stem.truncate(80);
-        if stem.is_empty() {
-            stem.push_str("answers");
-        }
-        format!("{stem}.{}", self.extension())
+        file_name(title, self.extension())
     }
+}
+
+/// A safe download file name for something titled `title`, ending `.{extension}`:
+/// ASCII letters, digits, `-` and `_` only (so it fits a `Content-Disposition`
+/// header without quoting rules), accented Latin letters folded to their base
+/// letter, at most 80 characters before the extension.
+pub fn file_name(title: &str, extension: &str) -> String {
+    let mut stem = String::new();
+    let mut gap = false;
+    for c in title.chars() {
+        let folded = if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            Some(c.encode_utf8(&mut [0; 4]).to_owned())
+        } else {
+            fold_latin(c).map(str::to_owned)
+        };
+        match folded {
+            Some(text) => {
+                if gap && !stem.is_empty() {
+                    stem.push('-');
+                }
+                gap = false;
+                stem.push_str(&text);
+            }
+            None => gap = true,
+        }
+        if stem.len() >= 80 {
+            break;
+        }
+    }
+    // Only ASCII was pushed, so any byte length is a character boundary.
+    stem.truncate(80);
+    if stem.is_empty() {
+        stem.push_str("answers");
+    }
+    format!("{stem}.{extension}")
 }
 
 /// The ASCII spelling of a Latin-1 letter ("Å" → "A", "ß" → "ss"), so that
@@ -222,44 +227,6 @@ struct Summary {
     sections: Vec<Section>,
 }
 
-/// A page's answers.
-#[derive(Debug, Clone, PartialEq)]
-struct Section {
-    /// The page title.
-    title: String,
-    /// Its answered questions, in template order.
-    rows: Vec<Row>,
-}
-
-/// One answered question.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    /// The question's label (else its id).
-    label: String,
-    /// The answer for people.
-    answer: Answer,
-}
-
-/// An answer as shown.
-#[derive(Debug, Clone, PartialEq)]
-enum Answer {
-    /// Text, possibly over several lines.
-    Text(String),
-    /// Several short items: selected options, files.
-    List(Vec<String>),
-    /// A repeat's entries.
-    Entries(Vec<Entry>),
-}
-
-/// One entry of a repeat.
-#[derive(Debug, Clone, PartialEq)]
-struct Entry {
-    /// "{item_label} {n}", counted from 1 among all entries.
-    title: String,
-    /// Its answered questions.
-    rows: Vec<Row>,
-}
-
 impl Summary {
     /// Works out what to show for `input`.
     fn build(input: &DocumentInput<'_>) -> Result<Summary, DocumentError> {
@@ -269,26 +236,7 @@ impl Summary {
             )
         })?;
         let template = input.template;
-        let interview = Interview::new(template, input.answers.clone(), today);
-        let mut sections = Vec::new();
-        for (index, page) in template.pages.iter().enumerate() {
-            if !interview.is_page_visible(index) {
-                continue;
-            }
-            let rows = rows(&interview, &page.items, &[]);
-            if rows.is_empty() {
-                continue;
-            }
-            let title = if page.title.trim().is_empty() {
-                &page.id
-            } else {
-                &page.title
-            };
-            sections.push(Section {
-                title: clean_line(title),
-                rows,
-            });
-        }
+        let sections = summary::sections(template, input.answers, today);
         // A document always has a heading: the work item's name, else the
         // template's title.
         let title = [input.title, template.title.as_str()]
@@ -307,204 +255,6 @@ impl Summary {
             timestamp,
             sections,
         })
-    }
-}
-
-/// The answered items among `items` at one instance (entry indices of the
-/// enclosing repeats).
-fn rows(interview: &Interview<'_>, items: &[ItemId], instance: &[u32]) -> Vec<Row> {
-    items
-        .iter()
-        .filter_map(|&id| {
-            let answer = answer(interview, id, instance)?;
-            let label = clean_line(interview.template().item(id).display_name());
-            Some(Row { label, answer })
-        })
-        .collect()
-}
-
-/// The answer of one item instance as shown, or `None` when there is nothing
-/// to show (a note, a hidden or unanswered question, an empty repeat).
-fn answer(interview: &Interview<'_>, id: ItemId, instance: &[u32]) -> Option<Answer> {
-    let item = interview.template().item(id);
-    // The effective value is null for hidden, unanswered and wrongly typed
-    // answers, so the document never shows what validation would drop.
-    let value = interview.value(id, instance);
-    if value.is_empty_answer() {
-        return None;
-    }
-    match (&item.kind, &value) {
-        (ItemKind::Note { .. }, _) => None,
-        (ItemKind::YesNo, Value::Bool(b)) => Some(Answer::Text(yes_no(*b))),
-        (ItemKind::Date { .. }, Value::String(s)) => Some(Answer::Text(date_text(s))),
-        (ItemKind::Choice { options, .. }, Value::String(s)) => {
-            Some(Answer::Text(option_label(options, s)))
-        }
-        (ItemKind::MultiChoice { options, .. }, Value::List(selected)) => {
-            Some(Answer::List(option_labels(options, selected)))
-        }
-        (ItemKind::File { .. }, Value::List(files)) => {
-            Some(Answer::List(files.iter().map(file_text).collect()))
-        }
-        (
-            ItemKind::Repeat {
-                items, item_label, ..
-            },
-            _,
-        ) => {
-            let name = item_label
-                .as_deref()
-                .map(clean_line)
-                .filter(|l| !l.is_empty());
-            let name = name.as_deref().unwrap_or("Entry");
-            let mut entries = Vec::new();
-            for entry in 0..interview.entries(id, instance) {
-                let mut inner = instance.to_vec();
-                inner.push(entry);
-                let rows = rows(interview, items, &inner);
-                // An entry with nothing answered is left out but still counted,
-                // so "Child 3" stays the third child the client entered.
-                if !rows.is_empty() {
-                    entries.push(Entry {
-                        title: format!("{name} {}", u64::from(entry) + 1),
-                        rows,
-                    });
-                }
-            }
-            (!entries.is_empty()).then_some(Answer::Entries(entries))
-        }
-        (ItemKind::Computed { .. }, _) => Some(computed(&value)),
-        // Text, email, phone, number, and anything of an unexpected shape.
-        (_, value) => Some(Answer::Text(plain(value))),
-    }
-}
-
-/// A computed value as shown: its static type does not tell a date from
-/// other text, so a string that is exactly a calendar date is shown as one.
-fn computed(value: &Value) -> Answer {
-    match value {
-        Value::Bool(b) => Answer::Text(yes_no(*b)),
-        Value::String(s) => Answer::Text(date_text(s)),
-        Value::List(items) => {
-            Answer::List(items.iter().map(plain).filter(|s| !s.is_empty()).collect())
-        }
-        other => Answer::Text(plain(other)),
-    }
-}
-
-/// Any value as text: numbers without a needless `.0`, yes/no, lists joined.
-fn plain(value: &Value) -> String {
-    match value {
-        Value::Bool(b) => yes_no(*b),
-        Value::Number(n) => format_number(*n),
-        Value::String(s) => clean_text(s),
-        other => clean_text(&other.display_text()),
-    }
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "Yes" } else { "No" }.to_owned()
-}
-
-/// The label of the option with value `value`, else the value itself (an
-/// answer that is not an option is still the client's answer).
-fn option_label(options: &[ChoiceOption], value: &str) -> String {
-    let label = options
-        .iter()
-        .find(|o| o.value == value)
-        .map_or(value, |o| o.label.as_str());
-    clean_text(label)
-}
-
-/// The labels of the selected options, in the template's option order (the
-/// order the client saw them), then any values that are not options.
-fn option_labels(options: &[ChoiceOption], selected: &[Value]) -> Vec<String> {
-    let is_selected = |v: &str| {
-        selected
-            .iter()
-            .any(|s| matches!(s, Value::String(x) if x == v))
-    };
-    let mut labels: Vec<String> = options
-        .iter()
-        .filter(|o| is_selected(&o.value))
-        .map(|o| clean_text(&o.label))
-        .collect();
-    for s in selected {
-        match s {
-            Value::String(x) if options.iter().any(|o| &o.value == x) => {}
-            other => labels.push(plain(other)),
-        }
-    }
-    labels
-}
-
-/// A file reference as "name (size)".
-fn file_text(file: &Value) -> String {
-    let Value::Map(fields) = file else {
-        return plain(file);
-    };
-    let name = match fields.get("name") {
-        Some(Value::String(n)) if !n.trim().is_empty() => clean_line(n),
-        _ => "file".to_owned(),
-    };
-    match fields.get("size") {
-        // Sizes are whole, non-negative byte counts (the runtime checks `as_u64`).
-        Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 => {
-            format!("{name} ({})", file_size(*n as u64))
-        }
-        _ => name,
-    }
-}
-
-/// A byte count for people: "512 bytes", "1.5 KB", "12 MB" (powers of 1024,
-/// as file managers show them).
-fn file_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return if bytes == 1 {
-            "1 byte".to_owned()
-        } else {
-            format!("{bytes} bytes")
-        };
-    }
-    let mut size = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while size >= 1024.0 && unit + 1 < UNITS.len() {
-        size /= 1024.0;
-        unit += 1;
-    }
-    let text = format!("{size:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text} {}", UNITS.get(unit).copied().unwrap_or("TB"))
-}
-
-/// A `YYYY-MM-DD` answer as "17 May 1980"; anything else as given.
-fn date_text(s: &str) -> String {
-    match Date::parse(s.trim()) {
-        Some(date) => long_date(date),
-        None => clean_text(s),
-    }
-}
-
-/// A date as "17 May 1980": unambiguous in every English-speaking country.
-fn long_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    match MONTHS.get((date.month() as usize).wrapping_sub(1)) {
-        Some(month) => format!("{} {month} {}", date.day(), date.year()),
-        None => date.to_string(),
     }
 }
 
@@ -562,49 +312,6 @@ fn parse_timestamp(s: &str) -> Option<(Date, String)> {
         }
     };
     Some((date, format!("{date}T{hms}{zone}")))
-}
-
-/// True for characters every format can carry: XML 1.0 forbids most C0
-/// controls and U+FFFE/U+FFFF, and HTML treats C1 controls and noncharacters
-/// as parse errors, so all of those are dropped.
-fn allowed(c: char) -> bool {
-    match c {
-        '\t' | '\n' => true,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' => false,
-        c => (u32::from(c) & 0xfffe) != 0xfffe,
-    }
-}
-
-/// Text that may span lines: line breaks normalised to `\n`, forbidden
-/// characters dropped, surrounding blank space trimmed.
-fn clean_text(s: &str) -> String {
-    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
-    unified
-        .chars()
-        .filter(|&c| allowed(c))
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
-/// Text for one line (a title, a label): as [`clean_text`], with line breaks
-/// and tabs turned into single spaces.
-fn clean_line(s: &str) -> String {
-    let text = clean_text(s);
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -721,11 +428,28 @@ pub(crate) mod fixtures {
 mod tests {
     use super::fixtures::{self, HOSTILE};
     use super::*;
+    use interview_runtime::summary::Entry;
 
+    /// The fixtures' summary, with the question ids blanked (the runtime's
+    /// tests check those; these check what a document shows).
     fn summary() -> Summary {
         let template = fixtures::template();
         let answers = fixtures::answers();
-        Summary::build(&fixtures::input(&template, &answers)).unwrap()
+        let mut summary = Summary::build(&fixtures::input(&template, &answers)).unwrap();
+        fn blank(rows: &mut [Row]) {
+            for row in rows {
+                row.id.clear();
+                if let Answer::Entries(entries) = &mut row.answer {
+                    for entry in entries {
+                        blank(&mut entry.rows);
+                    }
+                }
+            }
+        }
+        for section in &mut summary.sections {
+            blank(&mut section.rows);
+        }
+        summary
     }
 
     fn text(s: &str) -> Answer {
@@ -734,6 +458,7 @@ mod tests {
 
     fn row(label: &str, answer: Answer) -> Row {
         Row {
+            id: String::new(),
             label: label.to_owned(),
             answer,
         }
@@ -908,10 +633,10 @@ mod tests {
             panic!("{rows:?}")
         };
         assert_eq!(entries[1].title, "Entry 2");
-        assert_eq!(rows[1], row("flag", text("Yes")));
+        assert_eq!(rows[1], Row { id: "flag".into(), ..row("flag", text("Yes")) });
         assert_eq!(
             rows[2],
-            row("names", Answer::List(vec!["a".into(), "b".into()]))
+            Row { id: "names".into(), ..row("names", Answer::List(vec!["a".into(), "b".into()])) }
         );
     }
 
@@ -967,30 +692,6 @@ mod tests {
                 Err(DocumentError::InvalidTimestamp("yesterday".into()))
             );
         }
-    }
-
-    #[test]
-    fn text_is_cleaned_of_forbidden_characters() {
-        assert_eq!(
-            clean_text(" a\u{0}b\u{1b}c\u{7f}\u{85}d\u{fffe}e\u{1fffF}f\tg\r\nh\ri "),
-            "abcdef\tg\nh\ni"
-        );
-        assert_eq!(clean_line("  a\n\n b\tc  "), "a b c");
-        assert!(allowed('Å') && allowed('😀') && allowed('\u{fffd}'));
-    }
-
-    #[test]
-    fn sizes_and_dates_read_naturally() {
-        assert_eq!(file_size(0), "0 bytes");
-        assert_eq!(file_size(1), "1 byte");
-        assert_eq!(file_size(1023), "1023 bytes");
-        assert_eq!(file_size(1024), "1 KB");
-        assert_eq!(file_size(1536), "1.5 KB");
-        assert_eq!(file_size(10 * 1024 * 1024), "10 MB");
-        assert_eq!(file_size(u64::MAX), "16777216 TB");
-        assert_eq!(date_text("2024-02-29"), "29 February 2024");
-        assert_eq!(date_text("0001-01-01"), "1 January 1");
-        assert_eq!(date_text("2024-02-30"), "2024-02-30");
     }
 
     #[test]

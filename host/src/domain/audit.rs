@@ -65,12 +65,47 @@ pub fn list(tx: &dyn ReadTxn, work_item_id: &str, before: Option<u64>, limit: us
         0,
         |before, n| Ok(tx.audit_page(work_item_id, before.copied(), n)?),
         |(seq, _)| *seq,
-        |(_, event)| Ok(Some(row(event))),
+        |(_, event)| Ok(Some(event)),
     )?;
+    let mut names = ActorNames::default();
+    let items = items.into_iter().map(|event| row(tx, &mut names, event)).collect::<Result<_, Error>>()?;
     Ok(Page { items, next: next.map(paging::seq_cursor) })
 }
 
 /// An event as the API shows it.
-fn row(event: AuditEvent) -> AuditEventRow {
-    AuditEventRow { at: event.at.to_rfc3339(), actor: event.actor, event: event.event, detail: event.detail, ip: event.ip }
+fn row(tx: &dyn ReadTxn, names: &mut ActorNames, event: AuditEvent) -> Result<AuditEventRow, Error> {
+    Ok(AuditEventRow {
+        actor_name: names.name_of(tx, &event.actor)?,
+        at: event.at.to_rfc3339(),
+        actor: event.actor,
+        event: event.event,
+        detail: event.detail,
+        ip: event.ip,
+    })
+}
+
+/// Actors in words, looked up once each: a staff member's name (else their
+/// email), "Client", "System", or an API key's name.
+#[derive(Debug, Default)]
+pub struct ActorNames {
+    known: std::collections::HashMap<String, Option<String>>,
+}
+
+impl ActorNames {
+    /// The name of the stored actor `actor` (`usr_…`, `api_key:key_…`, `client`, `system`).
+    pub fn name_of(&mut self, tx: &dyn ReadTxn, actor: &str) -> Result<Option<String>, Error> {
+        if let Some(name) = self.known.get(actor) {
+            return Ok(name.clone());
+        }
+        let name = match actor {
+            "client" => Some("Client".to_owned()),
+            "system" => Some("System".to_owned()),
+            other => match other.strip_prefix("api_key:") {
+                Some(key) => tx.api_keys()?.into_iter().find(|k| k.id == key).map(|k| format!("API key \u{201c}{}\u{201d}", k.name)),
+                None => tx.user(other)?.map(|u| if u.name.trim().is_empty() { u.email } else { u.name }),
+            },
+        };
+        self.known.insert(actor.to_owned(), name.clone());
+        Ok(name)
+    }
 }

@@ -9,9 +9,11 @@
 //! - [`users`], [`api_keys`]: who may call the staff API (roles, disabling, passwords).
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 //! - [`paging`]: lists read a page at a time by key, with opaque cursors.
+//! - [`answers_out`]: a work item's answers as a JSON or HotDocs answer file.
 //! - [`settings`]: the site settings, changed a subset at a time, checked by field.
 
 pub mod access;
+pub mod answers_out;
 pub mod api_keys;
 pub mod audit;
 pub mod clients;

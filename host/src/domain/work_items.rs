@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use interview_api::{InterviewSummary, WorkItemRow};
+use interview_api::{AnswerRevisionView, DocumentSummary, InterviewDetail, InterviewSummary, SectionPin, WorkItemDetail, WorkItemRow};
 use interview_runtime::validate::{validate, Code};
 use interview_runtime::Template;
 use serde_json::{json, Value};
@@ -285,4 +285,89 @@ fn row(
         created_at: item.created_at.to_rfc3339(),
         updated_at: item.updated_at.to_rfc3339(),
     })
+}
+
+/// The work item `id` as staff see it at `now`: details, client, answers,
+/// interviews (what staff may know of each before it is submitted: sent,
+/// opened, locked, progress saved) and documents.
+pub fn detail(tx: &dyn ReadTxn, id: &str, now: Timestamp) -> Result<WorkItemDetail, Error> {
+    let w = tx.work_item(id)?.ok_or(Error::NotFound { what: "work item" })?;
+    let work_group = match &w.work_group_id {
+        Some(g) => tx.work_group(g)?.map(|g| g.name),
+        None => None,
+    };
+    let client = match &w.client_id {
+        Some(c) => tx.client(c)?.map(|c| super::clients::view(&c)),
+        None => None,
+    };
+    let template = tx.template(&w.template_id)?;
+    let mut interviews = Vec::new();
+    for iv_id in &w.interviews {
+        if let Some(iv) = tx.interview(iv_id)? {
+            interviews.push(interview_detail(&iv, now));
+        }
+    }
+    Ok(WorkItemDetail {
+        id: w.id,
+        name: w.name,
+        status: w.status,
+        template_id: w.template_id,
+        template_name: template.as_ref().map(|t| t.name.clone()),
+        template_live_version: template.as_ref().map(|t| t.live_version),
+        work_group,
+        work_group_id: w.work_group_id,
+        client,
+        answers: w.answers,
+        interviews,
+        documents: w
+            .documents
+            .iter()
+            .map(|d| DocumentSummary { id: d.id.clone(), format: d.format.clone(), created_at: d.created_at.to_rfc3339() })
+            .collect(),
+        created_at: w.created_at.to_rfc3339(),
+        updated_at: w.updated_at.to_rfc3339(),
+    })
+}
+
+/// One interview as its work item shows it at `now`.
+fn interview_detail(iv: &Interview, now: Timestamp) -> InterviewDetail {
+    let state = expiry::effective_state(iv, now);
+    let live = matches!(state, InterviewState::Sent | InterviewState::Opened);
+    InterviewDetail {
+        id: iv.id.clone(),
+        state,
+        locale: iv.locale.tag().to_owned(),
+        created_at: iv.created_at.to_rfc3339(),
+        expires_at: expiry::expires_at(iv).map(Timestamp::to_rfc3339),
+        first_opened_at: iv.first_opened_at.map(Timestamp::to_rfc3339),
+        locked_until: iv.attempts.locked_until.filter(|until| live && *until > now).map(Timestamp::to_rfc3339),
+        progress_saved_at: iv.progress.as_ref().map(|p| p.saved_at.to_rfc3339()),
+        submitted_at: iv.submission.as_ref().map(|s| s.submitted_at.to_rfc3339()),
+        receipt: iv.submission.as_ref().map(|s| s.receipt.clone()),
+        sections: iv
+            .sections
+            .iter()
+            .map(|s| SectionPin { id: s.id.clone(), template_id: s.template_id.clone(), template_version: s.version })
+            .collect(),
+    }
+}
+
+/// Every revision of the answers of work item `id`, oldest first, each with
+/// who made it in words (a staff member's name, "Client", "System", an API
+/// key's name).
+pub fn history(tx: &dyn ReadTxn, id: &str) -> Result<Vec<AnswerRevisionView>, Error> {
+    let item = tx.work_item(id)?.ok_or(Error::NotFound { what: "work item" })?;
+    let mut names = audit::ActorNames::default();
+    item.history
+        .into_iter()
+        .map(|r| {
+            Ok(AnswerRevisionView {
+                actor_name: names.name_of(tx, &r.actor)?,
+                at: r.at.to_rfc3339(),
+                actor: r.actor,
+                source: r.source,
+                answers: r.answers,
+            })
+        })
+        .collect()
 }

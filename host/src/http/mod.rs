@@ -4,6 +4,7 @@
 //! parse, call the domain, map the result.
 
 pub mod admin;
+pub mod answers_out;
 pub mod client;
 pub mod errors;
 pub mod extract;

@@ -291,6 +291,21 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         access: Access::Staff,
+        query: &[("format", "`json` (the default): the answer set; `hotdocs`: a HotDocs-style answer file. Both import again as initial answers.")],
+        answers: &[
+            Answer { status: 200, description: "The answers, as an attachment.", content: Content::Raw("application/octet-stream") },
+            NOT_FOUND,
+            err(400, "`invalid_query`: an unknown format."),
+        ],
+        ..op("get", "/api/v1/work-items/{id}/answers", "downloadAnswers", "work items", "Download a work item's answers as a file.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "The template version the answers belong to, packed.", "AnsweredTemplate"), NOT_FOUND],
+        ..op("get", "/api/v1/work-items/{id}/template", "getAnsweredTemplate", "work items", "The template version a work item's answers belong to.")
+    },
+    Operation {
+        access: Access::Staff,
         body: Content::Json("SendInterview"),
         answers: &[
             ok(201, "Sent: the link (shown only now) and the email to send it with.", "SentInterview"),
@@ -825,6 +840,13 @@ fn schemas() -> Value {
             "created_at": time(), "updated_at": time(),
         }))),
         ("EditedAnswers", object(&["id", "answers"], json!({"id": {"type": "string"}, "answers": schema_ref("AnswerSet")}))),
+        (
+            "AnsweredTemplate",
+            object(&["template_id", "version", "template_packed"], json!({
+                "template_id": {"type": "string"}, "version": {"type": "integer"},
+                "template_packed": {"type": "string", "description": "The version read and checked, in the engine's packed form (as the interview page gets it)."}
+            })),
+        ),
         ("SendInterview", json!({
             "type": "object",
             "description": "Exactly one of `client_id` and `client`.",

@@ -21,7 +21,7 @@ use crate::domain::sending::{self, AuthRequest, Recipient};
 use crate::domain::{paging, templates, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, StaffSession, User, WorkItemStatus};
-use interview_api::ClientView;
+use interview_api::{AnswerRevisionView, ClientView, DocumentCreated, NewDocument, WorkItemDetail};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -37,7 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/clients/{id}", get(get_client).patch(edit_client))
         .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
         .route("/api/v1/work-items/{id}", get(get_work_item))
-        .route("/api/v1/work-items/{id}/answers", axum::routing::put(edit_answers))
+        .route("/api/v1/work-items/{id}/answers", get(super::answers_out::download).put(edit_answers))
+        .route("/api/v1/work-items/{id}/template", get(super::answers_out::template))
         .route("/api/v1/work-items/{id}/interviews", post(send_interview))
         .route("/api/v1/work-items/{id}/audit", get(audit))
         .route("/api/v1/work-items/{id}/documents", post(create_document))
@@ -228,10 +229,6 @@ async fn get_template(State(state): State<AppState>, _staff: Staff, Path(id): Pa
 
 // ------------------------------------------------------------------ clients
 
-fn client_json(c: &crate::storage::records::Client) -> Value {
-    serde_json::to_value(clients::view(c)).unwrap_or(Value::Null)
-}
-
 async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(body): ApiJson<ClientFields>) -> Result<(StatusCode, Json<Value>), Error> {
     let store = state.storage.clone();
     let now = state.now();
@@ -302,10 +299,6 @@ async fn create_work_item(State(state): State<AppState>, staff: Staff, ApiJson(b
     Ok((StatusCode::CREATED, Json(json!({"id": item.id}))))
 }
 
-fn status_name(s: WorkItemStatus) -> Value {
-    serde_json::to_value(s).unwrap_or(Value::Null)
-}
-
 /// The filters of `GET /api/v1/work-items`.
 #[derive(Deserialize)]
 struct WorkItemSearch {
@@ -354,45 +347,14 @@ async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(
     Ok(super::paging::respond(page, "/api/v1/work-items", &filters, limit))
 }
 
-async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn get_work_item(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<WorkItemDetail>, Error> {
     let store = state.storage.clone();
     let now = state.now();
     let view = state
         .blocking(move || {
             // This item's expiry only: reading one work item touches no other.
             sending::expire_work_item(&store, now, &id)?;
-            store.read(|tx| {
-                let w = tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" })?;
-                let group = match &w.work_group_id {
-                    Some(g) => tx.work_group(g)?.map(|g| g.name),
-                    None => None,
-                };
-                let client = match &w.client_id {
-                    Some(c) => tx.client(c)?.map(|c| client_json(&c)),
-                    None => None,
-                };
-                let mut interviews = Vec::new();
-                for iv_id in &w.interviews {
-                    if let Some(iv) = tx.interview(iv_id)? {
-                        let state = crate::domain::expiry::effective_state(&iv, now);
-                        interviews.push(json!({
-                            "id": iv.id, "state": state, "created_at": iv.created_at.to_rfc3339(),
-                            "expires_at": crate::domain::expiry::expires_at(&iv).map(|t| t.to_rfc3339()),
-                            "first_opened_at": iv.first_opened_at.map(|t| t.to_rfc3339()),
-                            "submitted_at": iv.submission.as_ref().map(|s| s.submitted_at.to_rfc3339()),
-                            "receipt": iv.submission.as_ref().map(|s| s.receipt.clone()),
-                            "locale": iv.locale,
-                            "sections": iv.sections.iter().map(|s| json!({"id": s.id, "template_id": s.template_id, "template_version": s.version})).collect::<Vec<_>>(),
-                        }));
-                    }
-                }
-                Ok(json!({
-                    "id": w.id, "name": w.name, "status": status_name(w.status), "template_id": w.template_id,
-                    "work_group": group, "work_group_id": w.work_group_id, "client": client, "answers": w.answers, "interviews": interviews,
-                    "documents": w.documents.iter().map(|d| json!({"id": d.id, "format": d.format, "created_at": d.created_at.to_rfc3339()})).collect::<Vec<_>>(),
-                    "created_at": w.created_at.to_rfc3339(), "updated_at": w.updated_at.to_rfc3339(),
-                }))
-            })
+            store.read(|tx| work_items::detail(tx, &id, now))
         })
         .await?;
     Ok(Json(view))
@@ -518,18 +480,12 @@ async fn cancel(State(state): State<AppState>, staff: Staff, Path(id): Path<Stri
 
 // ------------------------------------------------------------------ documents
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewDocument {
-    format: String,
-}
-
 async fn create_document(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewDocument>,
-) -> Result<(StatusCode, Json<Value>), Error> {
+) -> Result<(StatusCode, Json<DocumentCreated>), Error> {
     let format: crate::documents::Format = body.format.parse().map_err(|_| Error::Unprocessable {
         code: "unknown_format",
         message: format!("`{}` is not a document format: html, docx or md.", body.format),
@@ -541,7 +497,8 @@ async fn create_document(
     let meta = state
         .blocking(move || crate::domain::documents::generate(&store, &data_dir, now, &staff.actor, &id, format))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": meta.id, "url": format!("/api/v1/documents/{}", meta.id)}))))
+    let url = format!("/api/v1/documents/{}", meta.id);
+    Ok((StatusCode::CREATED, Json(DocumentCreated { id: meta.id, url })))
 }
 
 async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Response, Error> {
@@ -569,13 +526,8 @@ async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id
 
 // ------------------------------------------------------------------ answer history
 
-async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
+async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Vec<AnswerRevisionView>>, Error> {
     let store = state.storage.clone();
-    let item = state.blocking(move || store.read(|tx| tx.work_item(&id)?.ok_or(Error::NotFound { what: "work item" }))).await?;
-    Ok(Json(Value::Array(
-        item.history
-            .iter()
-            .map(|r| json!({"at": r.at.to_rfc3339(), "actor": r.actor, "source": r.source, "answers": r.answers}))
-            .collect(),
-    )))
+    let history = state.blocking(move || store.read(|tx| work_items::history(tx, &id))).await?;
+    Ok(Json(history))
 }

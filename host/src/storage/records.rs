@@ -206,21 +206,10 @@ pub struct Client {
     pub updated_at: Timestamp,
 }
 
-/// A work item's status and an interview's state: the API's own enums, stored
-/// by the same snake_case names as they are shown.
-pub use interview_api::{InterviewState, WorkItemStatus};
-
-/// Where a revision of a work item's answers came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnswerSource {
-    /// Uploaded when the work item was made.
-    Initial,
-    /// Submitted by the client.
-    Submission,
-    /// Edited by staff.
-    StaffEdit,
-}
+/// A work item's status, an interview's state and where a revision of the
+/// answers came from: the API's own enums, stored by the same snake_case
+/// names as they are shown.
+pub use interview_api::{AnswerSource, InterviewState, WorkItemStatus};
 
 /// One revision of a work item's answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
