@@ -186,3 +186,78 @@ fn an_answers_file_is_json_or_an_answer_file() {
     assert!(initial_answers("[1, 2]").unwrap_err().contains("JSON object"));
     assert!(initial_answers("not json").unwrap_err().contains("neither JSON nor an answer file"));
 }
+
+/// A template with every item type, for the answers view.
+const EVERY_TYPE: &str = r#"{
+  "format": "interview/1",
+  "title": "Every type",
+  "pages": [
+    {"id": "one", "title": "First page", "items": [
+      {"type": "text", "id": "full_name", "label": "Full name"},
+      {"type": "text", "id": "story", "label": "Your story", "multiline": true},
+      {"type": "number", "id": "age", "label": "Age in years"},
+      {"type": "date", "id": "born", "label": "Date of birth"},
+      {"type": "email", "id": "email", "label": "Email address"},
+      {"type": "phone", "id": "mobile", "label": "Mobile number", "region": "GB"},
+      {"type": "yes_no", "id": "has_partner", "label": "Do you have a partner?"},
+      {"type": "text", "id": "partner_name", "label": "Partner's name", "visible_if": "has_partner"},
+      {"type": "choice", "id": "colour", "label": "Favourite colour", "options": [{"value": "red", "label": "Bright red"}, "Blue"]},
+      {"type": "multi_choice", "id": "goals", "label": "Goals", "options": [{"value": "will", "label": "A will"}, {"value": "tax", "label": "Tax"}]},
+      {"type": "computed", "id": "double_age", "label": "Twice your age", "expr": "age * 2"},
+      {"type": "note", "text": "A note is never an answer."}
+    ]},
+    {"id": "two", "title": "Family", "items": [
+      {"type": "repeat", "id": "children", "label": "Children", "item_label": "Child", "items": [
+        {"type": "text", "id": "name", "label": "Name"}
+      ]},
+      {"type": "file", "id": "passport", "label": "Passport"}
+    ]},
+    {"id": "three", "title": "Nothing answered", "items": [
+      {"type": "text", "id": "town", "label": "Town"}
+    ]}
+  ]
+}"#;
+
+#[wasm_bindgen_test]
+fn the_answers_view_shows_every_item_type_as_the_client_saw_it_with_change_links() {
+    use interview_components::dashboard::answers::{AnswersView, TemplateText};
+    let template: &'static interview_runtime::Template =
+        Box::leak(Box::new(interview_runtime::Template::from_json(EVERY_TYPE).expect("the template reads")));
+    let answers: interview_runtime::AnswerSet = serde_json::from_value(serde_json::json!({
+        "full_name": "Åsa Öberg", "story": "line one\nline two", "age": 46, "born": "1980-05-17",
+        "email": "asa@example.se", "mobile": "+447700900123", "has_partner": false, "partner_name": "hidden",
+        "colour": "red", "goals": ["tax", "will"],
+        "children": [{"name": "Liv"}, {"name": "Ola"}],
+        "passport": [{"file_id": "f1", "name": "passport.pdf", "size": 1572864, "content_type": "application/pdf", "sha256": "00"}]
+    }))
+    .unwrap();
+    let page = mount(move || {
+        view! { <AnswersView template=TemplateText { template } answers=answers change_href=Some("/dashboard/work-items/wi_1/answers".to_owned()) /> }
+            .into_any()
+    });
+    assert_eq!(page.text("h3"), ["First page", "Family"], "a page with nothing answered is left out");
+    let labels = page.text("h3 + dl > div > dt");
+    assert_eq!(
+        labels,
+        ["Full name", "Your story", "Age in years", "Date of birth", "Email address", "Mobile number", "Do you have a partner?", "Favourite colour", "Goals", "Twice your age", "Children", "Passport"]
+    );
+    let answers = page.text("h3 + dl > div > dd:not(.actions)");
+    assert_eq!(answers[0], "Åsa Öberg");
+    assert_eq!(answers[1], "line one\nline two");
+    assert_eq!(answers[2], "46");
+    assert_eq!(answers[3], "17 May 1980");
+    assert_eq!(answers[6], "No");
+    assert_eq!(answers[7], "Bright red", "an option's label, not its value");
+    assert_eq!(page.text("h3 + dl > div:nth-child(9) li"), ["A will", "Tax"], "in the template's order");
+    assert_eq!(answers[9], "92");
+    assert_eq!(page.text(".answer-entry h4"), ["Child 1", "Child 2"]);
+    assert_eq!(page.text(".answer-entry dd"), ["Liv", "Ola"]);
+    assert_eq!(answers[11], "passport.pdf (1.5 MB)");
+    let all = page.host.text_content().unwrap_or_default();
+    assert!(!all.contains("hidden") && !all.contains("A note"), "hidden answers and notes are not shown: {all}");
+    let change: Vec<String> = page.all("dd.actions a").iter().filter_map(|a| a.get_attribute("href")).collect();
+    assert_eq!(change.len(), 12, "a Change link per top-level question");
+    assert_eq!(change[0], "/dashboard/work-items/wi_1/answers?page=one");
+    assert_eq!(change[11], "/dashboard/work-items/wi_1/answers?page=two");
+    assert_eq!(page.text("dd.actions a")[0], "Change Full name");
+}

@@ -11,7 +11,7 @@ fn intake_answers() -> serde_json::Value {
     json!({
         "title": "ms", "full_name": "Åsa Öberg", "born": "1980-05-17", "email": "asa@example.se",
         "has_partner": false, "children": [{"name": "Liv", "born": "2012-03-01", "lives_with_you": true}],
-        "employment": "self_employed", "goals": ["will", "tax"], "consent": true
+        "employment": "self_employed", "income": 52000, "goals": ["will", "tax"], "consent": true
     })
 }
 
