@@ -19,6 +19,7 @@ pub mod documents;
 pub mod error;
 pub mod paging;
 pub mod session;
+pub mod settings;
 pub mod templates;
 pub mod users;
 pub mod work_groups;
@@ -30,6 +31,9 @@ pub use documents::{DocumentCreated, NewDocument};
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};
+pub use settings::{
+    ApiKeyView, AuthMethod, CreatedApiKey, DeliveryState, NewApiKey, SettingProblem, SettingsChange, SiteSettings, WebhookDelivery, WebhookSetting,
+};
 pub use templates::{
     NewTemplate, NewVersion, PinnedInterview, Publish, Published, TemplateCreated, TemplateDetail, TemplateProblem, TemplateSummary,
     VersionAdded, VersionDetail, VersionSummary,

@@ -1287,3 +1287,5 @@ mod work_item;
 // Templates: the list, examples on an empty site, versions, publish, preview.
 #[path = "e2e/templates.rs"]
 mod templates;
+#[path = "e2e/settings.rs"]
+mod settings;

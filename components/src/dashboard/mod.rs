@@ -21,11 +21,13 @@
 //! - [`paging`]: the Previous/Next trail of a list paged by key.
 //! - [`templates`]: the templates, one template's versions and pins, adding
 //!   and publishing versions, and the preview in the real form.
+//! - [`settings`]: the admins' settings screens (site, users, API keys, webhook deliveries).
 
 pub mod answers;
 pub mod api;
 pub mod paging;
 pub mod session;
+pub mod settings;
 pub mod shell;
 pub mod templates;
 pub mod widgets;
@@ -64,6 +66,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("templates/:id") view=templates::page::TemplatePage />
                     <Route path=path!("templates/:id/versions/new") view=templates::page::NewVersionPage />
                     <Route path=path!("templates/:id/versions/:n/preview") view=templates::preview::PreviewPage />
+                    // ---- settings (admins only)
+                    <Route path=path!("settings") view=settings::site::SiteSettingsPage />
+                    <Route path=path!("settings/users") view=settings::users::UsersPage />
+                    <Route path=path!("settings/api-keys") view=settings::api_keys::ApiKeysPage />
+                    <Route path=path!("settings/webhooks") view=settings::webhooks::WebhooksPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -10,6 +10,7 @@
 //! - [`audit`], [`webhooks`]: the append-only log and the outbox.
 //! - [`paging`]: lists read a page at a time by key, with opaque cursors.
 //! - [`answers_out`]: a work item's answers as a JSON or HotDocs answer file.
+//! - [`settings`]: the site settings, changed a subset at a time, checked by field.
 
 pub mod access;
 pub mod answers_out;
@@ -22,6 +23,7 @@ pub mod files;
 pub mod interview;
 pub mod paging;
 pub mod sending;
+pub mod settings;
 pub mod templates;
 pub mod users;
 pub mod webhooks;

@@ -12,6 +12,7 @@ pub mod layers;
 pub mod metrics;
 pub mod openapi;
 pub mod paging;
+pub mod settings;
 pub mod staff;
 pub mod templates;
 pub mod users;
@@ -119,7 +120,14 @@ impl AppState {
 
 /// The host's router: health, metrics, the API and the interview bundle.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes()).merge(templates::routes());
+    let api = Router::new()
+        .merge(client::routes())
+        .merge(staff::routes())
+        .merge(users::routes())
+        .merge(admin::routes())
+        .merge(work_groups::routes())
+        .merge(templates::routes())
+        .merge(settings::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

@@ -370,7 +370,7 @@ pub const OPERATIONS: &[Operation] = &[
         answers: &[
             ok(200, "The settings after the change.", "Settings"),
             err(400, "`unknown_setting`, or `invalid_body`: not an object."),
-            err(422, "`invalid_setting`: a value of the wrong type or out of range, or a new webhook without a secret."),
+            err(422, "`invalid_setting`: a value of the wrong type or out of range, or a new webhook without a secret; `errors` lists each problem as `{\"field\", \"message\"}`."),
         ],
         ..op("put", "/api/v1/settings", "putSettings", "settings", "Change some settings (only the keys sent).")
     },
@@ -424,6 +424,21 @@ pub const OPERATIONS: &[Operation] = &[
         access: Access::Admin,
         answers: &[Answer { status: 204, description: "Revoked; the key stops working.", content: Content::Empty }, NOT_FOUND],
         ..op("delete", "/api/v1/api-keys/{id}", "revokeApiKey", "settings", "Revoke an API key.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[ok(200, "A page of the webhook deliveries, newest first (by when the event was queued).", "WebhookDeliveryList")],
+        paged: true,
+        ..op("get", "/api/v1/webhook-deliveries", "listWebhookDeliveries", "settings", "The webhook delivery log.")
+    },
+    Operation {
+        access: Access::Admin,
+        answers: &[
+            ok(200, "The delivery, now due: the background task attempts it within a few seconds.", "WebhookDelivery"),
+            NOT_FOUND,
+            err(409, "`already_delivered`: the receiver has it already."),
+        ],
+        ..op("post", "/api/v1/webhook-deliveries/{id}/retry", "retryWebhookDelivery", "settings", "Retry a pending or failed webhook delivery now.")
     },
     Operation {
         access: Access::Admin,
@@ -726,7 +741,7 @@ fn schemas() -> Value {
         "embed_origins": {"type": "array", "items": {"type": "string"}},
         "email_subject": {"type": "string"},
         "email_body": {"type": "string"},
-        "webhooks": {"type": "array", "items": object(&["url", "secret"], json!({"url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "writeOnly": true}}))},
+        "webhooks": {"type": "array", "maxItems": 20, "items": object(&["url"], json!({"url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "writeOnly": true, "description": "At least 16 characters. Reads `[redacted]`; left out or `[redacted]` in a PUT, the secret stored for the same URL is kept."}}))},
     });
     let settings_keys: Vec<String> = settings.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
     let answer_set = json!({"type": "object", "description": "Answers keyed by item id, as the template defines them.", "additionalProperties": true});
@@ -919,6 +934,14 @@ fn schemas() -> Value {
         }))),
         ("NewApiKeyCreated", json!({"allOf": [schema_ref("ApiKey"), object(&["key"], json!({"key": text("Send as `Authorization: Bearer <key>`; shown only once.")}))]})),
         ("ApiKeyList", array_of("ApiKey")),
+        ("WebhookDelivery", object(&["id", "event", "url", "state", "attempts", "last_error", "next_attempt_at", "delivered_at", "created_at"], json!({
+            "id": {"type": "string"}, "event": {"type": "string", "description": "Such as `interview.submitted`."},
+            "url": {"type": "string", "format": "uri"},
+            "state": {"type": "string", "enum": ["delivered", "pending", "failed"], "description": "`failed`: given up after every attempt, or its webhook was removed."},
+            "attempts": {"type": "integer", "minimum": 0}, "last_error": maybe_text,
+            "next_attempt_at": maybe_time(), "delivered_at": maybe_time(), "created_at": time(),
+        }))),
+        ("WebhookDeliveryList", array_of("WebhookDelivery")),
         ("NewUser", object(&["email", "password"], json!({
             "email": {"type": "string"}, "password": {"type": "string", "writeOnly": true},
             "role": {"oneOf": [schema_ref("Role"), {"type": "null"}], "description": "Default `staff`."},
@@ -974,7 +997,7 @@ mod tests {
     /// The routes declared in the HTTP modules' sources: each `.route("path", ...)`
     /// with the methods its method router names.
     fn routes_in_source() -> BTreeSet<(String, String)> {
-        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("users.rs"), include_str!("work_groups.rs"), include_str!("admin.rs")];
+        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("users.rs"), include_str!("work_groups.rs"), include_str!("admin.rs"), include_str!("settings.rs")];
         let methods = ["get", "post", "put", "patch", "delete"];
         let mut found = BTreeSet::new();
         for source in sources {

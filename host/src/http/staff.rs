@@ -18,9 +18,9 @@ use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
 use crate::domain::clients::{self, ClientFields};
 use crate::domain::sending::{self, AuthRequest, Recipient};
-use crate::domain::{api_keys, paging, work_items};
+use crate::domain::{paging, work_items};
 use crate::error::Error;
-use crate::storage::records::{Role, Settings, StaffSession, User, WorkItemStatus};
+use crate::storage::records::{Role, StaffSession, User, WorkItemStatus};
 use interview_api::{AnswerRevisionView, ClientView, DocumentCreated, NewDocument, WorkItemDetail};
 
 /// Name of the staff session cookie.
@@ -40,10 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/work-items/{id}/documents", post(create_document))
         .route("/api/v1/documents/{id}", get(download_document))
         .route("/api/v1/interviews/{id}/cancel", post(cancel))
-        .route("/api/v1/settings", get(get_settings).put(put_settings))
         .route("/api/v1/work-items/{id}/history", get(answer_history))
-        .route("/api/v1/api-keys", post(create_api_key).get(list_api_keys))
-        .route("/api/v1/api-keys/{id}", axum::routing::delete(revoke_api_key))
 }
 
 /// A caller allowed on the staff API.
@@ -446,194 +443,10 @@ async fn download_document(State(state): State<AppState>, _staff: Staff, Path(id
     Ok(response)
 }
 
-// ------------------------------------------------------------------ settings
-
-async fn get_settings(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let settings = state.blocking(move || store.read(|tx| Ok(tx.settings()?))).await?;
-    Ok(Json(settings_json(&settings)))
-}
-
-/// What a webhook secret reads as: secrets are write-only.
-const REDACTED: &str = "[redacted]";
-
-/// Settings as shown: webhook secrets are write-only.
-fn settings_json(s: &Settings) -> Value {
-    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
-    if let Some(hooks) = v.get_mut("webhooks").and_then(Value::as_array_mut) {
-        for hook in hooks {
-            hook["secret"] = json!(REDACTED);
-        }
-    }
-    v
-}
-
-/// Gives webhooks sent back without their secret (left out, or the `[redacted]`
-/// that GET shows) the secret stored for the same URL, so saving the settings
-/// as read does not overwrite every secret with the placeholder.
-fn keep_webhook_secrets(new_hooks: &mut Value, current: &Settings) -> Result<(), Error> {
-    let Some(hooks) = new_hooks.as_array_mut() else { return Ok(()) };
-    for hook in hooks {
-        let Some(obj) = hook.as_object_mut() else { continue };
-        let given = obj.get("secret");
-        if !(given.is_none() || given == Some(&json!(REDACTED))) {
-            continue;
-        }
-        let url = obj.get("url").and_then(Value::as_str).unwrap_or_default();
-        let stored = current.webhooks.iter().find(|h| h.url == url).ok_or_else(|| Error::Unprocessable {
-            code: "invalid_setting",
-            message: format!("The webhook `{url}` is new: give it a `secret`."),
-            errors: None,
-        })?;
-        obj.insert("secret".to_owned(), json!(stored.secret));
-    }
-    Ok(())
-}
-
-async fn put_settings(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<Value>) -> Result<Json<Value>, Error> {
-    let changes = body.as_object().cloned().ok_or_else(|| Error::BadRequest {
-        code: "invalid_body",
-        message: "Send an object with the settings to change.".to_owned(),
-    })?;
-    let store = state.storage.clone();
-    let actor = staff.actor.as_string();
-    let changed: Vec<String> = changes.keys().cloned().collect();
-    let settings = state
-        .blocking(move || {
-            store.write(|tx| {
-                let current = tx.settings()?;
-                let mut merged = serde_json::to_value(&current).map_err(|e| Error::Internal(e.to_string()))?;
-                for (k, v) in &changes {
-                    if merged.get(k).is_none() {
-                        return Err(Error::BadRequest { code: "unknown_setting", message: format!("`{k}` is not a setting.") });
-                    }
-                    let mut v = v.clone();
-                    if k == "webhooks" {
-                        keep_webhook_secrets(&mut v, &current)?;
-                    }
-                    merged[k] = v;
-                }
-                // A value of the wrong type is a bad value like any other: 422, as `check_settings` answers.
-                let settings: Settings = serde_json::from_value(merged).map_err(|e| Error::Unprocessable {
-                    code: "invalid_setting",
-                    message: format!("A setting has the wrong type: {e}"),
-                    errors: None,
-                })?;
-                check_settings(&settings)?;
-                tx.put_settings(&settings)?;
-                Ok(settings)
-            })
-        })
-        .await?;
-    // The audit log is per work item; site changes go to the operator's log, names only (values may be secrets).
-    tracing::info!(by = %actor, settings = ?changed, "settings changed");
-    if let Ok(mut origins) = state.embed_origins.write() {
-        origins.clone_from(&settings.embed_origins);
-    }
-    Ok(Json(settings_json(&settings)))
-}
-
-fn http_url(url: &str) -> bool {
-    reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-}
-
-fn check_settings(s: &Settings) -> Result<(), Error> {
-    let bad = |message: &str| Error::Unprocessable { code: "invalid_setting", message: message.to_owned(), errors: None };
-    const DAY: u64 = 24 * 3600;
-    const YEAR: u64 = 366 * DAY;
-    if s.link_lifetime_secs < 60 || s.link_lifetime_secs > YEAR {
-        return Err(bad("`link_lifetime_secs` must be between 60 seconds and a year."));
-    }
-    if s.access_window_secs < 60 || s.access_window_secs > YEAR {
-        return Err(bad("`access_window_secs` must be between 60 seconds and a year."));
-    }
-    if s.max_failed_attempts == 0 || s.max_failed_attempts > 100 {
-        return Err(bad("`max_failed_attempts` must be between 1 and 100."));
-    }
-    if s.lockout_secs == 0 || s.lockout_secs > DAY {
-        return Err(bad("`lockout_secs` must be between 1 second and a day."));
-    }
-    if s.client_session_secs < 60 || s.client_session_secs > DAY {
-        return Err(bad("`client_session_secs` must be between 60 seconds and a day."));
-    }
-    // Too short a staff session would sign every admin out at once, with no way back in over the API.
-    if s.staff_session_secs < 300 || s.staff_session_secs > 30 * DAY {
-        return Err(bad("`staff_session_secs` must be between 5 minutes and 30 days."));
-    }
-    if s.auth_methods.is_empty() {
-        return Err(bad("At least one sign-in method must stay enabled."));
-    }
-    if !http_url(&s.public_base_url) {
-        return Err(bad("`public_base_url` must be an http:// or https:// URL."));
-    }
-    if let Some(origin) = s.embed_origins.iter().find(|o| !http_url(o)) {
-        return Err(bad(&format!("`embed_origins`: `{origin}` is not an origin such as https://partner.example.")));
-    }
-    if s.email_subject.trim().is_empty() || s.email_subject.len() > 1000 {
-        return Err(bad("`email_subject` must have 1 to 1000 characters."));
-    }
-    // The email exists to carry the link; without the placeholder the client gets nothing to open.
-    if !s.email_body.contains("{link}") || s.email_body.len() > 20_000 {
-        return Err(bad("`email_body` must contain `{link}` and be at most 20000 characters."));
-    }
-    if s.webhooks.len() > 20 {
-        return Err(bad("At most 20 webhooks."));
-    }
-    for hook in &s.webhooks {
-        if !http_url(&hook.url) {
-            return Err(bad(&format!("Webhook `{}` is not an http:// or https:// URL.", hook.url)));
-        }
-        if hook.secret.len() < 16 || hook.secret == REDACTED {
-            return Err(bad(&format!("Webhook `{}` needs a secret of at least 16 characters.", hook.url)));
-        }
-    }
-    Ok(())
-}
-
 // ------------------------------------------------------------------ answer history
 
 async fn answer_history(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<Vec<AnswerRevisionView>>, Error> {
     let store = state.storage.clone();
     let history = state.blocking(move || store.read(|tx| work_items::history(tx, &id))).await?;
     Ok(Json(history))
-}
-
-// ------------------------------------------------------------------ API keys
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewApiKey {
-    name: String,
-    role: Option<Role>,
-}
-
-fn api_key_json(k: &crate::storage::records::ApiKey) -> Value {
-    json!({"id": k.id, "name": k.name, "role": k.role, "created_by": k.created_by,
-           "created_at": k.created_at.to_rfc3339(), "revoked": k.revoked})
-}
-
-async fn create_api_key(State(state): State<AppState>, Admin(staff): Admin, ApiJson(body): ApiJson<NewApiKey>) -> Result<(StatusCode, Json<Value>), Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    let created_by = staff.actor.as_string();
-    // Least privilege: a key acts as staff unless an admin key is asked for.
-    let role = body.role.unwrap_or(Role::Staff);
-    let made = state.blocking(move || api_keys::create(&store, now, &created_by, &body.name, role)).await?;
-    tracing::info!(key = %made.record.id, by = %made.record.created_by, "API key created");
-    let mut v = api_key_json(&made.record);
-    v["key"] = json!(made.key);
-    Ok((StatusCode::CREATED, Json(v)))
-}
-
-async fn list_api_keys(State(state): State<AppState>, _admin: Admin) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let keys = state.blocking(move || api_keys::list(&store)).await?;
-    Ok(Json(Value::Array(keys.iter().map(api_key_json).collect())))
-}
-
-async fn revoke_api_key(State(state): State<AppState>, Admin(staff): Admin, Path(id): Path<String>) -> Result<StatusCode, Error> {
-    let store = state.storage.clone();
-    let key = state.blocking(move || api_keys::revoke(&store, &id)).await?;
-    tracing::info!(key = %key.id, by = %staff.actor.as_string(), "API key revoked");
-    Ok(StatusCode::NO_CONTENT)
 }

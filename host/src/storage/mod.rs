@@ -419,6 +419,8 @@ pub(crate) mod testdata {
             next_attempt_at: Timestamp(next_attempt_at),
             delivered_at: delivered_at.map(Timestamp),
             last_error: Some("503".into()),
+            created_at: Timestamp(next_attempt_at),
+            event: "interview.submitted".into(),
         }
     }
 }

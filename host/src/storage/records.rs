@@ -468,4 +468,10 @@ pub struct OutboxEntry {
     pub delivered_at: Option<Timestamp>,
     /// Last failure, for operators.
     pub last_error: Option<String>,
+    /// When the event was queued (since schema version 4; filled in by its migration).
+    #[serde(default)]
+    pub created_at: Timestamp,
+    /// The event's name, such as `interview.submitted` (since schema version 4).
+    #[serde(default)]
+    pub event: String,
 }

@@ -693,6 +693,15 @@ impl<T: Tables> ReadTxn for Txn<T> {
         Ok(out)
     }
 
+    fn outbox_entry(&self, id: &str) -> Result<Option<OutboxEntry>, StorageError> {
+        self.record(&OUTBOX, id)
+    }
+
+    fn outbox_page(&self, after: Option<&RowKey>, limit: usize) -> Result<Vec<OutboxEntry>, StorageError> {
+        let ids = self.newest_first(&OUTBOX_BY_CREATED, after, limit)?;
+        self.named(OUTBOX_BY_CREATED.name, &OUTBOX, &ids)
+    }
+
     fn outbox_due(&self, now: Timestamp) -> Result<Vec<OutboxEntry>, StorageError> {
         let mut ids = Vec::new();
         {
@@ -1039,6 +1048,7 @@ impl WriteTxn for Txn<WriteTransaction> {
 
     fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StorageError> {
         let old: Option<OutboxEntry> = self.record(&OUTBOX, &entry.id)?;
+        let old_created = old.as_ref().map(|o| o.created_at);
         self.change(|txn| {
             let id = entry.id.as_str();
             let mut due = txn.open_table(OUTBOX_DUE.def)?;
@@ -1048,6 +1058,11 @@ impl WriteTxn for Txn<WriteTransaction> {
             if entry.delivered_at.is_none() {
                 due.insert((entry.next_attempt_at.0, id), ())?;
             }
+            let mut by_created = txn.open_table(OUTBOX_BY_CREATED.def)?;
+            if let Some(old) = old_created.filter(|at| *at != entry.created_at) {
+                by_created.remove((old.0, id))?;
+            }
+            by_created.insert((entry.created_at.0, id), ())?;
             put(txn, &OUTBOX, id, entry)
         })
     }
@@ -1336,15 +1351,18 @@ impl Checker<'_> {
             },
         )?;
 
-        let mut due = HashSet::new();
+        let (mut due, mut by_created) = (HashSet::new(), HashSet::new());
         self.rows(&OUTBOX, str::to_owned, |c, key, o: OutboxEntry| {
             c.key_matches(OUTBOX.name, &key, &o.id);
             if o.delivered_at.is_none() {
                 due.insert(format!("({}, {key})", o.next_attempt_at.0));
             }
+            by_created.insert(format!("({}, {key})", o.created_at.0));
         })?;
         let found = self.entries(&OUTBOX_DUE, |(at, id), ()| format!("({at}, {id})"))?;
         self.set(OUTBOX_DUE.name, due, found);
+        let found = self.entries(&OUTBOX_BY_CREATED, |(at, id), ()| format!("({at}, {id})"))?;
+        self.set(OUTBOX_BY_CREATED.name, by_created, found);
 
         self.entries(&META, |_, _| ())?;
         Ok(())

@@ -16,7 +16,7 @@ use super::records::{Client, Interview, WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -135,6 +135,8 @@ tables! {
     /// (template id, version or 0) to how many entries `interviews_by_template`
     /// has under it, kept with them (since version 4).
     INTERVIEWS_PER_VERSION: (&'static str, u32) => u64 = "interviews_per_version";
+    /// (created_at, id) of every outbox entry: the delivery log's order (since version 5).
+    OUTBOX_BY_CREATED: (i64, &'static str) => () = "outbox_by_created";
 }
 
 fn copy_table<K: Key + 'static, V: Value + 'static>(
@@ -186,6 +188,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "template use counts and pins",
         run: add_template_use,
     },
+    // ---- settings: the webhook delivery log (4 -> 5)
+    Migration {
+        from: 4,
+        name: "webhook delivery log",
+        run: add_outbox_log,
+    },
 ];
 
 /// The `interviews_by_template` keys of an interview: one per distinct
@@ -226,6 +234,33 @@ fn add_template_use(txn: &WriteTransaction) -> Result<(), StorageError> {
     let mut per_version = txn.open_table(INTERVIEWS_PER_VERSION.def)?;
     for ((template, version), n) in &pins {
         per_version.insert((template.as_str(), *version), *n)?;
+    }
+    Ok(())
+}
+
+/// 4 -> 5: the webhook delivery log, paged newest first. Each outbox entry
+/// gets the time it was queued and its event's name, read from the body it
+/// carries (`at`, `event`; the next attempt's time when the body has none),
+/// and an entry in the `(created_at, id)` index.
+fn add_outbox_log(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut rows = txn.open_table(OUTBOX.def)?;
+    let mut entries = Vec::new();
+    for entry in rows.iter()? {
+        let (key, value) = entry?;
+        let record: super::records::OutboxEntry =
+            decode(OUTBOX.name, value.value()).map_err(|e| in_row("outbox entry", key.value(), e))?;
+        entries.push(record);
+    }
+    let mut by_created = txn.open_table(OUTBOX_BY_CREATED.def)?;
+    for mut record in entries {
+        let body: serde_json::Value = serde_json::from_str(&record.body).unwrap_or_default();
+        record.created_at = body["at"]
+            .as_str()
+            .and_then(crate::clock::Timestamp::parse_rfc3339)
+            .unwrap_or(record.next_attempt_at);
+        record.event = body["event"].as_str().unwrap_or_default().to_owned();
+        by_created.insert((record.created_at.0, record.id.as_str()), ())?;
+        rows.insert(record.id.as_str(), encode(&record)?.as_slice())?;
     }
     Ok(())
 }
@@ -662,6 +697,50 @@ mod tests {
         );
         assert_eq!(stamped_version(&db).unwrap(), Some(1));
         assert!(missing_tables(&db).unwrap(), "nothing of version 2 was kept");
+    }
+
+    #[test]
+    fn a_version_3_outbox_gets_its_delivery_log_from_the_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::create(dir.path().join("db")).unwrap();
+        upgrade_with(&db, &MIGRATIONS[..3], 3).unwrap();
+        let at = |text: &str| crate::clock::Timestamp::parse_rfc3339(text).unwrap().0;
+        {
+            // The rows as version 3 wrote them: no time queued, no event name, no log index.
+            let txn = db.begin_write().unwrap();
+            assert!(txn.delete_table(OUTBOX_BY_CREATED.def).unwrap());
+            {
+                let mut rows = txn.open_table(OUTBOX.def).unwrap();
+                for (id, queued) in [("evt_new", "2026-11-24T10:00:00Z"), ("evt_old", "2026-11-24T09:00:00Z")] {
+                    let body = serde_json::json!({"id": id, "event": "interview.submitted", "at": queued, "data": {}}).to_string();
+                    let record = serde_json::json!({"id": id, "url": "https://h.example/hook", "body": body, "attempts": 0,
+                                                    "next_attempt_at": 5, "delivered_at": null, "last_error": null});
+                    rows.insert(id, encode(&record).unwrap().as_slice()).unwrap();
+                }
+            }
+            txn.commit().unwrap();
+        }
+        assert_eq!(upgrade(&db).unwrap(), Opened::Migrated(3));
+        let txn = db.begin_read().unwrap();
+        let index: Vec<(i64, String)> = txn
+            .open_table(OUTBOX_BY_CREATED.def)
+            .unwrap()
+            .iter()
+            .unwrap()
+            .map(|e| {
+                let (key, _) = e.unwrap();
+                let (queued, id) = key.value();
+                (queued, id.to_owned())
+            })
+            .collect();
+        assert_eq!(
+            index,
+            [(at("2026-11-24T09:00:00Z"), "evt_old".to_owned()), (at("2026-11-24T10:00:00Z"), "evt_new".to_owned())]
+        );
+        let rows = txn.open_table(OUTBOX.def).unwrap();
+        let record: super::super::records::OutboxEntry =
+            decode(OUTBOX.name, rows.get("evt_new").unwrap().unwrap().value()).unwrap();
+        assert_eq!((record.event.as_str(), record.created_at.0), ("interview.submitted", at("2026-11-24T10:00:00Z")));
     }
 
     #[test]

@@ -172,6 +172,11 @@ pub trait ReadTxn {
         limit: usize,
     ) -> Result<Vec<(u64, AuditEvent)>, StorageError>;
 
+    /// A webhook delivery by id.
+    fn outbox_entry(&self, id: &str) -> Result<Option<OutboxEntry>, StorageError>;
+    /// Up to `limit` webhook deliveries, newest first (by when they were
+    /// queued), starting strictly after `after`.
+    fn outbox_page(&self, after: Option<&RowKey>, limit: usize) -> Result<Vec<OutboxEntry>, StorageError>;
     /// Webhook deliveries not yet delivered whose next attempt is due at `now`.
     fn outbox_due(&self, now: Timestamp) -> Result<Vec<OutboxEntry>, StorageError>;
 }
@@ -225,7 +230,7 @@ pub trait WriteTxn: ReadTxn {
     /// Appends an audit event (append-only: there is no update or delete).
     fn append_audit(&mut self, event: &AuditEvent) -> Result<(), StorageError>;
 
-    /// Inserts or replaces an outbox entry.
+    /// Inserts or replaces an outbox entry (and its indexes: due while undelivered, and by creation).
     fn put_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StorageError>;
 }
 

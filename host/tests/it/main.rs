@@ -9,6 +9,7 @@ mod ops;
 mod paging;
 mod serve;
 mod server;
+mod settings;
 mod staff;
 mod support;
 mod templates;
