@@ -16,6 +16,7 @@
 pub mod audit;
 pub mod clients;
 pub mod error;
+pub mod interviews;
 pub mod paging;
 pub mod session;
 pub mod templates;
@@ -24,7 +25,8 @@ pub mod work_groups;
 pub mod work_items;
 
 pub use audit::AuditEventRow;
-pub use clients::ClientView;
+pub use clients::{ClientFields, ClientView};
+pub use interviews::{AuthChoice, AuthMethod, EmailOutcome, EmailRequest, EmailStatus, InterviewOptions, SendInterview, SentEmail, SentInterview};
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};

@@ -5,8 +5,10 @@
 
 pub mod admin;
 pub mod client;
+pub mod clients;
 pub mod errors;
 pub mod extract;
+pub mod interviews;
 pub mod layers;
 pub mod metrics;
 pub mod openapi;
@@ -117,7 +119,9 @@ impl AppState {
 
 /// The host's router: health, metrics, the API and the interview bundle.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes());
+    let api = Router::new().merge(client::routes()).merge(staff::routes()).merge(users::routes()).merge(admin::routes()).merge(work_groups::routes())
+        .merge(clients::routes())
+        .merge(interviews::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

@@ -3,6 +3,7 @@
 
 mod api;
 mod files;
+mod interviews;
 mod locales;
 mod ops;
 mod paging;
