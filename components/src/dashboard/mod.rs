@@ -15,12 +15,16 @@
 //! - [`widgets`]: the pieces screens share (status tag, error summary,
 //!   pagination, times).
 //! - [`paging`]: the Previous/Next trail of a list paged by key.
+//! - [`clients`]: the clients list, a client's page, editing a client.
+//! - [`wizard`]: "Client interview", sending a work item's client their link.
 
 pub mod api;
+pub mod clients;
 pub mod paging;
 pub mod session;
 pub mod shell;
 pub mod widgets;
+pub mod wizard;
 pub mod work_items;
 
 use leptos::prelude::*;
@@ -47,6 +51,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/dashboard/work-items" /> } />
                     <Route path=path!("work-items") view=work_items::WorkItemsPage />
                     <Route path=path!("work-items/new") view=work_items::NewWorkItemPage />
+                    // Clients and the "Client interview" wizard (before any `work-items/:id` route).
+                    <Route path=path!("work-items/:id/interview") view=wizard::ClientInterviewPage />
+                    <Route path=path!("clients") view=clients::ClientsPage />
+                    <Route path=path!("clients/:id") view=clients::ClientPage />
+                    <Route path=path!("clients/:id/edit") view=clients::EditClientPage />
                 </ParentRoute>
             </Routes>
         </Router>
