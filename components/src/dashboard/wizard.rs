@@ -679,7 +679,7 @@ fn reveal(method: AuthMethod, wizard: Wizard) -> AnyView {
                 AuthMethod::Passphrase => view! {
                     <div class="reveal">
                         <div class="field">
-                            <label for="passphrase">"Passphrase"</label>
+                            <label for="passphrase">"Choose a passphrase"</label>
                             <p class="hint" id="passphrase-hint">"8 to 1024 characters."</p>
                             <input id="passphrase" type="text" autocomplete="off" spellcheck="false" aria-describedby="passphrase-hint passphrase-reminder"
                                 prop:value=move || wizard.passphrase.get() on:input=move |ev| wizard.passphrase.set(event_target_value(&ev)) />
@@ -1053,7 +1053,7 @@ pub fn SentStep(
         <div class="field">
             <label for="link">"The client's link"</label>
             <p class="hint" id="link-hint">"Shown only now: the host keeps no copy of it."</p>
-            <input id="link" type="text" readonly aria-describedby="link-hint" prop:value=sent.link.clone() />
+            <input id="link" type="text" readonly aria-describedby="link-hint" value=sent.link.clone() />
         </div>
         <p>
             <button type="button" class="button secondary" on:click=copy>"Copy link"</button>" "
