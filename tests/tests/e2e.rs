@@ -1281,3 +1281,6 @@ async fn an_interview_sent_in_french_speaks_french_from_the_passphrase_to_the_re
 
 #[path = "e2e/dashboard.rs"]
 mod dashboard;
+
+#[path = "e2e/clients.rs"]
+mod clients;

@@ -992,11 +992,23 @@ async fn copy_text(text: &str) -> bool {
     if let (Some(clipboard), Some(write)) = (clipboard, write) {
         if let Ok(promise) = write.call1(&clipboard, &text.into()) {
             if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
-                return wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    return true;
+                }
             }
         }
     }
-    false
+    // Without the Clipboard API (or its permission): copy the selected link field.
+    let Some(document) = window.document() else { return false };
+    let Some(field) = document.get_element_by_id("link").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        return false;
+    };
+    field.select();
+    js_sys::Reflect::get(&document, &"execCommand".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|exec| exec.call1(&document, &"copy".into()).ok())
+        .is_some_and(|done| done.as_bool() == Some(true))
 }
 
 /// Step 5: the interview is sent. The link (shown only now), the email to
