@@ -222,5 +222,28 @@ async fn staff_list_search_and_page_the_clients_open_one_with_their_work_items_a
     browser.wait_for_text(&page, ".summary-list > div:nth-child(5) dd", "+447700900456 (GB)").await;
     let saved = staff.get(&format!("/api/v1/clients/{ann}")).await;
     assert_eq!(saved["mobile"], "+447700900456");
+
+    // In the "Client interview" wizard, an existing client is found as one types.
+    let second = work_item(&staff, "Lee trust").await;
+    browser.goto(&host.url(&format!("/dashboard/work-items/{second}/interview"))).await;
+    let page = browser.page().await;
+    browser.wait_for_heading(&page, "Who is the interview for?").await;
+    browser.type_into(&page, "Search for the client", "ann").await;
+    browser.wait_for_role(&page, "status", "1 client found").await;
+    browser.assert_accessible("the client step with a search").await;
+    click(&page, ".client-matches button").await;
+    browser.wait_for_text(&page, ".notice", "Chosen: Ms Ann Lee (ann@example.com)").await;
+    browser.press(&page, "Continue").await;
+    browser.wait_for_heading(&page, "How will the client prove who they are?").await;
+    // Ann has a mobile number now, so SMS can go to it.
+    browser.choose(&page, "How will the client prove who they are?", "SMS code").await;
+    browser.wait_for_text(&page, ".reveal p", "The code goes to +447700900456.").await;
+    browser.press(&page, "Continue").await;
+    browser.press(&page, "Continue").await;
+    browser.wait_for_heading(&page, "Check and send").await;
+    browser.press(&page, "Send interview").await;
+    browser.wait_for_heading(&page, "Interview sent").await;
+    let sent = staff.get(&format!("/api/v1/work-items/{second}")).await;
+    assert_eq!(sent["client"]["id"], ann.as_str(), "sent to the client chosen: {sent}");
     browser.close().await;
 }
