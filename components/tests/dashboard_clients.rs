@@ -350,6 +350,9 @@ fn steps_are_read_from_the_query_and_the_first_unfinished_one_is_known() {
     assert_eq!(wizard.draft().first_incomplete(false, &enabled), Some(Step::Sections));
     wizard.sections.set(vec!["tpl_1".to_owned()]);
     assert_eq!(wizard.draft().first_incomplete(false, &enabled), None);
+    assert_eq!(wizard.draft().request().locale, None, "the host's default language unless one is chosen");
+    wizard.locale.set("fr".to_owned());
+    assert_eq!(wizard.draft().request().locale.as_deref(), Some("fr"));
 }
 
 // ------------------------------------------------------------------ the wizard: sent

@@ -97,6 +97,8 @@ pub struct Wizard {
     pub passphrase: RwSignal<String>,
     /// The sections' template ids, in order.
     pub sections: RwSignal<Vec<String>>,
+    /// The client's language (`en`, `fr`, `de`; empty: the host's default).
+    pub locale: RwSignal<String>,
 }
 
 impl Default for Wizard {
@@ -115,6 +117,7 @@ impl Wizard {
             method: RwSignal::new(None),
             passphrase: RwSignal::new(String::new()),
             sections: RwSignal::new(Vec::new()),
+            locale: RwSignal::new(String::new()),
         }
     }
 
@@ -127,6 +130,7 @@ impl Wizard {
             method: self.method.get_untracked(),
             passphrase: self.passphrase.get_untracked(),
             sections: self.sections.get_untracked(),
+            locale: self.locale.get_untracked(),
         }
     }
 }
@@ -146,6 +150,8 @@ pub struct Draft {
     pub passphrase: String,
     /// The sections' template ids.
     pub sections: Vec<String>,
+    /// The client's language tag (empty: the host's default).
+    pub locale: String,
 }
 
 /// Fewest and most characters of a passphrase (the host's rule).
@@ -254,7 +260,7 @@ impl Draft {
             }),
             sections: Some(self.sections.clone()),
             send_email: false,
-            locale: None,
+            locale: Some(self.locale.trim().to_owned()).filter(|l| !l.is_empty()),
         }
     }
 }
@@ -274,6 +280,16 @@ pub fn method_hint(method: AuthMethod) -> &'static str {
         AuthMethod::Sms => "The client types the last 4 digits of their mobile number, then a code sent to it by SMS.",
         AuthMethod::Passphrase => "The client types a passphrase you choose and tell them.",
         AuthMethod::None => "Anyone with the link can open the interview.",
+    }
+}
+
+/// A language's name as staff pick it ("Français (French)").
+pub fn language_name(tag: &str) -> String {
+    match tag {
+        "en" => "English".to_owned(),
+        "fr" => "Français (French)".to_owned(),
+        "de" => "Deutsch (German)".to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -442,7 +458,7 @@ fn WizardStep(
         Step::Check => {
             set_title("Client interview: check and send");
             view! {
-                <CheckStep wizard=wizard item=item.clone() templates=templates.clone()
+                <CheckStep wizard=wizard item=item.clone() templates=templates.clone() options=options.clone()
                     on_sent=Callback::new(move |s: SentInterview| { sent.set(Some(s)); go.run(Step::Sent); }) />
             }
             .into_any()
@@ -821,8 +837,13 @@ fn CheckStep(
     wizard: Wizard,
     item: WorkItemDetail,
     templates: Vec<TemplateSummary>,
+    options: InterviewOptions,
     on_sent: Callback<SentInterview>,
 ) -> impl IntoView {
+    if wizard.locale.get_untracked().is_empty() {
+        wizard.locale.set(options.default_locale.clone());
+    }
+    let languages = options.locales.clone();
     let draft = wizard.draft();
     let busy = RwSignal::new(false);
     let failed = RwSignal::new(None::<Failure>);
@@ -902,6 +923,17 @@ fn CheckStep(
             <p class="notice"><strong>"Tell the client the passphrase by phone, not in the same email."</strong></p>
         })}
         <form on:submit=send novalidate>
+            <div class="field">
+                <label for="locale">"The client's language"</label>
+                <p class="hint" id="locale-hint">"The interview page's own words, its messages and the SMS are in this language; the forms are as written."</p>
+                <select id="locale" aria-describedby="locale-hint" on:change=move |ev| wizard.locale.set(event_target_value(&ev)) prop:value=move || wizard.locale.get()>
+                    {languages.into_iter().map(|tag| {
+                        let name = language_name(&tag);
+                        let this = tag.clone();
+                        view! { <option value=tag selected=move || wizard.locale.get() == this>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
             <button type="submit" class="button" disabled=move || busy.get()>"Send interview"</button>
         </form>
     }

@@ -147,9 +147,12 @@ async fn staff_send_a_client_interview_with_a_passphrase_the_client_opens_it_and
     let root = client.shadow_root("main").await;
     client.wait_for_heading(&root, "This request has expired.").await;
 
-    // And the follow-up goes out.
+    // And the follow-up goes out, in French.
+    browser.select(&page, "The client's language", "Français (French)").await;
     browser.press(&page, "Send interview").await;
     browser.wait_for_heading(&page, "Interview sent").await;
+    let shown = staff.get(&format!("/api/v1/work-items/{item}")).await;
+    assert_eq!(shown["interviews"][1]["locale"], "fr", "{shown}");
     client.close().await;
     browser.close().await;
 }
