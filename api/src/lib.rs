@@ -17,6 +17,7 @@ pub mod audit;
 pub mod clients;
 pub mod documents;
 pub mod error;
+pub mod interviews;
 pub mod paging;
 pub mod session;
 pub mod settings;
@@ -26,8 +27,9 @@ pub mod work_groups;
 pub mod work_items;
 
 pub use audit::AuditEventRow;
-pub use clients::ClientView;
+pub use clients::{ClientFields, ClientView};
 pub use documents::{DocumentCreated, NewDocument};
+pub use interviews::{AuthChoice, EmailOutcome, EmailRequest, EmailStatus, InterviewOptions, SendInterview, SentEmail, SentInterview};
 pub use error::{ApiError, ErrorBody};
 pub use paging::{next_cursor, Page};
 pub use session::{Role, SessionInfo, SignIn, UserSummary};

@@ -1,6 +1,7 @@
 //! The staff lists at 100 and at 100,000 work items: the first page of
 //! `GET /api/v1/work-items` (the expiry sweep, then the page of rows), a page
-//! deep in the list, filtered pages (by status, an index; by text, a scan),
+//! deep in the list, filtered pages (by status and by client, indexes; by
+//! text, a scan),
 //! and one work item's `GET` view, each through the domain calls the handlers
 //! make. Paging by key should make the two sizes cost about the same.
 //!
@@ -187,12 +188,15 @@ fn main() {
         let all = work_items::Filter::default();
         let waiting = work_items::Filter { status: Some(WorkItemStatus::WaitingForClient), ..all };
         let urgent = work_items::Filter { q: Some("urgent"), ..all };
+        // The client of the oldest work item: a scan would read the whole list to find it.
+        let oldest_client = work_items::Filter { client_id: Some("cli_00000000"), ..all };
         let one = format!("wi_{:08}", n / 2 / 4 * 4);
         let rows = [
             ("first page (50 rows)", median(|| { std::hint::black_box(list_page(&storage, now, all, None)); })),
             ("page at 90% of the list", median(|| { std::hint::black_box(list_page(&storage, now, all, Some(deep_key.clone()))); })),
             ("first page, status=waiting_for_client (index)", median(|| { std::hint::black_box(list_page(&storage, now, waiting, None)); })),
             ("first page, q=urgent (1 in 10 match; scan)", median(|| { std::hint::black_box(list_page(&storage, now, urgent, None)); })),
+            ("first page, client_id of the oldest item (index)", median(|| { std::hint::black_box(list_page(&storage, now, oldest_client, None)); })),
             ("one work item's GET view", median(|| { std::hint::black_box(view(&storage, now, &one)); })),
         ];
         let cursor = paging::row_cursor(&deep_key);

@@ -1289,3 +1289,5 @@ mod work_item;
 mod templates;
 #[path = "e2e/settings.rs"]
 mod settings;
+#[path = "e2e/clients.rs"]
+mod clients;

@@ -22,9 +22,12 @@
 //! - [`templates`]: the templates, one template's versions and pins, adding
 //!   and publishing versions, and the preview in the real form.
 //! - [`settings`]: the admins' settings screens (site, users, API keys, webhook deliveries).
+//! - [`clients`]: the clients list, a client's page, editing a client.
+//! - [`wizard`]: "Client interview", sending a work item's client their link.
 
 pub mod answers;
 pub mod api;
+pub mod clients;
 pub mod paging;
 pub mod session;
 pub mod settings;
@@ -32,6 +35,7 @@ pub mod shell;
 pub mod templates;
 pub mod widgets;
 pub mod work_item;
+pub mod wizard;
 pub mod work_items;
 
 use leptos::prelude::*;
@@ -58,6 +62,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/dashboard/work-items" /> } />
                     <Route path=path!("work-items") view=work_items::WorkItemsPage />
                     <Route path=path!("work-items/new") view=work_items::NewWorkItemPage />
+                    // Clients and the "Client interview" wizard (before any `work-items/:id` route).
+                    <Route path=path!("work-items/:id/interview") view=wizard::ClientInterviewPage />
+                    <Route path=path!("clients") view=clients::ClientsPage />
+                    <Route path=path!("clients/:id") view=clients::ClientPage />
+                    <Route path=path!("clients/:id/edit") view=clients::EditClientPage />
                     <Route path=path!("work-items/:id/answers") view=answers::EditAnswersPage />
                     <Route path=path!("work-items/:id") view=work_item::WorkItemPage />
                     // Templates

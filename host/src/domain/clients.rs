@@ -1,7 +1,6 @@
 //! Clients: the people interviews are sent to.
 
 use interview_api::ClientView;
-use serde::Deserialize;
 
 use super::paging::{self, Page, FILTERED_CHUNK};
 use crate::auth::token;
@@ -11,23 +10,8 @@ use crate::storage::records::Client;
 use crate::storage::txn::{ReadTxn, WriteTxn};
 use crate::storage::RowKey;
 
-/// What staff send to make or change a client.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClientFields {
-    /// Mr, Ms, Dr, …
-    pub title: Option<String>,
-    /// Given name.
-    pub first_name: Option<String>,
-    /// Family name.
-    pub last_name: Option<String>,
-    /// Email address.
-    pub email: Option<String>,
-    /// Mobile number (any common form; stored in E.164).
-    pub mobile: Option<String>,
-    /// Region the mobile number is written in (ISO 3166 alpha-2), when it has no country code.
-    pub region: Option<String>,
-}
+/// What staff send to make or change a client (one definition, in `interview-api`).
+pub use interview_api::ClientFields;
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::Unprocessable {

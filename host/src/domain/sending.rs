@@ -17,7 +17,7 @@ use crate::clock::Timestamp;
 use crate::error::Error;
 use crate::notify::mail;
 use crate::storage::records::{
-    Attempts, AuthMethodName, ClientAuth, Interview, InterviewState, Section, WorkItemStatus,
+    Attempts, AuthMethodName, ClientAuth, Interview, InterviewState, Progress, Section, SectionAnswers, WorkItemStatus,
 };
 use crate::storage::Storage;
 
@@ -199,6 +199,7 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
                 hash: passphrase_hash.clone().ok_or_else(|| Error::Internal("passphrase hash missing".to_owned()))?,
             },
         };
+        let progress = starting_answers(&work_item, &section_records, now);
         let (link_token, token_hash) = token::new_token();
         let interview = Interview {
             id: token::new_id("iv_"),
@@ -215,7 +216,7 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
             last_access_at: None,
             attempts: Attempts::default(),
             sms: None,
-            progress: None,
+            progress,
             submission: None,
             created_by: actor.as_string(),
             locale,
@@ -252,6 +253,23 @@ pub fn send(store: &Storage, now: Timestamp, actor: &Actor, work_item_id: &str, 
         let view = EmailView { to: email.to.clone(), subject: email.subject.clone(), body: email.body.clone(), mailto };
         Ok((Sent { id: interview.id, link, expires_at, locale, email: view }, work_item.id))
     })
+}
+
+/// Where a new interview starts: the work item's current answers (a
+/// submission, staff's edits or initial answers) as saved progress of each
+/// section of the work item's own template, so a follow-up starts from the
+/// latest answers instead of a blank form. Other templates' sections start
+/// empty. `None` when the work item has no answers yet.
+fn starting_answers(work_item: &crate::storage::records::WorkItem, sections: &[Section], now: Timestamp) -> Option<Progress> {
+    if work_item.answers.is_empty() {
+        return None;
+    }
+    let answers: SectionAnswers = sections
+        .iter()
+        .filter(|s| s.template_id == work_item.template_id)
+        .map(|s| (s.id.clone(), work_item.answers.clone()))
+        .collect();
+    (!answers.is_empty()).then_some(Progress { answers, saved_at: now })
 }
 
 fn different_client() -> Error {

@@ -160,6 +160,8 @@ pub struct Filter<'a> {
     pub q: Option<&'a str>,
     /// Only items filed under the group with this id.
     pub work_group_id: Option<&'a str>,
+    /// Only items attached to the client with this id (read from the index by client).
+    pub client_id: Option<&'a str>,
 }
 
 /// A work item's place in the list.
@@ -176,14 +178,17 @@ pub fn list(
     after: Option<RowKey>,
     limit: usize,
 ) -> Result<Page<WorkItemRow>, Error> {
-    let Filter { status, q, work_group_id } = filter;
+    let Filter { status, q, work_group_id, client_id } = filter;
     let needle = q.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
     // The narrowest index the filters allow; what it does not serve is checked row by row.
-    let (by, chunk) = match (work_group_id, status) {
-        (Some(group), None) => (WorkItemsBy::WorkGroup(group), 0),
-        (Some(group), Some(_)) => (WorkItemsBy::WorkGroup(group), FILTERED_CHUNK),
-        (None, Some(status)) => (WorkItemsBy::Status(status), 0),
-        (None, None) => (WorkItemsBy::All, 0),
+    let (by, chunk) = match (client_id, work_group_id, status) {
+        // A client has few work items: their index, whatever else is asked.
+        (Some(client), None, None) => (WorkItemsBy::Client(client), 0),
+        (Some(client), _, _) => (WorkItemsBy::Client(client), FILTERED_CHUNK),
+        (None, Some(group), None) => (WorkItemsBy::WorkGroup(group), 0),
+        (None, Some(group), Some(_)) => (WorkItemsBy::WorkGroup(group), FILTERED_CHUNK),
+        (None, None, Some(status)) => (WorkItemsBy::Status(status), 0),
+        (None, None, None) => (WorkItemsBy::All, 0),
     };
     let chunk = if needle.is_some() { FILTERED_CHUNK } else { chunk };
     let mut names = Names::default();
@@ -194,6 +199,10 @@ pub fn list(
         |after, n| Ok(tx.work_items_page(by, after, n)?),
         key_of,
         |item| {
+            // The index already holds only the client's items; a cheap second look.
+            if client_id.is_some_and(|wanted| item.client_id.as_deref() != Some(wanted)) {
+                return Ok(None);
+            }
             let client = match &item.client_id {
                 Some(id) => tx.client(id)?,
                 None => None,

@@ -6,8 +6,10 @@
 pub mod admin;
 pub mod answers_out;
 pub mod client;
+pub mod clients;
 pub mod errors;
 pub mod extract;
+pub mod interviews;
 pub mod layers;
 pub mod metrics;
 pub mod openapi;
@@ -127,7 +129,9 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(work_groups::routes())
         .merge(templates::routes())
-        .merge(settings::routes());
+        .merge(settings::routes())
+        .merge(clients::routes())
+        .merge(interviews::routes());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::serve))

@@ -289,6 +289,7 @@ pub const OPERATIONS: &[Operation] = &[
             ("status", "Only work items in this status: draft, waiting_for_client, submitted, cancelled or expired."),
             ("q", "Text to find in the name or the client's name (\"First Last\"), ignoring case."),
             ("work_group", "Only work items filed under the work group of this name (ignoring case); none when no group has it."),
+            ("client_id", "Only the work items attached to this client (`cli_…`). No index serves it: a page reads the list a chunk at a time until it is full."),
         ],
         answers: &[
             ok(200, "A page of the matching work items, newest first, each row with what the list shows.", "WorkItemList"),
@@ -358,6 +359,23 @@ pub const OPERATIONS: &[Operation] = &[
         access: Access::Staff,
         answers: &[ok(200, "Cancelled; the link stops working.", "Cancelled"), NOT_FOUND, err(409, "The interview is already final.")],
         ..op("post", "/api/v1/interviews/{id}/cancel", "cancelInterview", "work items", "Cancel an interview.")
+    },
+    // ------------------------------------------------------------ interviews (the dashboard's wizard)
+    Operation {
+        access: Access::Staff,
+        body: Content::Json("EmailRequest"),
+        answers: &[
+            ok(200, "The SMTP server's outcome: `sent`, or `failed` with `error` (audited as `email_sent` / `email_failed`).", "EmailOutcome"),
+            NOT_FOUND,
+            err(409, "`not_outstanding`: the interview is no longer waiting for the client."),
+            err(422, "`smtp_not_configured`; `invalid_email`: a subject not one line of 1 to 1000 characters, or a body over 20000; `link_missing`: the body no longer holds the interview's link."),
+        ],
+        ..op("post", "/api/v1/interviews/{id}/email", "sendInterviewEmail", "work items", "Send an interview's email, as staff edited it, over SMTP.")
+    },
+    Operation {
+        access: Access::Staff,
+        answers: &[ok(200, "What the \"Client interview\" wizard may offer.", "InterviewOptions")],
+        ..op("get", "/api/v1/interview-options", "getInterviewOptions", "work items", "The sign-in methods, languages and email options for sending an interview.")
     },
     Operation {
         access: Access::Admin,
@@ -913,6 +931,22 @@ fn schemas() -> Value {
             })),
         }))),
         ("Cancelled", object(&["state"], json!({"state": {"const": "cancelled"}}))),
+        ("EmailRequest", object(&["subject", "body"], json!({
+            "subject": text("One line, 1 to 1000 characters."),
+            "body": text("At most 20000 characters; must still contain the interview's link as the send gave it."),
+        }))),
+        ("EmailOutcome", object(&["to", "status"], json!({
+            "to": text("The client's address."),
+            "status": {"type": "string", "enum": ["sent", "failed"]},
+            "error": text("Why the email was not sent."),
+        }))),
+        ("InterviewOptions", object(&["auth_methods", "default_locale", "locales", "smtp_configured", "link_lifetime_secs"], json!({
+            "auth_methods": {"type": "array", "items": schema_ref("AuthMethod"), "description": "The methods the settings enable."},
+            "default_locale": schema_ref("Locale"),
+            "locales": {"type": "array", "items": schema_ref("Locale")},
+            "smtp_configured": {"type": "boolean", "description": "Whether the host can send the email itself."},
+            "link_lifetime_secs": {"type": "integer", "description": "How long a link works if never opened."},
+        }))),
         ("AuditLog", json!({"type": "array", "items": object(&["at", "actor", "event", "detail"], json!({
             "at": time(), "actor": text("A user id, `client`, `api_key:...` or `system`."), "event": {"type": "string"},
             "detail": {}, "ip": maybe_text,
@@ -997,7 +1031,7 @@ mod tests {
     /// The routes declared in the HTTP modules' sources: each `.route("path", ...)`
     /// with the methods its method router names.
     fn routes_in_source() -> BTreeSet<(String, String)> {
-        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("users.rs"), include_str!("work_groups.rs"), include_str!("admin.rs"), include_str!("settings.rs")];
+        let sources = [include_str!("mod.rs"), include_str!("client.rs"), include_str!("staff.rs"), include_str!("users.rs"), include_str!("work_groups.rs"), include_str!("admin.rs"), include_str!("settings.rs"), include_str!("templates.rs"), include_str!("clients.rs"), include_str!("interviews.rs")];
         let methods = ["get", "post", "put", "patch", "delete"];
         let mut found = BTreeSet::new();
         for source in sources {

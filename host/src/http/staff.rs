@@ -16,12 +16,11 @@ use super::AppState;
 use crate::auth::token::Digest;
 use crate::auth::{csrf, token};
 use crate::domain::audit::Actor;
-use crate::domain::clients::{self, ClientFields};
-use crate::domain::sending::{self, AuthRequest, Recipient};
+use crate::domain::sending;
 use crate::domain::{paging, work_items};
 use crate::error::Error;
 use crate::storage::records::{Role, StaffSession, User, WorkItemStatus};
-use interview_api::{AnswerRevisionView, ClientView, DocumentCreated, NewDocument, WorkItemDetail};
+use interview_api::{AnswerRevisionView, DocumentCreated, NewDocument, WorkItemDetail};
 
 /// Name of the staff session cookie.
 pub const COOKIE: &str = "interview_staff";
@@ -29,17 +28,13 @@ pub const COOKIE: &str = "interview_staff";
 /// The staff API's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/clients", post(create_client).get(list_clients))
-        .route("/api/v1/clients/{id}", get(get_client).patch(edit_client))
         .route("/api/v1/work-items", post(create_work_item).get(list_work_items))
         .route("/api/v1/work-items/{id}", get(get_work_item))
         .route("/api/v1/work-items/{id}/answers", get(super::answers_out::download).put(edit_answers))
         .route("/api/v1/work-items/{id}/template", get(super::answers_out::template))
-        .route("/api/v1/work-items/{id}/interviews", post(send_interview))
         .route("/api/v1/work-items/{id}/audit", get(audit))
         .route("/api/v1/work-items/{id}/documents", post(create_document))
         .route("/api/v1/documents/{id}", get(download_document))
-        .route("/api/v1/interviews/{id}/cancel", post(cancel))
         .route("/api/v1/work-items/{id}/history", get(answer_history))
 }
 
@@ -146,54 +141,13 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-// ------------------------------------------------------------------ clients
-
-async fn create_client(State(state): State<AppState>, _staff: Staff, ApiJson(body): ApiJson<ClientFields>) -> Result<(StatusCode, Json<Value>), Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    let client = state.blocking(move || store.write(|tx| clients::create(tx, now, body))).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": client.id}))))
-}
-
 /// `limit` and `cursor`, as every paged list takes them.
 #[derive(Deserialize)]
-struct PageQuery {
-    limit: Option<String>,
-    cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Search {
-    q: Option<String>,
-    #[serde(flatten)]
-    page: PageQuery,
-}
-
-async fn list_clients(State(state): State<AppState>, _staff: Staff, ApiQuery(search): ApiQuery<Search>) -> Result<Response, Error> {
-    let limit = paging::read_limit(search.page.limit.as_deref())?;
-    let after = search.page.cursor.as_deref().map(paging::read_row_cursor).transpose()?;
-    let store = state.storage.clone();
-    let q = search.q.clone();
-    let page = state.blocking(move || store.read(|tx| clients::list(tx, q.as_deref(), after, limit))).await?;
-    Ok(super::paging::respond(page, "/api/v1/clients", &[("q", search.q.as_deref())], limit))
-}
-
-async fn get_client(State(state): State<AppState>, _staff: Staff, Path(id): Path<String>) -> Result<Json<ClientView>, Error> {
-    let store = state.storage.clone();
-    let client = state.blocking(move || store.read(|tx| tx.client(&id)?.ok_or(Error::NotFound { what: "client" }))).await?;
-    Ok(Json(clients::view(&client)))
-}
-
-async fn edit_client(
-    State(state): State<AppState>,
-    _staff: Staff,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ClientFields>,
-) -> Result<Json<ClientView>, Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    let client = state.blocking(move || store.write(|tx| clients::update(tx, now, &id, body))).await?;
-    Ok(Json(clients::view(&client)))
+pub(crate) struct PageQuery {
+    /// Rows per page (1 to 200).
+    pub(crate) limit: Option<String>,
+    /// Where the page starts (the `Link` header's cursor).
+    pub(crate) cursor: Option<String>,
 }
 
 // ------------------------------------------------------------------ work items
@@ -225,6 +179,8 @@ struct WorkItemSearch {
     status: Option<String>,
     /// A work group's name, ignoring case.
     work_group: Option<String>,
+    /// Only the work items of this client (`cli_…`).
+    client_id: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -243,6 +199,7 @@ async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(
     let now = state.now();
     let wanted = search.work_group.clone().filter(|g| !g.trim().is_empty());
     let q = search.q.clone();
+    let client_id = search.client_id.clone().filter(|c| !c.trim().is_empty());
     let page = state
         .blocking(move || {
             // Expiry written down first, so statuses (and the status index) are current.
@@ -256,13 +213,23 @@ async fn list_work_items(State(state): State<AppState>, _staff: Staff, ApiQuery(
                     },
                     None => None,
                 };
-                let filter = work_items::Filter { status, q: q.as_deref(), work_group_id: group_id.as_deref() };
+                let filter = work_items::Filter {
+                    status,
+                    q: q.as_deref(),
+                    work_group_id: group_id.as_deref(),
+                    client_id: client_id.as_deref(),
+                };
                 work_items::list(tx, now, filter, after, limit)
             })
         })
         .await?;
     let filters =
-        [("status", search.status.as_deref()), ("q", search.q.as_deref()), ("work_group", search.work_group.as_deref())];
+        [
+            ("status", search.status.as_deref()),
+            ("q", search.q.as_deref()),
+            ("work_group", search.work_group.as_deref()),
+            ("client_id", search.client_id.as_deref()),
+        ];
     Ok(super::paging::respond(page, "/api/v1/work-items", &filters, limit))
 }
 
@@ -286,96 +253,6 @@ async fn edit_answers(State(state): State<AppState>, staff: Staff, Path(id): Pat
     Ok(Json(json!({"id": item.id, "answers": item.answers})))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SendBody {
-    client_id: Option<String>,
-    client: Option<ClientFields>,
-    auth: Option<AuthRequest>,
-    sections: Option<Vec<String>>,
-    #[serde(default)]
-    send_email: bool,
-    locale: Option<String>,
-}
-
-async fn send_interview(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<SendBody>,
-) -> Result<(StatusCode, Json<Value>), Error> {
-    let recipient = match (body.client_id, body.client) {
-        (Some(id), None) => Recipient::Existing(id),
-        (None, Some(fields)) => Recipient::New(fields),
-        _ => {
-            return Err(Error::Unprocessable {
-                code: "invalid_client",
-                message: "Give either `client_id` or `client`, not both or neither.".to_owned(),
-                errors: None,
-            })
-        }
-    };
-    let locale = sending::read_locale(body.locale.as_deref(), state.default_locale)?;
-    let auth = body.auth.unwrap_or(AuthRequest { method: crate::storage::records::AuthMethodName::None, passphrase: None });
-    let passphrase_hash = match sending::check_passphrase(&auth)? {
-        Some(p) => Some(state.hasher.hash(p.to_owned()).await.map_err(|e| Error::Internal(e.to_string()))?),
-        None => None,
-    };
-    let store = state.storage.clone();
-    let now = state.now();
-    let actor = staff.actor.clone();
-    let sections = body.sections;
-    let method = auth.method;
-    let (sent, work_item_id) = state
-        .blocking(move || {
-            sending::send(&store, now, &actor, &id, sending::SendRequest { recipient, method, passphrase_hash, sections, locale })
-        })
-        .await?;
-    // The interview exists once `send` returns; the email is extra. Its outcome is
-    // reported in `email.status` (with `email.error`) rather than as a failed call,
-    // so staff keep the link and the `mailto` to send it themselves.
-    let mut email_status = "not_sent";
-    let mut email_error: Option<String> = None;
-    if body.send_email {
-        if state.smtp.is_none() {
-            email_status = "not_configured";
-            email_error = Some("No SMTP server is configured; send the email from your own mail program.".to_owned());
-        } else {
-            match state.send_email(&sent.email).await {
-                Ok(()) => email_status = "sent",
-                Err(e) => {
-                    tracing::warn!(error = %e, interview = %sent.id, "interview email not sent");
-                    email_status = "failed";
-                    email_error = Some("The mail server did not take the email; send it from your own mail program.".to_owned());
-                }
-            }
-            let store = state.storage.clone();
-            let actor = staff.actor.clone();
-            let now = state.now();
-            let interview_id = sent.id.clone();
-            let event = if email_status == "sent" { "email_sent" } else { "email_failed" };
-            let recorded = state
-                .blocking(move || {
-                    store.write(|tx| {
-                        crate::domain::audit::record(tx, &work_item_id, now, &actor, event, json!({"interview": interview_id}), None)?;
-                        Ok(())
-                    })
-                })
-                .await;
-            // The interview and the email are done; a lost audit line must not turn that into an error.
-            if let Err(e) = recorded {
-                tracing::error!(error = %e, "recording the email's outcome failed");
-            }
-        }
-    }
-    let mut v = serde_json::to_value(&sent).map_err(|e| Error::Internal(e.to_string()))?;
-    v["email"]["status"] = json!(email_status);
-    if let Some(error) = email_error {
-        v["email"]["error"] = json!(error);
-    }
-    Ok((StatusCode::CREATED, Json(v)))
-}
-
 async fn audit(
     State(state): State<AppState>,
     _staff: Staff,
@@ -388,13 +265,6 @@ async fn audit(
     let path = format!("/api/v1/work-items/{id}/audit");
     let page = state.blocking(move || store.read(|tx| crate::domain::audit::list(tx, &id, before, limit))).await?;
     Ok(super::paging::respond(page, &path, &[], limit))
-}
-
-async fn cancel(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Result<Json<Value>, Error> {
-    let store = state.storage.clone();
-    let now = state.now();
-    state.blocking(move || sending::cancel(&store, now, &staff.actor, &id)).await?;
-    Ok(Json(json!({"state": "cancelled"})))
 }
 
 // ------------------------------------------------------------------ documents

@@ -665,6 +665,7 @@ mod tests {
         assert_eq!(report.rows.get("work_items_per_template"), Some(&1));
         assert_eq!(report.rows.get("interviews_by_template"), Some(&2));
         assert_eq!(report.rows.get("interviews_per_version"), Some(&1));
+        assert_eq!(report.rows.get("work_items_by_client"), Some(&3), "version 6's index built from the rows");
         let ids = |rows: Vec<WorkItem>| rows.into_iter().map(|w| w.id).collect::<Vec<_>>();
         storage
             .read(|t| {
@@ -676,6 +677,7 @@ mod tests {
                 let submitted = WorkItemsBy::Status(WorkItemStatus::Submitted);
                 assert_eq!(ids(t.work_items_page(submitted, None, 10)?), ["wi_b"]);
                 assert_eq!(ids(t.work_items_page(WorkItemsBy::WorkGroup("wg_north"), None, 10)?), ["wi_c", "wi_a"]);
+                assert_eq!(ids(t.work_items_page(WorkItemsBy::Client("cli_1"), None, 10)?), ["wi_c", "wi_b", "wi_a"]);
                 let due: Vec<String> = t.interviews_expiring(Timestamp(5_000), 10)?.into_iter().map(|i| i.id).collect();
                 assert_eq!(due, ["iv_live"]);
                 assert!(t.interviews_expiring(Timestamp(4_999), 10)?.is_empty());

@@ -589,6 +589,10 @@ impl<T: Tables> ReadTxn for Txn<T> {
                 WORK_ITEMS_BY_GROUP.name,
                 self.newest_first_under(&WORK_ITEMS_BY_GROUP, group, after, limit)?,
             ),
+            WorkItemsBy::Client(client) => (
+                WORK_ITEMS_BY_CLIENT.name,
+                self.newest_first_under(&WORK_ITEMS_BY_CLIENT, client, after, limit)?,
+            ),
         };
         self.named(index, &WORK_ITEMS, &ids)
     }
@@ -870,6 +874,7 @@ impl WriteTxn for Txn<WriteTransaction> {
             let mut by_created = txn.open_table(WORK_ITEMS_BY_CREATED.def)?;
             let mut by_status = txn.open_table(WORK_ITEMS_BY_STATUS.def)?;
             let mut by_group = txn.open_table(WORK_ITEMS_BY_GROUP.def)?;
+            let mut by_client = txn.open_table(WORK_ITEMS_BY_CLIENT.def)?;
             if let Some(old) = &old {
                 let old_at = old.created_at.0;
                 if old_at != at {
@@ -879,11 +884,17 @@ impl WriteTxn for Txn<WriteTransaction> {
                 if let Some(group) = &old.work_group_id {
                     by_group.remove((group.as_str(), old_at, id))?;
                 }
+                if let Some(client) = &old.client_id {
+                    by_client.remove((client.as_str(), old_at, id))?;
+                }
             }
             by_created.insert((at, id), ())?;
             by_status.insert((item.status.as_str(), at, id), ())?;
             if let Some(group) = &item.work_group_id {
                 by_group.insert((group.as_str(), at, id), ())?;
+            }
+            if let Some(client) = &item.client_id {
+                by_client.insert((client.as_str(), at, id), ())?;
             }
             let old_template = old.as_ref().map(|o| o.template_id.as_str());
             if old_template != Some(item.template_id.as_str()) {
@@ -1256,6 +1267,7 @@ impl Checker<'_> {
 
         let (mut created, mut by_status, mut by_group) = (HashSet::new(), HashSet::new(), HashSet::new());
         let mut per_template: HashMap<String, u64> = HashMap::new();
+        let mut by_client = HashSet::new();
         self.rows(&WORK_ITEMS, str::to_owned, |c, key, item: WorkItem| {
             c.key_matches(WORK_ITEMS.name, &key, &item.id);
             *per_template.entry(item.template_id.clone()).or_default() += 1;
@@ -1264,6 +1276,9 @@ impl Checker<'_> {
             by_status.insert(format!("({}, {at}, {key})", item.status.as_str()));
             if let Some(group) = &item.work_group_id {
                 by_group.insert(format!("({group}, {at}, {key})"));
+            }
+            if let Some(client) = &item.client_id {
+                by_client.insert(format!("({client}, {at}, {key})"));
             }
             if let Some(group) = item.work_group_id.filter(|g| !groups.contains(g)) {
                 c.problem(format!(
@@ -1284,6 +1299,10 @@ impl Checker<'_> {
             format!("({group}, {at}, {id})")
         })?;
         self.set(WORK_ITEMS_BY_GROUP.name, by_group, found);
+        let found = self.entries(&WORK_ITEMS_BY_CLIENT, |(client, at, id), ()| {
+            format!("({client}, {at}, {id})")
+        })?;
+        self.set(WORK_ITEMS_BY_CLIENT.name, by_client, found);
 
         let (mut tokens, mut expiring) = (HashMap::new(), HashSet::new());
         self.rows(&INTERVIEWS, str::to_owned, |c, key, iv: Interview| {
@@ -1818,7 +1837,8 @@ mod tests {
             t.put_work_item(&work_item("wi_3", 20))?;
             t.put_work_item(&WorkItem { status: WorkItemStatus::Draft, work_group_id: None, ..work_item("wi_4", 30) })?;
             // A group id that is a prefix of another must not catch its items.
-            t.put_work_item(&WorkItem { work_group_id: Some("wg_northern".into()), ..work_item("wi_5", 40) })
+            // A client id that is a prefix of another must not catch its items either.
+            t.put_work_item(&WorkItem { work_group_id: Some("wg_northern".into()), client_id: Some("cli_10".into()), ..work_item("wi_5", 40) })
         });
         let page = |by: WorkItemsBy<'static>, after: Option<RowKey>, n| {
             item_ids(read(&b, move |t| t.work_items_page(by, after.as_ref(), n)))
@@ -1834,12 +1854,19 @@ mod tests {
         assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Expired), None, 10), Vec::<String>::new());
         assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_2", "wi_1"]);
         assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), Some(key(20, "wi_2")), 10), ["wi_1"]);
+        assert_eq!(page(WorkItemsBy::Client("cli_1"), None, 10), ["wi_4", "wi_3", "wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::Client("cli_1"), Some(key(20, "wi_3")), 10), ["wi_2", "wi_1"]);
+        assert_eq!(page(WorkItemsBy::Client("cli_10"), None, 10), ["wi_5"]);
 
         // A changed status and group move the item's entries.
         write(&b, |t| t.put_work_item(&WorkItem { status: WorkItemStatus::Submitted, work_group_id: None, ..work_item("wi_2", 20) }));
         assert_eq!(page(waiting, None, 10), ["wi_5", "wi_3", "wi_1"]);
         assert_eq!(page(WorkItemsBy::Status(WorkItemStatus::Submitted), None, 10), ["wi_2"]);
         assert_eq!(page(WorkItemsBy::WorkGroup("wg_north"), None, 10), ["wi_3", "wi_1"]);
+        // And a client attached later moves it too.
+        write(&b, |t| t.put_work_item(&WorkItem { client_id: Some("cli_10".into()), ..work_item("wi_1", 10) }));
+        assert_eq!(page(WorkItemsBy::Client("cli_1"), None, 10), ["wi_4", "wi_3", "wi_2"]);
+        assert_eq!(page(WorkItemsBy::Client("cli_10"), None, 10), ["wi_5", "wi_1"]);
         assert_clean(&b);
     }
 

@@ -16,7 +16,7 @@ use super::records::{Client, Interview, WorkGroup, WorkItem};
 use super::txn::StorageError;
 
 /// The version of the stored layout this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 5;
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// The key in `meta` holding the schema version.
 pub(crate) const SCHEMA_VERSION_KEY: &str = "schema_version";
@@ -100,6 +100,8 @@ tables! {
     WORK_ITEMS_BY_STATUS: (&'static str, i64, &'static str) => () = "work_items_by_status";
     /// (work group id, created_at, id) of every work item filed under a group (since version 3).
     WORK_ITEMS_BY_GROUP: (&'static str, i64, &'static str) => () = "work_items_by_group";
+    /// (client id, created_at, id) of every work item with a client: a client's work items (since version 6).
+    WORK_ITEMS_BY_CLIENT: (&'static str, i64, &'static str) => () = "work_items_by_client";
     /// Work groups by id (since version 2).
     WORK_GROUPS: &'static str => Rec = "work_groups";
     /// `WorkGroup::name_key` of each group's name to its id (since version 2).
@@ -193,6 +195,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         from: 4,
         name: "webhook delivery log",
         run: add_outbox_log,
+    },
+    // ---- clients: a client's work items (5 -> 6)
+    Migration {
+        from: 5,
+        name: "work items by client",
+        run: add_client_index,
     },
 ];
 
@@ -295,6 +303,21 @@ fn add_list_indexes(txn: &WriteTransaction) -> Result<(), StorageError> {
             .map_err(|e| in_row("interview", key.value(), e))?;
         if let Some(at) = crate::domain::expiry::expires_at(&interview) {
             by_expiry.insert((at.0, interview.id.as_str()), ())?;
+        }
+    }
+    Ok(())
+}
+
+/// 5 -> 6: the work items of each client, for a client's page, built from
+/// the rows in the upgrade's transaction.
+fn add_client_index(txn: &WriteTransaction) -> Result<(), StorageError> {
+    let mut by_client = txn.open_table(WORK_ITEMS_BY_CLIENT.def)?;
+    for entry in txn.open_table(WORK_ITEMS.def)?.iter()? {
+        let (key, value) = entry?;
+        let item: WorkItem = decode(WORK_ITEMS.name, value.value())
+            .map_err(|e| in_row("work item", key.value(), e))?;
+        if let Some(client) = &item.client_id {
+            by_client.insert((client.as_str(), item.created_at.0, item.id.as_str()), ())?;
         }
     }
     Ok(())
@@ -491,12 +514,15 @@ pub(crate) mod legacy {
         assert_eq!(stamped_version(db).unwrap(), Some(1));
     }
 
+    /// Deletes the tables versions 3 and later added (older files had none of them).
     fn delete_version_3_tables(txn: &WriteTransaction) {
         assert!(txn.delete_table(CLIENTS_BY_CREATED.def).unwrap());
         assert!(txn.delete_table(WORK_ITEMS_BY_STATUS.def).unwrap());
         assert!(txn.delete_table(WORK_ITEMS_BY_GROUP.def).unwrap());
         assert!(txn.delete_table(INTERVIEWS_BY_EXPIRY.def).unwrap());
         delete_version_4_tables(txn);
+        assert!(txn.delete_table(OUTBOX_BY_CREATED.def).unwrap());
+        delete_version_6_tables(txn);
     }
 
     /// Takes away what version 4 added, leaving a version 3 layout.
@@ -504,6 +530,11 @@ pub(crate) mod legacy {
         assert!(txn.delete_table(WORK_ITEMS_PER_TEMPLATE.def).unwrap());
         assert!(txn.delete_table(INTERVIEWS_BY_TEMPLATE.def).unwrap());
         assert!(txn.delete_table(INTERVIEWS_PER_VERSION.def).unwrap());
+    }
+
+    /// Deletes the table version 6 added.
+    pub(crate) fn delete_version_6_tables(txn: &WriteTransaction) {
+        assert!(txn.delete_table(WORK_ITEMS_BY_CLIENT.def).unwrap());
     }
 
     /// Makes `db` a version 2 file (its tables only, stamped 2) holding these

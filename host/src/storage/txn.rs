@@ -71,6 +71,8 @@ pub enum WorkItemsBy<'a> {
     Status(WorkItemStatus),
     /// The work items filed under the work group with this id.
     WorkGroup(&'a str),
+    /// The work items attached to the client with this id.
+    Client(&'a str),
 }
 
 /// Reading, inside one consistent snapshot.

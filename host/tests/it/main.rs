@@ -4,6 +4,7 @@
 mod answers_out;
 mod api;
 mod files;
+mod interviews;
 mod locales;
 mod ops;
 mod paging;
