@@ -5,7 +5,7 @@
 //!   150 KB for all its files together.
 //! - The staff dashboard (`components/dashboard.html` → `dist-dashboard/`,
 //!   served at `/dashboard/`): a target of 300 KB, not met yet; the check
-//!   fails above a ceiling of 400 KB meanwhile and prints how far over the
+//!   fails above a ceiling of 450 KB meanwhile and prints how far over the
 //!   target it is.
 //!
 //! The two share no file ([`check_disjoint`]): the interview page must never
@@ -60,7 +60,7 @@ pub const DASHBOARD: Bundle = Bundle {
     target: 300 * 1024,
     // Not met yet (docs/performance.md, "Dashboard bundle size"): the check
     // holds the dashboard under this ceiling while the target is worked to.
-    budget: 400 * 1024,
+    budget: 450 * 1024,
     // Every component returns an erased view: about 9% less wasm (Leptos's
     // own option for large apps; measured in docs/performance.md).
     rustflags: Some("--cfg erase_components"),
@@ -286,8 +286,8 @@ mod tests {
         };
         assert!(check_budget(&INTERVIEW, &[file(100_000), file(53_600)]).is_ok());
         assert!(check_budget(&INTERVIEW, &[file(100_000), file(53_601)]).is_err());
-        assert!(check_budget(&DASHBOARD, &[file(409_600)]).is_ok());
-        assert!(check_budget(&DASHBOARD, &[file(409_601)]).is_err());
+        assert!(check_budget(&DASHBOARD, &[file(460_800)]).is_ok());
+        assert!(check_budget(&DASHBOARD, &[file(460_801)]).is_err());
     }
 
     fn bundle_dir(files: &[(&str, &[u8])]) -> tempfile::TempDir {

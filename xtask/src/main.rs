@@ -317,7 +317,25 @@ fn test(ctx: &Ctx) -> Result<()> {
     );
     step(
         "Wasm tests: the dashboard's components (headless Chromium)",
-        &|| wasm_tests(ctx, &["-p", "interview-components", "--features", "dashboard", "--test", "dashboard"]),
+        &|| {
+            wasm_tests(
+                ctx,
+                &[
+                    "-p",
+                    "interview-components",
+                    "--features",
+                    "dashboard",
+                    "--test",
+                    "dashboard",
+                    "--test",
+                    "dashboard_clients",
+                    "--test",
+                    "dashboard_settings",
+                    "--test",
+                    "dashboard_templates",
+                ],
+            )
+        },
     );
     step("Bundle sizes: budgets (brotli -q 11), no file shared", &|| {
         let mut failures = Vec::new();
