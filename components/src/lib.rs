@@ -201,44 +201,6 @@ fn apply_theme(element: &web_sys::Element, options: &JsValue) {
     }
 }
 
-#[wasm_bindgen(inline_js = "export function define_element(mount) {
-  if (customElements.get('client-interview')) return;
-  customElements.define('client-interview', class extends HTMLElement {
-    static get observedAttributes() { return ['token', 'host', 'locale']; }
-    connectedCallback() { this.start(); }
-    attributeChangedCallback() { if (this.isConnected) this.start(); }
-    disconnectedCallback() { this.stop(); }
-    stop() { if (this.handle) { this.handle.unmount(); this.handle.free(); this.handle = null; } }
-    start() {
-      this.stop();
-      const get = (name) => this.getAttribute(name) || '';
-      this.handle = mount(this, { token: get('token'), host: get('host'), locale: get('locale') }) || null;
-    }
-  });
-}")]
-extern "C" {
-    #[wasm_bindgen(js_name = define_element)]
-    fn define_element_js(mount: &Closure<dyn Fn(web_sys::Element, JsValue) -> JsValue>);
-}
-
-/// Defines the custom element `<client-interview token="…" host="…" locale="…">`, which
-/// mounts the interview (as [`mount`]) when added to a page and unmounts it
-/// when removed. Defining it twice does nothing.
-pub fn define_element() {
-    let mount_fn = Closure::<dyn Fn(web_sys::Element, JsValue) -> JsValue>::new(
-        |element: web_sys::Element, options: JsValue| match mount(&element, options) {
-            Ok(mounted) => JsValue::from(mounted),
-            Err(error) => {
-                web_sys::console::error_1(&error);
-                JsValue::NULL
-            }
-        },
-    );
-    define_element_js(&mount_fn);
-    // The element's class calls it for as long as the page lives.
-    mount_fn.forget();
-}
-
 /// Mounts the whole client flow ([`app::ClientApp`]) for a link into `element`'s shadow root.
 #[cfg(feature = "client-app")]
 pub fn mount_app(element: &web_sys::Element, options: app::AppOptions) -> Result<Mounted, JsValue> {

@@ -327,12 +327,6 @@ fn test(ctx: &Ctx) -> Result<()> {
                     "dashboard",
                     "--test",
                     "dashboard",
-                    "--test",
-                    "dashboard_clients",
-                    "--test",
-                    "dashboard_settings",
-                    "--test",
-                    "dashboard_templates",
                 ],
             )
         },

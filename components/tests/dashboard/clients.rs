@@ -6,9 +6,7 @@
 //! with their way out.
 //!
 //! Run with `cargo test --target wasm32-unknown-unknown -p
-//! interview-components --features dashboard --test dashboard_clients`.
-
-#![cfg(all(target_arch = "wasm32", feature = "dashboard"))]
+//! interview-components --features dashboard --test dashboard`.
 
 use interview_api::{ApiError, AuthMethod, ClientView, EmailStatus, SentEmail, SentInterview, TemplateSummary};
 use interview_components::dashboard::api::Failure;
@@ -19,93 +17,10 @@ use interview_components::dashboard::wizard::{
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
+use super::support::*;
 
-struct Mounted {
-    host: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.host.remove();
-    }
-}
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), view);
-    Mounted { host, _handle: Box::new(handle) }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.host.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-    }
-
-    fn text(&self, selector: &str) -> Vec<String> {
-        self.all(selector).iter().map(|e| e.text_content().unwrap_or_default().trim().to_owned()).collect()
-    }
-
-    fn whole_text(&self) -> String {
-        self.host.text_content().unwrap_or_default()
-    }
-
-    /// The control a label with exactly this text names.
-    fn field(&self, label: &str) -> Element {
-        let found = self
-            .all("label")
-            .into_iter()
-            .find(|l| l.text_content().unwrap_or_default().trim() == label)
-            .unwrap_or_else(|| panic!("no label {label:?} in {}", self.whole_text()));
-        let id = found.get_attribute("for").unwrap();
-        self.host.query_selector(&format!("#{id}")).unwrap().unwrap()
-    }
-
-    fn type_into(&self, label: &str, text: &str) {
-        let control = self.field(label);
-        if let Some(input) = control.dyn_ref::<HtmlInputElement>() {
-            input.set_value(text);
-        } else if let Some(area) = control.dyn_ref::<HtmlTextAreaElement>() {
-            area.set_value(text);
-        }
-        fire(&control, "input");
-    }
-
-    fn choose(&self, label: &str, value: &str) {
-        let control = self.field(label);
-        control.dyn_ref::<HtmlSelectElement>().unwrap().set_value(value);
-        fire(&control, "change");
-    }
-
-    /// Clicks the button with this text, or the radio with this label.
-    fn click(&self, text: &str) {
-        let found = self
-            .all("button")
-            .into_iter()
-            .find(|b| b.text_content().unwrap_or_default().trim() == text)
-            .or_else(|| self.all("input[type=radio]").into_iter().find(|r| self.label_of(r).as_deref() == Some(text)))
-            .unwrap_or_else(|| panic!("no button {text:?} in {}", self.whole_text()));
-        found.unchecked_into::<HtmlElement>().click();
-    }
-
-    fn label_of(&self, control: &Element) -> Option<String> {
-        let label = self.host.query_selector(&format!("label[for='{}']", control.id())).ok()??;
-        Some(label.text_content().unwrap_or_default().trim().to_owned())
-    }
-}
-
-fn fire(element: &Element, kind: &str) {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
-    element.dispatch_event(&event).unwrap();
-}
 
 async fn settle() {
     leptos::task::tick().await;
@@ -131,7 +46,7 @@ fn ann(mobile: Option<&str>) -> ClientView {
 }
 
 fn template(id: &str, name: &str) -> TemplateSummary {
-    TemplateSummary { id: id.to_owned(), name: name.to_owned(), live_version: 1, created_at: "2026-12-01T09:00:00Z".to_owned(), versions: Vec::new() }
+    TemplateSummary { id: id.to_owned(), name: name.to_owned(), live_version: 1, created_at: "2026-12-01T09:00:00Z".to_owned(), versions: Vec::new(), work_items: 0, interviews_not_opened: 0 }
 }
 
 /// A callback that counts its calls.

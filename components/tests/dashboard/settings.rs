@@ -6,9 +6,7 @@
 //! key shown once.
 //!
 //! Run with `cargo test --target wasm32-unknown-unknown -p
-//! interview-components --features dashboard --test dashboard_settings`.
-
-#![cfg(all(target_arch = "wasm32", feature = "dashboard"))]
+//! interview-components --features dashboard --test dashboard`.
 
 use interview_api::settings::REDACTED;
 use interview_api::{
@@ -26,40 +24,9 @@ use leptos_router::components::Router;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-/// A view mounted into a fresh element of the test page, removed when dropped.
-struct Mounted {
-    host: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.host.remove();
-    }
-}
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), view);
-    Mounted { host, _handle: Box::new(handle) }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.host.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-    }
-
-    fn text(&self, selector: &str) -> Vec<String> {
-        self.all(selector).iter().map(|e| e.text_content().unwrap_or_default().trim().to_owned()).collect()
-    }
-}
+use super::support::*;
 
 fn settings() -> SiteSettings {
     SiteSettings {

@@ -6,49 +6,14 @@
 //! Run with `cargo test --target wasm32-unknown-unknown -p
 //! interview-components --features dashboard --test dashboard`.
 
-#![cfg(all(target_arch = "wasm32", feature = "dashboard"))]
-
 use interview_api::{InterviewState, InterviewSummary, WorkItemRow, WorkItemStatus};
 use interview_components::dashboard::paging::Trail;
 use interview_components::dashboard::widgets::{ErrorSummary, Pager};
 use interview_components::dashboard::work_items::{initial_answers, Filters, WorkItemTable};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-/// A view mounted into a fresh element of the test page, removed when dropped.
-struct Mounted {
-    host: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.host.remove();
-    }
-}
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> Mounted {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), view);
-    Mounted { host, _handle: Box::new(handle) }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.host.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
-    }
-
-    fn text(&self, selector: &str) -> Vec<String> {
-        self.all(selector).iter().map(|e| e.text_content().unwrap_or_default().trim().to_owned()).collect()
-    }
-}
+use super::support::*;
 
 fn row(id: &str, status: WorkItemStatus, interview: Option<InterviewSummary>) -> WorkItemRow {
     WorkItemRow {
