@@ -327,3 +327,42 @@ mod tests {
         assert_eq!(sync(fresh.path(), served.path()).unwrap(), 0);
     }
 }
+
+#[cfg(test)]
+mod stylesheets {
+    /// Every rule of the bundles' stylesheets is closed: a lost `}` (a merge
+    /// gone wrong) silently drops every rule after it, and browsers say nothing.
+    #[test]
+    fn every_rule_of_the_stylesheets_is_closed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("components");
+        for name in ["dashboard.css", "page.css", "src/interview.css"] {
+            let text = std::fs::read_to_string(root.join(name)).unwrap();
+            let mut depth = 0i32;
+            let mut in_comment = false;
+            let bytes = text.as_bytes();
+            let mut line = 1;
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' {
+                    line += 1;
+                }
+                if in_comment {
+                    in_comment = !(b == b'/' && i > 0 && bytes[i - 1] == b'*');
+                    continue;
+                }
+                match b {
+                    b'/' if bytes.get(i + 1) == Some(&b'*') => in_comment = true,
+                    b'{' => {
+                        assert!(depth < 2, "{name}: a block opens inside a rule at line {line}");
+                        depth += 1;
+                    }
+                    b'}' => {
+                        depth -= 1;
+                        assert!(depth >= 0, "{name}: a `}}` closes nothing at line {line}");
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(depth, 0, "{name}: a rule is never closed");
+        }
+    }
+}
