@@ -6,8 +6,9 @@
 //! fills every page and submits; staff see it submitted with the answers,
 //! change one in the client's own form (a bad email refused with the
 //! client's message), generate a Word document and download it, send a
-//! follow-up to the same client and cancel it, and the client's follow-up
-//! link then says the request has expired. Every element is found by its
+//! follow-up to the same client (which opens on the latest answers) and
+//! cancel it, and the client's follow-up link then says the request has
+//! expired. Every element is found by its
 //! label, role or text, and axe-core (WCAG 2.2 AA) checks every screen and
 //! state along the way.
 
@@ -208,7 +209,7 @@ async fn staff_send_a_new_client_an_interview_the_client_submits_it_and_staff_ch
     assert_eq!(browser.value_of(&form, "Email address").await, "ann@example.com");
     browser.retype(&form, "Email address", "ann at example").await;
     browser.press(&form, "Next").await;
-    let said = browser.wait_for_role(&form, "alert", "must be an email address, like name@example.com.").await;
+    let said = browser.wait_for_role(&form, "alert", "Email address must be an email address, like name@example.com.").await;
     assert!(said.contains("There is a problem"), "{said}");
     browser.assert_accessible("changing the answers, a bad email refused").await;
     browser.retype(&form, "Email address", "ann.lee@example.com").await;
@@ -237,7 +238,7 @@ async fn staff_send_a_new_client_an_interview_the_client_submits_it_and_staff_ch
     assert!(fetched[1].as_str().unwrap_or_default().contains("wordprocessingml"), "{fetched}");
     browser.assert_accessible("the work item with a Word document").await;
 
-    // 9. A follow-up to the same client (the client step is fixed), sent, then cancelled from the work item page.
+    // 9. A follow-up to the same client (the client step is fixed), sent, opened, then cancelled from the work item page.
     browser.follow(&page, "Send a follow-up interview").await;
     browser.wait_for_path(&wizard).await;
     browser.wait_for_heading(&page, "Client").await;
@@ -255,9 +256,14 @@ async fn staff_send_a_new_client_an_interview_the_client_submits_it_and_staff_ch
     let follow_up = browser.value_of(&page, "The client's link").await;
     assert!(follow_up.starts_with(&host.url("/i/#")) && follow_up != link, "{follow_up}");
     browser.assert_accessible("the follow-up's sent step").await;
+    // The link works until then: the client's form starts from the latest answers, the staff's change included.
+    client.goto(&follow_up).await;
+    let root = client.shadow_root("main").await;
+    assert_eq!(client.value_of(&root, "Email address").await, "ann.lee@example.com");
+    assert_eq!(client.value_of(&root, "Full name").await, "Ann Lee");
     browser.follow(&page, "Back to the work item").await;
     browser.wait_for_path(&format!("/dashboard/work-items/{item}")).await;
-    browser.wait_for_text(&page, "table tbody tr:first-child .tag", "Sent").await;
+    browser.wait_for_text(&page, "table tbody tr:first-child .tag", "Opened").await;
     browser.press(&page, "Cancel interview").await;
     browser.wait_for_role(&page, "group", "Cancel this interview? The client's link stops working at once.").await;
     browser.assert_accessible("the confirmation to cancel the follow-up").await;
@@ -266,7 +272,7 @@ async fn staff_send_a_new_client_an_interview_the_client_submits_it_and_staff_ch
     browser.wait_for_text(&page, "table tbody tr:nth-child(2) .tag", "Submitted").await;
     browser.assert_accessible("the work item with the follow-up cancelled").await;
 
-    // 10. The client's follow-up link now says the request has expired.
+    // 10. The client's follow-up link, opened again, now says the request has expired.
     client.goto(&follow_up).await;
     let root = client.shadow_root("main").await;
     client.wait_for_heading(&root, "This request has expired.").await;
