@@ -1291,3 +1291,6 @@ mod templates;
 mod settings;
 #[path = "e2e/clients.rs"]
 mod clients;
+
+#[path = "e2e/journey.rs"]
+mod journey;
