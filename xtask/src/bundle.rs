@@ -325,6 +325,12 @@ mod tests {
         let after = std::fs::metadata(served.path().join("a.wasm")).unwrap().modified().unwrap();
         assert_eq!(before, after, "an unchanged file keeps its time");
         assert_eq!(sync(fresh.path(), served.path()).unwrap(), 0);
+
+        // A stale file in a subfolder (an old build's snippet) goes too.
+        std::fs::create_dir_all(served.path().join("snippets/old")).unwrap();
+        std::fs::write(served.path().join("snippets/old/inline0.js"), b"old").unwrap();
+        assert_eq!(sync(fresh.path(), served.path()).unwrap(), 1);
+        assert!(!served.path().join("snippets/old/inline0.js").exists());
     }
 }
 

@@ -206,14 +206,23 @@ fn build_bundle(ctx: &Ctx, bundle: &bundle::Bundle) -> Result<()> {
     ));
     let started = Instant::now();
     let staging = ctx.target_dir().join("bundles").join(bundle.dist);
+    let cargo_target = match bundle.rustflags {
+        Some(_) => ctx.target_dir().join(format!("{}-build", bundle.dist)),
+        None => ctx.target_dir(),
+    };
+    // wasm-bindgen writes each inline-JS snippet here and Trunk copies the
+    // whole folder, so a snippet the code no longer has would stay in the
+    // bundle: start it empty.
+    let snippets = cargo_target.join("wasm-bindgen").join("release").join("snippets");
+    if snippets.exists() {
+        std::fs::remove_dir_all(&snippets).with_context(|| format!("removing {}", snippets.display()))?;
+    }
     let mut trunk = ctx.cmd("trunk");
     trunk
         .args(["build", bundle.html, "--release", "--public-url", bundle.public_url, "--dist"])
         .arg(&staging);
     if let Some(flags) = bundle.rustflags {
-        trunk
-            .env("RUSTFLAGS", flags)
-            .env("CARGO_TARGET_DIR", ctx.target_dir().join(format!("{}-build", bundle.dist)));
+        trunk.env("RUSTFLAGS", flags).env("CARGO_TARGET_DIR", &cargo_target);
     }
     run_step(&format!("the {} build", bundle.name), &mut trunk)?;
     minify_js(ctx, &staging)?;
