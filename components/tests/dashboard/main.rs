@@ -11,6 +11,7 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod clients;
+mod session;
 mod settings;
 mod support;
 mod templates;
