@@ -10,7 +10,7 @@ use leptos_router::NavigateOptions;
 use super::api::{self, Failure, Method};
 use super::paging::Trail;
 use super::set_title;
-use super::widgets::{when, ErrorSummary, Pager, Problem};
+use super::widgets::{when, Column, DataTable, ErrorSummary, Pager, Problem};
 use super::work_items::WorkItemTable;
 
 /// The dashboard address of the clients list searching for `q`, on the page `trail` names.
@@ -123,18 +123,9 @@ pub fn ClientTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Clients, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Mobile"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <DataTable caption="Clients, newest first" columns=vec![Column::Text("Name"), Column::Text("Email"), Column::Text("Mobile"), Column::Text("Created")]>
+            {body}
+        </DataTable>
     }
     .into_any()
 }

@@ -20,7 +20,7 @@ use leptos_router::NavigateOptions;
 
 use super::api::{self, Failure, Method};
 use super::set_title;
-use super::widgets::{when, ErrorSummary, Problem};
+use super::widgets::{when, Column, DataTable, ErrorSummary, Problem};
 
 /// An example template offered on an empty site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,19 +96,9 @@ pub fn TemplateTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Templates, by name"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Live version"</th>
-                    <th scope="col" class="numeric">"Versions"</th>
-                    <th scope="col" class="numeric">"Work items"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <DataTable caption="Templates, by name" columns=vec![Column::Text("Name"), Column::Text("Live version"), Column::Numeric("Versions"), Column::Numeric("Work items"), Column::Text("Created")]>
+            {body}
+        </DataTable>
     }
 }
 

@@ -170,3 +170,44 @@ pub fn duration_words(secs: u64) -> String {
         format!("{n} {unit}s")
     }
 }
+
+/// How a column of a [`DataTable`] shows its heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A heading in words.
+    Text(&'static str),
+    /// A heading in words over numbers (aligned right).
+    Numeric(&'static str),
+    /// A heading for screen readers only (a column of buttons or links).
+    Hidden(&'static str),
+}
+
+/// A table as every list shows one: a caption for screen readers, a heading
+/// row with `scope="col"`, and the rows given as children.
+#[component]
+pub fn DataTable(
+    /// What the table holds and in which order ("Clients, newest first").
+    caption: &'static str,
+    /// The columns' headings, in order.
+    columns: Vec<Column>,
+    /// The rows (`<tr>` elements).
+    children: Children,
+) -> impl IntoView {
+    let headings = columns
+        .into_iter()
+        .map(|column| match column {
+            Column::Text(label) => view! { <th scope="col">{label}</th> }.into_any(),
+            Column::Numeric(label) => view! { <th scope="col" class="numeric">{label}</th> }.into_any(),
+            Column::Hidden(label) => view! { <th scope="col"><span class="visually-hidden">{label}</span></th> }.into_any(),
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+                <tr>{headings}</tr>
+            </thead>
+            <tbody>{children()}</tbody>
+        </table>
+    }
+}

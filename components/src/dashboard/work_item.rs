@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::answers::{changed_questions, AnswersView, TemplateText};
 use super::api::{self, Failure, Method};
 use super::set_title;
-use super::widgets::{when, InterviewTag, Problem, StatusTag};
+use super::widgets::{when, Column, DataTable, InterviewTag, Problem, StatusTag};
 
 /// What a work item page shows, fetched together.
 #[derive(Debug, Clone)]
@@ -245,20 +245,9 @@ fn Interviews(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Interviews sent, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Sent"</th>
-                    <th scope="col">"State"</th>
-                    <th scope="col">"Link expires"</th>
-                    <th scope="col">"Submitted"</th>
-                    <th scope="col">"Receipt"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable caption="Interviews sent, newest first" columns=vec![Column::Text("Sent"), Column::Text("State"), Column::Text("Link expires"), Column::Text("Submitted"), Column::Text("Receipt"), Column::Hidden("Actions")]>
+            {rows}
+        </DataTable>
     }
     .into_any()
 }

@@ -9,7 +9,7 @@ use leptos_router::NavigateOptions;
 use super::api::{self, Failure, Method};
 use super::paging::Trail;
 use super::set_title;
-use super::widgets::{when, ErrorSummary, Pager, Problem, StatusTag};
+use super::widgets::{when, Column, DataTable, ErrorSummary, Pager, Problem, StatusTag};
 
 /// The list's filters, as the query string holds them.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -249,20 +249,9 @@ pub fn WorkItemTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Work items, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Client"</th>
-                    <th scope="col">"Template"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Link expires"</th>
-                    <th scope="col">"Last activity"</th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <DataTable caption="Work items, newest first" columns=vec![Column::Text("Name"), Column::Text("Client"), Column::Text("Template"), Column::Text("Status"), Column::Text("Link expires"), Column::Text("Last activity")]>
+            {body}
+        </DataTable>
     }
     .into_any()
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::super::api::{self, Method};
 use super::super::set_title;
-use super::super::widgets::{when, Problem};
+use super::super::widgets::{when, Column, DataTable, Problem};
 use super::users::role_word;
 use super::{or_loading, described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
@@ -137,19 +137,9 @@ fn ApiKeysScreen() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <table class="table">
-                        <caption class="visually-hidden">"API keys, oldest first"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Created by"</th>
-                                <th scope="col">"Created"</th>
-                                <th scope="col">"Status"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
+                    <DataTable caption="API keys, oldest first" columns=vec![Column::Text("Name"), Column::Text("Role"), Column::Text("Created by"), Column::Text("Created"), Column::Text("Status")]>
+                        {body}
+                    </DataTable>
                 }
                 .into_any()
             }

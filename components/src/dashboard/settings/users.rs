@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::super::api::{self, Failure, Method};
 use super::super::session::Session;
 use super::super::set_title;
-use super::super::widgets::{when, Problem};
+use super::super::widgets::{when, Column, DataTable, Problem};
 use super::{or_loading, described_by, field_class, notice, summary, is_admin_only, AdminsOnly, FieldError, NotAdmin};
 
 /// The word for a role.
@@ -157,20 +157,9 @@ fn UsersScreen() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <table class="table">
-                        <caption class="visually-hidden">"Staff users, by email"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Email address"</th>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Added"</th>
-                                <th scope="col">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
+                    <DataTable caption="Staff users, by email" columns=vec![Column::Text("Email address"), Column::Text("Name"), Column::Text("Role"), Column::Text("Status"), Column::Text("Added"), Column::Text("Actions")]>
+                        {body}
+                    </DataTable>
                 }
                 .into_any()
             }

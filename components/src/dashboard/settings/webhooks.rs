@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use super::super::api::{self, Method};
 use super::super::paging::Trail;
 use super::super::set_title;
-use super::super::widgets::{when, Pager, Problem};
+use super::super::widgets::{when, Column, DataTable, Pager, Problem};
 use super::{or_loading, is_admin_only, notice, summary, AdminsOnly, NotAdmin};
 
 /// The word for a delivery's state.
@@ -86,21 +86,9 @@ pub fn DeliveryTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Webhook deliveries, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Event"</th>
-                    <th scope="col">"URL"</th>
-                    <th scope="col">"State"</th>
-                    <th scope="col">"Attempts"</th>
-                    <th scope="col">"Last error"</th>
-                    <th scope="col">"Next attempt"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <DataTable caption="Webhook deliveries, newest first" columns=vec![Column::Text("Event"), Column::Text("URL"), Column::Text("State"), Column::Text("Attempts"), Column::Text("Last error"), Column::Text("Next attempt"), Column::Hidden("Actions")]>
+            {body}
+        </DataTable>
     }
     .into_any()
 }

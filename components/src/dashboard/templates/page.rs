@@ -13,7 +13,7 @@ use super::{definition_problems, read_definition, template_problems, DefinitionF
 use crate::dashboard::api::{self, Failure, Method};
 use crate::dashboard::paging::Trail;
 use crate::dashboard::set_title;
-use crate::dashboard::widgets::{when, ErrorSummary, InterviewTag, Pager, Problem};
+use crate::dashboard::widgets::{when, Column, DataTable, ErrorSummary, InterviewTag, Pager, Problem};
 
 /// Which interviews the pins table shows, as the query's `version` holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -254,21 +254,9 @@ fn TemplateView(
         </dl>
         {move || confirming.get().map(|n| view! { <ConfirmPublish template_id=summary.id.clone() version=n confirming=confirming reload=reload /> })}
         <h2>"Versions"</h2>
-        <table class="table">
-            <caption class="visually-hidden">"Versions, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Version"</th>
-                    <th scope="col">"Title"</th>
-                    <th scope="col">"Added"</th>
-                    <th scope="col">"By"</th>
-                    <th scope="col" class="numeric">"Interviews pinned"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable caption="Versions, newest first" columns=vec![Column::Text("Version"), Column::Text("Title"), Column::Text("Added"), Column::Text("By"), Column::Numeric("Interviews pinned"), Column::Text("Status"), Column::Hidden("Actions")]>
+            {rows}
+        </DataTable>
     }
 }
 
@@ -355,19 +343,9 @@ pub fn PinsTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Interviews by the version they are pinned to"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Work item"</th>
-                    <th scope="col">"Client"</th>
-                    <th scope="col">"Pinned to"</th>
-                    <th scope="col">"State"</th>
-                    <th scope="col">"Sent"</th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <DataTable caption="Interviews by the version they are pinned to" columns=vec![Column::Text("Work item"), Column::Text("Client"), Column::Text("Pinned to"), Column::Text("State"), Column::Text("Sent")]>
+            {body}
+        </DataTable>
     }
     .into_any()
 }
