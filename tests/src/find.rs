@@ -264,6 +264,16 @@ impl Browser {
         .await
     }
 
+    /// Signs in on the dashboard's sign-in screen (which the browser shows)
+    /// as `email` with `password`, as a person types them.
+    pub async fn sign_in_to_dashboard(&self, email: &str, password: &str) {
+        let page = self.page().await;
+        self.wait_for_heading(&page, "Sign in").await;
+        self.retype(&page, "Email address", email).await;
+        self.retype(&page, "Password", password).await;
+        self.press(&page, "Sign in").await;
+    }
+
     /// The link whose text (or `aria-label`) is `text`.
     pub async fn link(&self, root: &impl Scope, text: &str) -> Element {
         eventually(&format!("a link {text:?}"), || async {

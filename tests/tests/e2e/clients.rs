@@ -11,11 +11,7 @@ use serde_json::json;
 async fn sign_in(browser: &Browser, host: &Host) {
     browser.goto(&host.url("/dashboard/")).await;
     browser.wait_for_path("/dashboard/sign-in").await;
-    let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", ADMIN_EMAIL).await;
-    browser.retype(&page, "Password", ADMIN_PASSWORD).await;
-    browser.press(&page, "Sign in").await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.wait_for_path("/dashboard/work-items").await;
 }
 

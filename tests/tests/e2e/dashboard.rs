@@ -1,17 +1,9 @@
 //! The staff dashboard at `/dashboard/`, driven as staff use it: elements
 //! found by their labels, roles and text; axe-core on every screen.
 
-use interview_e2e::{Browser, Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
+use interview_e2e::{Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
 
-/// Signs in on the sign-in screen the browser shows.
-async fn sign_in(browser: &Browser, password: &str) {
-    let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", ADMIN_EMAIL).await;
-    browser.retype(&page, "Password", password).await;
-    browser.press(&page, "Sign in").await;
-}
 
 /// Makes the intake example template through the API; its id.
 async fn intake_template(staff: &Staff) -> String {
@@ -35,14 +27,14 @@ async fn staff_sign_in_see_the_work_items_create_one_and_come_back_to_a_deep_lin
     browser.assert_accessible("the sign-in screen").await;
 
     // A wrong password says so, without telling whether the email exists.
-    sign_in(&browser, "not the password").await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, "not the password").await;
     let page = browser.page().await;
     let said = browser.wait_for_role(&page, "alert", "The email or password is not right.").await;
     assert!(said.contains("There is a problem"), "{said}");
     browser.assert_accessible("the sign-in screen with an error").await;
 
     // The right one opens the work items, empty for now.
-    sign_in(&browser, ADMIN_PASSWORD).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.wait_for_path("/dashboard/work-items").await;
     let page = browser.page().await;
     browser.wait_for_heading(&page, "Work items").await;
@@ -86,7 +78,7 @@ async fn staff_sign_in_see_the_work_items_create_one_and_come_back_to_a_deep_lin
     let deep = "/dashboard/work-items?q=smith";
     browser.goto(&host.url(deep)).await;
     browser.wait_for_path("/dashboard/sign-in?next=").await;
-    sign_in(&browser, ADMIN_PASSWORD).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(browser.wait_for_path("/dashboard/work-items?").await, deep);
     let page = browser.page().await;
     browser.link(&page, "Smith estate").await;

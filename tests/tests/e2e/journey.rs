@@ -20,14 +20,6 @@ use serde_json::json;
 /// The intake example, as staff paste it into the Definition box.
 const INTAKE: &str = include_str!("../../../examples/templates/intake.json");
 
-/// Signs in on the sign-in screen the browser shows.
-async fn sign_in(browser: &Browser, password: &str) {
-    let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", ADMIN_EMAIL).await;
-    browser.retype(&page, "Password", password).await;
-    browser.press(&page, "Sign in").await;
-}
 
 /// Follows the link whose accessible text is `name`, words for screen
 /// readers only included ("Change" + " Email address").
@@ -84,12 +76,12 @@ async fn staff_send_a_new_client_an_interview_the_client_submits_it_and_staff_ch
     browser.goto(&host.url("/dashboard/")).await;
     browser.wait_for_path("/dashboard/sign-in").await;
     browser.assert_accessible("the sign-in screen").await;
-    sign_in(&browser, "not the password").await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, "not the password").await;
     let page = browser.page().await;
     let said = browser.wait_for_role(&page, "alert", "The email or password is not right.").await;
     assert!(said.contains("There is a problem"), "{said}");
     browser.assert_accessible("the sign-in screen after a wrong password").await;
-    sign_in(&browser, ADMIN_PASSWORD).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.wait_for_path("/dashboard/work-items").await;
     let page = browser.page().await;
     browser.wait_for_heading(&page, "Work items").await;

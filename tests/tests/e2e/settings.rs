@@ -12,14 +12,6 @@ const BO: &str = "bo@example.com";
 const CY: &str = "cy@example.com";
 const PASSWORD: &str = "a long staff password";
 
-/// Signs in as `email` on the sign-in screen the browser shows.
-async fn sign_in_as(browser: &Browser, email: &str, password: &str) {
-    let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", email).await;
-    browser.retype(&page, "Password", password).await;
-    browser.press(&page, "Sign in").await;
-}
 
 /// The texts of the main navigation's links.
 async fn main_links(browser: &Browser) -> Vec<String> {
@@ -79,7 +71,7 @@ async fn an_admin_changes_settings_manages_users_and_api_keys_and_staff_are_kept
     // A deep link to the settings asks to sign in and comes back to them.
     browser.goto(&host.url("/dashboard/settings")).await;
     browser.wait_for_path("/dashboard/sign-in?next=").await;
-    sign_in_as(&browser, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.wait_for_path("/dashboard/settings").await;
     let page = browser.page().await;
     browser.wait_for_heading(&page, "Site settings").await;
@@ -196,13 +188,13 @@ async fn an_admin_changes_settings_manages_users_and_api_keys_and_staff_are_kept
     // The disabled user cannot sign in: the same answer as a wrong password.
     browser.press(&page, "Sign out").await;
     browser.wait_for_path("/dashboard/sign-in").await;
-    sign_in_as(&browser, BO, PASSWORD).await;
+    browser.sign_in_to_dashboard(BO, PASSWORD).await;
     let page = browser.page().await;
     browser.wait_for_role(&page, "alert", "The email or password is not right.").await;
 
     // A staff member sees no Settings link, and the admins-only page on a settings address.
     staff.post("/api/v1/users", json!({"email": CY, "password": PASSWORD, "role": "staff"}), 201).await;
-    sign_in_as(&browser, CY, PASSWORD).await;
+    browser.sign_in_to_dashboard(CY, PASSWORD).await;
     browser.wait_for_path("/dashboard/work-items").await;
     let page = browser.page().await;
     browser.wait_for_heading(&page, "Work items").await;

@@ -3,16 +3,8 @@
 //! the engine's problems by path), published after a confirmation, and a
 //! version previewed in the real interview form. axe-core on every screen.
 
-use interview_e2e::{Browser, Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
+use interview_e2e::{Driver, Host, Staff, ADMIN_EMAIL, ADMIN_PASSWORD};
 
-/// Signs in on the sign-in screen the browser shows.
-async fn sign_in(browser: &Browser) {
-    let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", ADMIN_EMAIL).await;
-    browser.retype(&page, "Password", ADMIN_PASSWORD).await;
-    browser.press(&page, "Sign in").await;
-}
 
 /// Two questions with the same id: the engine refuses it, naming the path.
 const TWICE_THE_SAME_ID: &str = r#"{"format": "interview/1", "title": "Quick check", "pages": [{"id": "first", "title": "A quick check", "items": [{"type": "text", "id": "name", "label": "Your name"}, {"type": "text", "id": "name", "label": "Your name again"}]}]}"#;
@@ -30,7 +22,7 @@ async fn from_an_empty_site_staff_add_the_intake_example_add_and_publish_a_versi
     // An empty site: the templates screen offers the examples.
     browser.goto(&host.url("/dashboard/templates")).await;
     browser.wait_for_path("/dashboard/sign-in").await;
-    sign_in(&browser).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     browser.wait_for_path("/dashboard/templates").await;
     let page = browser.page().await;
     browser.wait_for_heading(&page, "Templates").await;

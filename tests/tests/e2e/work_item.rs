@@ -37,11 +37,8 @@ async fn staff_see_submitted_answers_as_the_client_saw_them_and_change_one_with_
     let driver = Driver::start().await;
     let browser = driver.browser().await;
     browser.goto(&host.url(&format!("/dashboard/work-items/{id}"))).await;
+    browser.sign_in_to_dashboard(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let page = browser.page().await;
-    browser.wait_for_heading(&page, "Sign in").await;
-    browser.retype(&page, "Email address", ADMIN_EMAIL).await;
-    browser.retype(&page, "Password", ADMIN_PASSWORD).await;
-    browser.press(&page, "Sign in").await;
 
     // Before the client submits: only what staff may know.
     browser.wait_for_heading(&page, "Öberg will").await;
